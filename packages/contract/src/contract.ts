@@ -1,0 +1,376 @@
+import { z } from 'zod';
+import type { $ZodObject, $ZodType, input, output } from 'zod/v4/core';
+import { ContractDefinitionError } from './errors.ts';
+import { assertEventName, assertRouteKey } from './names.ts';
+import { type PathParamNames, parsePathParams } from './path.ts';
+
+/** HTTP methods an SSE route may use. POST routes may declare a `body`. */
+export type SseMethod = 'GET' | 'POST';
+
+/** A record of SSE event name → zod schema of that event's data. */
+export type EventSchemas = Record<string, $ZodType>;
+
+/**
+ * How an event's data travels as text: `text` for schemas whose output is a string
+ * (sent verbatim, as Ktor's `ServerSentEvent("event 1")`), `json` for everything else.
+ */
+export type EventEncoding = 'text' | 'json';
+
+/**
+ * What a serializer learns about the value it is asked to write, the counterpart of
+ * Ktor's `typeInfo` in `sse(path, serialize = { typeInfo, it -> … })`.
+ */
+export interface SerializeInfo {
+  /** The contract route key (for raw routes: the path). */
+  readonly route: string;
+  /** The route path, with `:params`. */
+  readonly path: string;
+  /** The SSE event name being written. */
+  readonly event: string;
+  /** The event's zod schema, when the route is typed. */
+  readonly schema: $ZodType | undefined;
+  /** `text` when the schema's output is a string, otherwise `json`. */
+  readonly encoding: EventEncoding;
+}
+
+/**
+ * Turns a validated event value into the text of its `data:` field.
+ *
+ * @example
+ * ```ts
+ * const serialize: Serializer = (value) => JSON.stringify(value);
+ * ```
+ */
+export type Serializer = (value: unknown, info: SerializeInfo) => string;
+
+/**
+ * Turns the text of an event's `data:` field back into a value, before validation.
+ *
+ * @example
+ * ```ts
+ * const deserialize: Deserializer = (text) => JSON.parse(text);
+ * ```
+ */
+export type Deserializer = (text: string, info: SerializeInfo) => unknown;
+
+/** What a route declaration may hold; see {@link defineContract}. */
+export interface RouteDefinition<
+  Path extends string = string,
+  Events extends EventSchemas = EventSchemas,
+  Method extends SseMethod = SseMethod,
+> {
+  /** Path with `:params`, e.g. `/rooms/:roomId/events`. */
+  readonly path: Path;
+  /** `GET` (default) or `POST`. */
+  readonly method?: Method;
+  /** Schema of the path params; defaults to a string per `:param`. */
+  readonly params?: $ZodType;
+  /** Schema of the query string (values arrive as strings, or arrays of strings when repeated). */
+  readonly query?: $ZodType;
+  /** Schema of the request headers (names in lower case). */
+  readonly headers?: $ZodType;
+  /** Schema of the JSON request body; POST routes only. */
+  readonly body?: $ZodType;
+  /** Every SSE event name this route may send, with the zod schema of its data. */
+  readonly events: Events;
+  /** Route serializer, shared by server and generated client. Default: strings verbatim, else JSON. */
+  readonly serialize?: Serializer;
+  /** Route deserializer used by the generated client. Default: the inverse of the default serializer. */
+  readonly deserialize?: Deserializer;
+  /** Media type of serialized data, for the docs. Default `application/json` (`text/plain` for text events). */
+  readonly contentType?: string;
+  /** Event sent when the handler fails after the stream started; its schema must accept `{ code, message }`. */
+  readonly errorEvent?: keyof Events & string;
+  /** Event sent when a client's `Last-Event-ID` cannot be resumed (replayable routes). */
+  readonly resetEvent?: keyof Events & string;
+  /** Whether the route issues resumable ids (see the replay store). */
+  readonly replay?: boolean;
+  readonly summary?: string;
+  readonly description?: string;
+  readonly tags?: readonly string[];
+  readonly deprecated?: boolean;
+  /** Example payloads per event, used by the docs. */
+  readonly examples?: { readonly [K in keyof Events]?: readonly input<Events[K]>[] };
+}
+
+/** Internal data ssekit keeps on each route, under one key (oRPC style). */
+export interface RouteInternals {
+  readonly kind: 'route';
+  readonly key: string;
+  readonly paramNames: readonly string[];
+  readonly eventNames: readonly string[];
+  readonly encodings: Readonly<Record<string, EventEncoding>>;
+  /** The params schema actually used: the declared one, or a string per `:param`. */
+  readonly params: $ZodType;
+}
+
+/** A route after {@link defineContract}: the declaration plus its normalized internals. */
+export type ContractRoute<R extends RouteDefinition = RouteDefinition> = R & {
+  readonly method: R['method'] extends SseMethod ? R['method'] : 'GET';
+  readonly '~ssekit': RouteInternals;
+};
+
+/** Internal data ssekit keeps on a contract. */
+export interface ContractInternals {
+  readonly kind: 'contract';
+  readonly routes: Readonly<Record<string, ContractRoute>>;
+}
+
+/** A contract: route key → route, plus internals under `'~ssekit'`. */
+export type Contract<Routes extends Record<string, RouteDefinition> = Record<string, RouteDefinition>> = {
+  readonly [K in keyof Routes]: ContractRoute<Routes[K]>;
+} & { readonly '~ssekit': ContractInternals };
+
+/** Any route of any contract. */
+export type AnyContractRoute = ContractRoute<RouteDefinition>;
+
+/** The route keys of a contract. */
+export type RouteKeys<C extends Contract> = Exclude<keyof C, '~ssekit'> & string;
+
+/**
+ * Declares one route with full inference of its path and events; optional inside {@link defineContract}.
+ *
+ * @example
+ * ```ts
+ * const room = defineRoute({
+ *   path: '/rooms/:roomId/events',
+ *   events: { message: z.object({ user: z.string(), text: z.string() }) },
+ * });
+ * ```
+ */
+export function defineRoute<
+  const Path extends string,
+  const Events extends EventSchemas,
+  const R extends RouteDefinition<Path, Events>,
+>(route: R & RouteDefinition<Path, Events>): R {
+  return route;
+}
+
+const encodingCache = new WeakMap<$ZodType, EventEncoding>();
+
+/**
+ * `text` when a schema's output is always a string (sent verbatim), otherwise `json`.
+ *
+ * @example
+ * ```ts
+ * eventEncoding(z.string()); // 'text'
+ * eventEncoding(z.object({ id: z.number() })); // 'json'
+ * ```
+ */
+export function eventEncoding(schema: $ZodType): EventEncoding {
+  const cached = encodingCache.get(schema);
+  if (cached) return cached;
+  let encoding: EventEncoding = 'json';
+  try {
+    const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { type?: unknown };
+    if (json.type === 'string') encoding = 'text';
+  } catch {
+    encoding = 'json';
+  }
+  encodingCache.set(schema, encoding);
+  return encoding;
+}
+
+function isZodSchema(value: unknown): value is $ZodType {
+  return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+function objectShapeKeys(schema: $ZodType): string[] | undefined {
+  const def = (schema as $ZodObject)._zod.def as { type: string; shape?: Record<string, unknown> };
+  return def.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
+}
+
+function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
+  assertRouteKey(key);
+  if (typeof route !== 'object' || route === null) throw new ContractDefinitionError('is not an object', key);
+  if (typeof route.path !== 'string') throw new ContractDefinitionError('has no string `path`', key);
+  const paramNames = parsePathParams(route.path, key);
+  const method = route.method ?? 'GET';
+  if (method !== 'GET' && method !== 'POST') {
+    throw new ContractDefinitionError(`method must be GET or POST, got ${JSON.stringify(method)}`, key);
+  }
+  if (route.body !== undefined && method !== 'POST') {
+    throw new ContractDefinitionError('declares a `body` but is not a POST route', key);
+  }
+  for (const field of ['params', 'query', 'headers', 'body'] as const) {
+    if (route[field] !== undefined && !isZodSchema(route[field])) {
+      throw new ContractDefinitionError(`\`${field}\` must be a zod schema`, key);
+    }
+  }
+  let params: $ZodType;
+  if (route.params) {
+    const keys = objectShapeKeys(route.params);
+    if (keys) {
+      const missing = paramNames.filter((name) => !keys.includes(name));
+      const extra = keys.filter((name) => !paramNames.includes(name));
+      if (missing.length || extra.length) {
+        throw new ContractDefinitionError(
+          `params schema keys [${keys.join(', ')}] do not match the path's :params [${paramNames.join(', ')}]`,
+          key,
+        );
+      }
+    }
+    params = route.params;
+  } else {
+    params = z.object(Object.fromEntries(paramNames.map((name) => [name, z.string()])));
+  }
+  if (typeof route.events !== 'object' || route.events === null) {
+    throw new ContractDefinitionError('has no `events` record', key);
+  }
+  const eventNames = Object.keys(route.events);
+  if (eventNames.length === 0) throw new ContractDefinitionError('declares no events', key);
+  const encodings: Record<string, EventEncoding> = {};
+  for (const name of eventNames) {
+    assertEventName(name, key);
+    const schema = route.events[name];
+    if (!isZodSchema(schema)) throw new ContractDefinitionError(`event "${name}" needs a zod schema`, key);
+    encodings[name] = eventEncoding(schema);
+  }
+  for (const field of ['errorEvent', 'resetEvent'] as const) {
+    const name = route[field];
+    if (name !== undefined && !eventNames.includes(name)) {
+      throw new ContractDefinitionError(`${field} "${name}" is not one of its events`, key);
+    }
+  }
+  if ((route.serialize === undefined) !== (route.deserialize === undefined)) {
+    throw new ContractDefinitionError('declares only one of `serialize` / `deserialize`; give both or neither', key);
+  }
+  const internals: RouteInternals = { kind: 'route', key, paramNames, eventNames, encodings, params };
+  return Object.freeze({ ...route, method, '~ssekit': internals }) as ContractRoute;
+}
+
+/**
+ * Declares a set of SSE routes once, for server, generated client and docs.
+ * Checks every route at once and throws a {@link ContractDefinitionError} naming the route.
+ *
+ * @example
+ * ```ts
+ * import { z } from 'zod';
+ * export const contract = defineContract({
+ *   events: { path: '/events', events: { message: z.string() } },
+ *   json: {
+ *     path: '/json',
+ *     events: {
+ *       customer: z.object({ id: z.number(), firstName: z.string(), lastName: z.string() }),
+ *       product: z.object({ id: z.number(), prices: z.array(z.number()) }),
+ *     },
+ *   },
+ * });
+ * ```
+ */
+export function defineContract<const Routes extends Record<string, RouteDefinition>>(
+  routes: Routes & { [K in keyof Routes]: RouteDefinition<Routes[K]['path'], Routes[K]['events']> },
+): Contract<Routes> {
+  if (typeof routes !== 'object' || routes === null) throw new ContractDefinitionError('a contract must be an object');
+  const normalized: Record<string, ContractRoute> = {};
+  const seen = new Map<string, string>();
+  for (const [key, route] of Object.entries(routes)) {
+    if (key === '~ssekit') continue;
+    const entry = normalizeRoute(key, route);
+    const signature = `${entry.method} ${entry.path.replace(/:[^/]+/g, ':')}`;
+    const clash = seen.get(signature);
+    if (clash) throw new ContractDefinitionError(`${signature} is already declared by route "${clash}"`, key);
+    seen.set(signature, key);
+    normalized[key] = entry;
+  }
+  const internals: ContractInternals = { kind: 'contract', routes: normalized };
+  return Object.freeze({ ...normalized, '~ssekit': internals }) as unknown as Contract<Routes>;
+}
+
+/**
+ * The routes of a contract as `[key, route]` pairs, in declaration order.
+ *
+ * @example
+ * ```ts
+ * for (const [key, route] of contractRoutes(contract)) console.log(key, route.path);
+ * ```
+ */
+export function contractRoutes(contract: Contract): [string, AnyContractRoute][] {
+  return Object.entries(contract['~ssekit'].routes);
+}
+
+/**
+ * True when `value` is a contract made by {@link defineContract}.
+ *
+ * @example
+ * ```ts
+ * if (isContract(mod.default)) generate(mod.default);
+ * ```
+ */
+export function isContract(value: unknown): value is Contract {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { '~ssekit'?: { kind?: unknown } })['~ssekit']?.kind === 'contract'
+  );
+}
+
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+type SchemaOutput<S, Fallback> = S extends $ZodType ? output<S> : Fallback;
+type SchemaInput<S, Fallback> = S extends $ZodType ? input<S> : Fallback;
+type EmptyObject = Record<never, never>;
+
+/** Events record of a route. */
+export type InferEventSchemas<R extends RouteDefinition> = R['events'];
+
+/** Event name union of a route. */
+export type InferEventName<R extends RouteDefinition> = keyof R['events'] & string;
+
+/**
+ * Event name → parsed data (zod output), what the client receives and what the server serializes.
+ *
+ * @example
+ * ```ts
+ * type E = InferEvents<typeof contract.json>; // { customer: {...}; product: {...} }
+ * ```
+ */
+export type InferEvents<R extends RouteDefinition> = { [K in InferEventName<R>]: output<R['events'][K]> };
+
+/** Event name → accepted input (zod input), what the server's `send` takes. */
+export type InferEventInputs<R extends RouteDefinition> = { [K in InferEventName<R>]: input<R['events'][K]> };
+
+/**
+ * Data of one event (zod output).
+ *
+ * @example
+ * ```ts
+ * type Customer = InferEventData<typeof contract.json, 'customer'>;
+ * ```
+ */
+export type InferEventData<R extends RouteDefinition, Name extends InferEventName<R>> = output<R['events'][Name]>;
+
+/** Accepted input of one event (zod input). */
+export type InferEventInput<R extends RouteDefinition, Name extends InferEventName<R>> = input<R['events'][Name]>;
+
+/**
+ * A received event as a union discriminated by `event`.
+ *
+ * @example
+ * ```ts
+ * function on(e: InferEventUnion<typeof contract.json>) { if (e.event === 'customer') e.data.firstName; }
+ * ```
+ */
+export type InferEventUnion<R extends RouteDefinition> = {
+  [K in InferEventName<R>]: { event: K; data: output<R['events'][K]>; id: string | undefined };
+}[InferEventName<R>];
+
+/** Path params after parsing (server side). */
+export type InferParams<R extends RouteDefinition> = Simplify<
+  SchemaOutput<R['params'], { [K in PathParamNames<R['path']>]: string }>
+>;
+/** Path params as the caller passes them (client side). */
+export type InferParamsInput<R extends RouteDefinition> = Simplify<
+  SchemaInput<R['params'], { [K in PathParamNames<R['path']>]: string | number }>
+>;
+/** Query after parsing. */
+export type InferQuery<R extends RouteDefinition> = SchemaOutput<R['query'], EmptyObject>;
+/** Query as the caller passes it. */
+export type InferQueryInput<R extends RouteDefinition> = SchemaInput<R['query'], EmptyObject>;
+/** Headers after parsing. */
+export type InferHeaders<R extends RouteDefinition> = SchemaOutput<R['headers'], EmptyObject>;
+/** Headers as the caller passes them. */
+export type InferHeadersInput<R extends RouteDefinition> = SchemaInput<R['headers'], EmptyObject>;
+/** Body after parsing (`undefined` for routes without one). */
+export type InferBody<R extends RouteDefinition> = SchemaOutput<R['body'], undefined>;
+/** Body as the caller passes it. */
+export type InferBodyInput<R extends RouteDefinition> = SchemaInput<R['body'], undefined>;

@@ -1,0 +1,22 @@
+import { defineConfig } from 'vitest/config';
+
+// One vitest process for the whole repo (2-core machines: one pool beats one process per package).
+// Sources are read through the `@ssekit/source` export condition, so nothing is built first.
+const conditions = ['@ssekit/source'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
+  test: {
+    include: [
+      '{packages,codegen,contracts,examples,bench}/**/*.test.ts',
+      '{packages,codegen,contracts,examples}/*/tests/**/*.test.ts',
+      '{packages,examples}/*/*/tests/**/*.test.ts',
+    ],
+    exclude: ['**/node_modules/**', '**/dist/**'],
+    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});
