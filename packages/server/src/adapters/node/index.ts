@@ -1,0 +1,160 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
+import type { SseRouter } from '../../router.ts';
+import { NodeSink } from './node-sink.ts';
+
+export { NodeSink };
+
+/** Options of {@link createNodeHandler}. */
+export interface NodeHandlerOptions {
+  /**
+   * When a request matches no SSE route and a `next` callback is given (Express/Connect style), call it instead of
+   * answering 404. Default `true`.
+   */
+  passThroughUnmatched?: boolean;
+}
+
+/** A node:http request listener, usable as Connect/Express middleware too. */
+export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Adapts a node request to the core's view without copying what is not needed. */
+export function toCoreRequest(req: IncomingMessage): CoreRequest {
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    header: (name) => headerValue(req.headers[name]),
+    headers: () => {
+      const out: Record<string, string> = {};
+      for (const [name, value] of Object.entries(req.headers)) {
+        // HTTP/2 pseudo-headers (:path, :method, …) are not request headers for the route.
+        if (value !== undefined && !name.startsWith(':')) out[name] = headerValue(value) as string;
+      }
+      return out;
+    },
+    readBody: (limit) => readBody(req, limit),
+    raw: req,
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        req.resume();
+        reject(new BodyTooLargeError(limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * Mounts a router on node:http: a request listener that writes to `ServerResponse` directly.
+ * Also works as Connect/Express middleware: unmatched paths call `next()`.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * createServer(createNodeHandler(router)).listen(8080);
+ * ```
+ */
+export function createNodeHandler(router: SseRouter, options: NodeHandlerOptions = {}): NodeHandler {
+  const passThrough = options.passThroughUnmatched ?? true;
+  return (req, res, next) => {
+    router.dispatch(toCoreRequest(req)).then(
+      (result) => {
+        if (result.kind === 'response') {
+          if (!result.matched && next && passThrough) {
+            next();
+            return;
+          }
+          if (res.headersSent || res.destroyed) return;
+          res.writeHead(result.status, result.headers);
+          res.end(req.method === 'HEAD' ? undefined : result.body);
+          return;
+        }
+        if (res.destroyed) return;
+        res.writeHead(200, result.headers);
+        // Flush the headers at once: clients see the stream open before the first event.
+        res.flushHeaders();
+        if (req.method === 'HEAD') {
+          res.end();
+          return;
+        }
+        result.start(new NodeSink(res));
+      },
+      (error: unknown) => {
+        router.report(error);
+        if (!res.headersSent && !res.destroyed) {
+          res.writeHead(500, { 'content-type': 'application/problem+json' });
+          res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
+        } else {
+          res.destroy();
+        }
+      },
+    );
+  };
+}
+
+/** A running node:http server from {@link serve}. */
+export interface RunningServer {
+  readonly server: Server;
+  /** Base URL, e.g. `http://127.0.0.1:8080`. */
+  readonly url: string;
+  readonly port: number;
+  /** Closes every stream gracefully, then the server and its idle connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a node:http server for a router. `port: 0` picks a free port.
+ *
+ * @example
+ * ```ts
+ * const { url, close } = await serve(router, { port: 8080 });
+ * console.log(`listening on ${url}`);
+ * ```
+ */
+export async function serve(
+  router: SseRouter,
+  options: { port?: number; host?: string; handler?: NodeHandler } = {},
+): Promise<RunningServer> {
+  const handler = options.handler ?? createNodeHandler(router);
+  const server = createServer((req, res) => handler(req, res));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return {
+    server,
+    port,
+    url: `http://${shownHost}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        router.closeAll();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Streams closed above end their responses; anything still open after that is cut.
+        setImmediate(() => server.closeAllConnections());
+      }),
+  };
+}

@@ -1,0 +1,220 @@
+import { SsekitError } from '@ssekit/contract';
+
+/** One zod issue, flattened for messages and problem bodies. */
+export interface IssueSummary {
+  /** Dotted path inside the value, e.g. `prices.1`; empty for the root. */
+  path: string;
+  message: string;
+}
+
+/** Flattens zod issues to `{ path, message }`. */
+export function summarizeIssues(issues: readonly { path: readonly PropertyKey[]; message: string }[]): IssueSummary[] {
+  return issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message }));
+}
+
+function describeIssues(issues: readonly IssueSummary[]): string {
+  return issues.map((i) => `${i.path === '' ? '(root)' : i.path}: ${i.message}`).join('; ');
+}
+
+/**
+ * A typed `send` got a value its event schema rejects. Nothing was written; the stream stays usable.
+ *
+ * @example
+ * ```ts
+ * try { await session.send('customer', { id: 'x' } as never); }
+ * catch (err) { if (err instanceof EventValidationError) console.log(err.event, err.issues); }
+ * ```
+ */
+export class EventValidationError extends SsekitError<'CONTRACT_VALIDATION'> {
+  readonly route: string;
+  readonly event: string;
+  readonly issues: IssueSummary[];
+  constructor(route: string, event: string, issues: IssueSummary[], cause?: unknown) {
+    super('CONTRACT_VALIDATION', `route "${route}", event "${event}": invalid data: ${describeIssues(issues)}`, {
+      cause,
+    });
+    this.route = route;
+    this.event = event;
+    this.issues = issues;
+  }
+}
+
+/**
+ * An `event` or `id` field (or a raw event name) holds CR, LF or NUL, which would inject SSE fields.
+ *
+ * @example
+ * ```ts
+ * session.send({ event: 'a\nb', data: 'x' }); // throws FieldInjectionError
+ * ```
+ */
+export class FieldInjectionError extends SsekitError<'FIELD_INJECTION'> {
+  readonly field: 'event' | 'id' | 'retry';
+  constructor(field: 'event' | 'id' | 'retry', reason: string) {
+    super('FIELD_INJECTION', `SSE field "${field}" rejected: ${reason}`);
+    this.field = field;
+  }
+}
+
+/**
+ * A serializer threw or did not return a string. Nothing was written.
+ *
+ * @example
+ * ```ts
+ * session.send({ data: { toJSON: () => undefined } }); // throws SerializationError
+ * ```
+ */
+export class SerializationError extends SsekitError<'SERIALIZATION'> {
+  readonly route: string;
+  readonly event: string;
+  constructor(route: string, event: string, reason: string, cause?: unknown) {
+    super('SERIALIZATION', `route "${route}", event "${event}": ${reason}`, { cause });
+    this.route = route;
+    this.event = event;
+  }
+}
+
+/**
+ * The stream is closed (client gone, `close()` called, or slow consumer disconnected); nothing was written.
+ *
+ * @example
+ * ```ts
+ * session.close();
+ * session.send({ data: 'late' }); // throws StreamClosedError
+ * ```
+ */
+export class StreamClosedError extends SsekitError<'STREAM_CLOSED'> {
+  constructor(route: string) {
+    super('STREAM_CLOSED', `route "${route}": the stream is closed`);
+  }
+}
+
+/**
+ * A client did not read fast enough and its queued bytes passed `maxQueueBytes`.
+ *
+ * @example
+ * ```ts
+ * createRouter({ maxQueueBytes: 256 * 1024, onError: (e) => e.code === 'SLOW_CONSUMER' && metrics.inc() });
+ * ```
+ */
+export class SlowConsumerError extends SsekitError<'SLOW_CONSUMER'> {
+  readonly route: string;
+  readonly queuedBytes: number;
+  readonly policy: SlowConsumerPolicy;
+  constructor(route: string, queuedBytes: number, limit: number, policy: SlowConsumerPolicy) {
+    super(
+      'SLOW_CONSUMER',
+      `route "${route}": client queue ${queuedBytes} bytes passed the ${limit}-byte bound; policy "${policy}"`,
+    );
+    this.route = route;
+    this.queuedBytes = queuedBytes;
+    this.policy = policy;
+  }
+}
+
+/** What happens to a client whose queue passes `maxQueueBytes`: cut it off (default), or drop events until it catches up. */
+export type SlowConsumerPolicy = 'disconnect' | 'drop';
+
+/**
+ * `implement()` was given no handler for a contract route (or one for a route the contract lacks).
+ *
+ * @example
+ * ```ts
+ * implement(contract, {} as never); // throws MissingHandlerError naming the routes
+ * ```
+ */
+export class MissingHandlerError extends SsekitError<'MISSING_HANDLER'> {
+  readonly routes: string[];
+  constructor(message: string, routes: string[]) {
+    super('MISSING_HANDLER', message);
+    this.routes = routes;
+  }
+}
+
+/**
+ * A handler failed after the stream started; reported to `onError`, never to the client verbatim.
+ *
+ * @example
+ * ```ts
+ * createRouter({ onError: (e) => { if (e instanceof HandlerError) log(e.route, e.cause); } });
+ * ```
+ */
+export class HandlerError extends SsekitError<'HANDLER'> {
+  readonly route: string;
+  constructor(route: string, cause: unknown) {
+    super('HANDLER', `route "${route}": handler failed: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
+    this.route = route;
+  }
+}
+
+/**
+ * A `Last-Event-ID` header was oversized (> 1 KiB) or held CR/LF/NUL; it is treated as absent and never echoed.
+ *
+ * @example
+ * ```ts
+ * createRouter({ onError: (e) => e.code === 'INVALID_LAST_EVENT_ID' && console.warn(e.message) });
+ * ```
+ */
+export class InvalidLastEventIdError extends SsekitError<'INVALID_LAST_EVENT_ID'> {
+  readonly route: string;
+  constructor(route: string, reason: string) {
+    super('INVALID_LAST_EVENT_ID', `route "${route}": Last-Event-ID ignored: ${reason}`);
+    this.route = route;
+  }
+}
+
+/** A JSON problem body (RFC 9457) as ssekit answers 4xx/5xx before a stream starts. */
+export interface ProblemBody {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  /** Invalid request fields: where (`params`, `query`, `headers`, `body`), the path inside, and why. */
+  errors?: { in: 'params' | 'query' | 'headers' | 'body'; path: string; message: string }[];
+  [extra: string]: unknown;
+}
+
+/**
+ * Thrown from `beforeStream` to answer with a status instead of a stream: any 4xx, or 204 to tell
+ * clients to stop reconnecting.
+ *
+ * @example
+ * ```ts
+ * implement(contract, { room: { beforeStream: (ctx) => { if (!ctx.headers.authorization) throw new HttpError(401); }, handler } });
+ * ```
+ */
+export class HttpError extends SsekitError<'HTTP_STATUS'> {
+  readonly status: number;
+  readonly problem: ProblemBody | undefined;
+  readonly headers: Record<string, string>;
+  constructor(status: number, problem?: Partial<ProblemBody> & { detail?: string }, headers?: Record<string, string>) {
+    if (!Number.isInteger(status) || status < 200 || status > 599 || (status >= 300 && status < 400)) {
+      throw new RangeError(`HttpError status must be 2xx (204), 4xx or 5xx, got ${status}`);
+    }
+    super('HTTP_STATUS', problem?.detail ?? `HTTP ${status}`);
+    this.status = status;
+    this.headers = headers ?? {};
+    this.problem = status === 204 ? undefined : { type: 'about:blank', title: statusTitle(status), status, ...problem };
+  }
+}
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+/** The reason phrase for a status, for problem bodies. */
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+}

@@ -1,0 +1,55 @@
+export {
+  assertSafeField,
+  encodeComment,
+  encodeFrame,
+  encodeLines,
+  eventLine,
+  type ServerSentEvent,
+} from './encode.ts';
+export {
+  EventValidationError,
+  FieldInjectionError,
+  HandlerError,
+  HttpError,
+  InvalidLastEventIdError,
+  type IssueSummary,
+  MissingHandlerError,
+  type ProblemBody,
+  SerializationError,
+  SlowConsumerError,
+  type SlowConsumerPolicy,
+  StreamClosedError,
+} from './errors.ts';
+export { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.ts';
+export {
+  type ContractImplementation,
+  type ErrorEventData,
+  implement,
+  type RouteHandler,
+  type RouteImplementation,
+  type RouteImplementationObject,
+} from './implement.ts';
+export { type CoreRequest, MAX_LAST_EVENT_ID_BYTES, type PlainResponse } from './request.ts';
+export {
+  type BeforeStreamContext,
+  createRouter,
+  type DispatchResult,
+  defaultErrorEventData,
+  type ErrorContext,
+  type RawHandler,
+  type RouterOptions,
+  RouteScope,
+  SseRouter,
+  STREAM_HEADERS,
+  type StreamOptions,
+} from './router.ts';
+export type {
+  RawSession,
+  SendOptions,
+  SseRequestInfo,
+  SseSession,
+  SseSessionBase,
+  TypedServerSentEvent,
+  TypedSession,
+} from './session.ts';
+export type { SseSink } from './sink.ts';

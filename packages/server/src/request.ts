@@ -1,0 +1,98 @@
+import type { $ZodType } from 'zod/v4/core';
+import { safeParse } from 'zod/v4/core';
+import { type ProblemBody, statusTitle, summarizeIssues } from './errors.ts';
+
+/**
+ * The request as the core sees it, built by each adapter without copying what it does not need.
+ *
+ * @example
+ * ```ts
+ * const core: CoreRequest = { method: 'GET', url: '/events', header: () => undefined, headers: () => ({}), readBody: async () => '', raw: req };
+ * ```
+ */
+export interface CoreRequest {
+  readonly method: string;
+  /** Path and query as received: `/rooms/a%20b?since=3`. */
+  readonly url: string;
+  /** One header by lower-case name. */
+  header(name: string): string | undefined;
+  /** All headers, names in lower case. */
+  headers(): Record<string, string>;
+  /** The body as text; rejects with {@link BodyTooLargeError} past `limit` bytes. */
+  readBody(limit: number): Promise<string>;
+  readonly raw: unknown;
+}
+
+/** The request body passed the router's `maxBodyBytes`. Answered with 413. */
+export class BodyTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`request body exceeds ${limit} bytes`);
+  }
+}
+
+/** A response the core answers instead of a stream. */
+export interface PlainResponse {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+/** Builds a `application/problem+json` response. */
+export function problemResponse(
+  status: number,
+  problem?: Partial<ProblemBody>,
+  headers?: Record<string, string>,
+): PlainResponse {
+  if (status === 204) return { status, headers: headers ?? {}, body: '' };
+  const body: ProblemBody = { type: 'about:blank', title: statusTitle(status), status, ...problem };
+  return {
+    status,
+    headers: { 'content-type': 'application/problem+json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+type ProblemField = NonNullable<ProblemBody['errors']>[number];
+
+/** Parses one request part with its schema, collecting problems instead of throwing. */
+export function parsePart(
+  where: ProblemField['in'],
+  schema: $ZodType | undefined,
+  value: unknown,
+  problems: ProblemField[],
+): unknown {
+  if (!schema) return value;
+  const result = safeParse(schema, value);
+  if (result.success) return result.data;
+  for (const issue of summarizeIssues(result.error.issues)) problems.push({ in: where, ...issue });
+  return undefined;
+}
+
+/** Query string → record; repeated keys become arrays. */
+export function parseQuery(search: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  if (search === '') return out;
+  for (const [key, value] of new URLSearchParams(search)) {
+    const prev = out[key];
+    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+  }
+  return out;
+}
+
+/** Max `Last-Event-ID` we accept, in bytes (DESIGN §4: oversized ids are treated as absent). */
+export const MAX_LAST_EVENT_ID_BYTES = 1024;
+
+/** Checks a `Last-Event-ID` header in O(1) of its content beyond the length check; returns the reason it is refused. */
+export function lastEventIdProblem(value: string): string | undefined {
+  // UTF-8 is at most 3 bytes per UTF-16 unit; the string length bounds the work before any scan.
+  if (value.length > MAX_LAST_EVENT_ID_BYTES) return `longer than ${MAX_LAST_EVENT_ID_BYTES} bytes`;
+  if (/[\r\n\0]/.test(value)) return 'contains CR, LF or NUL';
+  if (utf8Length(value) > MAX_LAST_EVENT_ID_BYTES) return `longer than ${MAX_LAST_EVENT_ID_BYTES} bytes`;
+  return undefined;
+}
+
+const encoder = new TextEncoder();
+function utf8Length(value: string): number {
+  // Fast path: pure ASCII needs no encoding.
+  return /^[\x00-\x7f]*$/.test(value) ? value.length : encoder.encode(value).length;
+}

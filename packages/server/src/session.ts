@@ -1,0 +1,325 @@
+import type {
+  InferBody,
+  InferEventInput,
+  InferEventName,
+  InferHeaders,
+  InferParams,
+  InferQuery,
+  RouteDefinition,
+  SerializeInfo,
+  Serializer,
+} from '@ssekit/contract';
+import type { $ZodType } from 'zod/v4/core';
+import { safeParse } from 'zod/v4/core';
+import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.ts';
+import {
+  EventValidationError,
+  SerializationError,
+  SlowConsumerError,
+  type SlowConsumerPolicy,
+  StreamClosedError,
+  summarizeIssues,
+} from './errors.ts';
+import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, SilenceTimer } from './heartbeat.ts';
+import type { SseSink } from './sink.ts';
+
+/** Options of one typed send: the event id and a reconnection hint. */
+export interface SendOptions {
+  /** Event id (no CR/LF/NUL); becomes the client's `Last-Event-ID`. */
+  id?: string;
+  /** Reconnection delay hint for the client, in ms. */
+  retry?: number;
+}
+
+/** The request as a handler sees it. `raw` is the adapter's own object (IncomingMessage, Request, ...). */
+export interface SseRequestInfo {
+  readonly method: string;
+  /** Path and query as received, e.g. `/greetings/ada?count=2`. */
+  readonly url: string;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly raw: unknown;
+}
+
+/** What every session offers, typed or raw. */
+export interface SseSessionBase {
+  /** Fires when the stream closes for any reason: client gone, `close()`, slow consumer, server shutdown. */
+  readonly signal: AbortSignal;
+  /** The client's `Last-Event-ID`, when valid (≤ 1 KiB, no CR/LF/NUL). */
+  readonly lastEventId: string | undefined;
+  readonly request: SseRequestInfo;
+  readonly closed: boolean;
+  /** Resolves once the stream closed. `return session.done` keeps a stream open until the client leaves. */
+  readonly done: Promise<void>;
+  /** Sends a comment frame (`: text`). */
+  comment(text: string): Promise<void>;
+  /** Ends the stream gracefully after flushing what is queued. Idempotent. */
+  close(): void;
+}
+
+/**
+ * The session of an untyped route: raw `ServerSentEvent`s, strings verbatim, other data serialized.
+ *
+ * @example
+ * ```ts
+ * router.sse('/events', async (session) => {
+ *   for (let i = 0; i < 100; i++) await session.send({ data: `event ${i}` });
+ * });
+ * ```
+ */
+export interface RawSession extends SseSessionBase {
+  readonly params: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string | string[]>>;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: unknown;
+  /** Sends one event. Throws at once (nothing written) on bad fields or a closed stream; resolves when the bytes are accepted. */
+  send(event: ServerSentEvent): Promise<void>;
+}
+
+/** A raw event on a typed route: its `event` must be declared and its `data` must match. */
+export type TypedServerSentEvent<R extends RouteDefinition> =
+  | {
+      [K in InferEventName<R>]: { event: K; data: InferEventInput<R, K> } & Omit<ServerSentEvent, 'event' | 'data'>;
+    }[InferEventName<R>]
+  | (Omit<ServerSentEvent, 'event' | 'data'> & { event?: undefined; data?: undefined });
+
+/**
+ * The session of a contract route: `send` is checked at compile time and parsed by the event's schema at run time.
+ *
+ * @example
+ * ```ts
+ * implement(contract, {
+ *   json: async (session) => {
+ *     await session.send('customer', { id: 0, firstName: 'Jet', lastName: 'Brains' });
+ *   },
+ * });
+ * ```
+ */
+export interface TypedSession<R extends RouteDefinition> extends SseSessionBase {
+  readonly params: InferParams<R>;
+  readonly query: InferQuery<R>;
+  readonly headers: InferHeaders<R>;
+  readonly body: InferBody<R>;
+  /** Validates `data` with the event's schema (transforms apply), serializes, encodes and writes it. */
+  send<K extends InferEventName<R>>(event: K, data: InferEventInput<R, K>, options?: SendOptions): Promise<void>;
+  /** Sends a raw `ServerSentEvent` whose `event`/`data` are still checked against the contract. */
+  send(event: TypedServerSentEvent<R>): Promise<void>;
+}
+
+/** One event of a route, compiled once: schema, serializer info and its `event:` line. */
+export interface CompiledEvent {
+  readonly schema: $ZodType;
+  readonly info: SerializeInfo;
+  readonly line: string;
+}
+
+/** Everything a session needs about its route, compiled once per route. */
+export interface RouteRuntime {
+  readonly name: string;
+  readonly path: string;
+  /** Declared events, or `undefined` for raw routes. */
+  readonly events: ReadonlyMap<string, CompiledEvent> | undefined;
+  readonly serialize: Serializer;
+  readonly heartbeat: Required<HeartbeatOptions> | false;
+  readonly maxQueueBytes: number;
+  readonly slowConsumer: SlowConsumerPolicy;
+  readonly report: (error: unknown) => void;
+}
+
+/** The parsed request a session is created from. */
+export interface SessionInit {
+  readonly request: SseRequestInfo;
+  readonly params: Record<string, unknown>;
+  readonly query: unknown;
+  readonly headers: unknown;
+  readonly body: unknown;
+  readonly lastEventId: string | undefined;
+}
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * A live SSE stream: the object handlers receive. Adapters create it through the router; users don't.
+ */
+export class SseSession implements SseSessionBase {
+  readonly request: SseRequestInfo;
+  readonly params: Record<string, unknown>;
+  readonly query: unknown;
+  readonly headers: unknown;
+  readonly body: unknown;
+  readonly lastEventId: string | undefined;
+  readonly done: Promise<void>;
+
+  readonly #sink: SseSink;
+  readonly #route: RouteRuntime;
+  readonly #heartbeat: SilenceTimer | undefined;
+  #controller: AbortController | undefined;
+  #closed = false;
+  #dropping = false;
+  #resolveDone!: () => void;
+  readonly #onFinish: (session: SseSession) => void;
+
+  constructor(sink: SseSink, route: RouteRuntime, init: SessionInit, onFinish: (session: SseSession) => void) {
+    this.#sink = sink;
+    this.#route = route;
+    this.#onFinish = onFinish;
+    this.request = init.request;
+    this.params = init.params;
+    this.query = init.query;
+    this.headers = init.headers;
+    this.body = init.body;
+    this.lastEventId = init.lastEventId;
+    this.done = new Promise((resolve) => {
+      this.#resolveDone = resolve;
+    });
+    const heartbeat = route.heartbeat;
+    if (heartbeat) {
+      const frame = encodeComment(heartbeat.comment);
+      this.#heartbeat = new SilenceTimer(heartbeat.periodMs, () => {
+        if (!this.#closed) this.#writeFrame(frame);
+      });
+    }
+    sink.onClose(() => this.#finish('client closed the stream'));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#closed) this.#controller.abort(new StreamClosedError(this.#route.name));
+    }
+    return this.#controller.signal;
+  }
+
+  send(eventOrName: string | ServerSentEvent, data?: unknown, options?: SendOptions): Promise<void> {
+    this.#assertOpen();
+    if (typeof eventOrName === 'string') {
+      return this.#writeFrame(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
+    }
+    if (typeof eventOrName !== 'object' || eventOrName === null) {
+      throw new TypeError('send() takes an event name and data, or a ServerSentEvent object');
+    }
+    const { event, data: value, id, retry, comments } = eventOrName;
+    if (this.#route.events && (event !== undefined || value !== undefined)) {
+      return this.#writeFrame(this.#encodeTyped(event ?? 'message', value, id, retry, comments));
+    }
+    let text: string | undefined;
+    let line = '';
+    if (value !== undefined || event !== undefined) {
+      const name = event ?? 'message';
+      line = eventLine(name);
+      if (event !== undefined) assertSafeField('event', event);
+      text =
+        typeof value === 'string'
+          ? value
+          : this.#serialize(value, {
+              route: this.#route.name,
+              path: this.#route.path,
+              event: name,
+              schema: undefined,
+              encoding: 'json',
+            });
+    }
+    return this.#writeFrame(encodeFrame(line, text, id, retry, comments));
+  }
+
+  comment(text: string): Promise<void> {
+    this.#assertOpen();
+    return this.#writeFrame(encodeComment(text));
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#sink.end();
+    this.#finish('closed by the server');
+  }
+
+  /** Writes an already-encoded frame (shared by broadcast: encode once, write to all). */
+  writeEncoded(frame: string | Uint8Array): Promise<void> {
+    this.#assertOpen();
+    return this.#writeFrame(frame);
+  }
+
+  /** Ends the stream abruptly, e.g. on server shutdown or slow consumer. */
+  destroy(reason: string): void {
+    if (this.#closed) return;
+    this.#sink.destroy();
+    this.#finish(reason);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StreamClosedError(this.#route.name);
+  }
+
+  #encodeTyped(
+    name: string,
+    value: unknown,
+    id: string | undefined,
+    retry: number | undefined,
+    comments: string | readonly string[] | undefined,
+  ): string {
+    const compiled = this.#route.events?.get(name);
+    if (!compiled) {
+      const declared = [...(this.#route.events?.keys() ?? [])].join(', ');
+      throw new EventValidationError(this.#route.name, name, [
+        { path: '', message: `"${name}" is not an event of this route (declared: ${declared})` },
+      ]);
+    }
+    const parsed = safeParse(compiled.schema, value);
+    if (!parsed.success) {
+      throw new EventValidationError(this.#route.name, name, summarizeIssues(parsed.error.issues), parsed.error);
+    }
+    return encodeFrame(compiled.line, this.#serialize(parsed.data, compiled.info), id, retry, comments);
+  }
+
+  #serialize(value: unknown, info: SerializeInfo): string {
+    let text: unknown;
+    try {
+      text = this.#route.serialize(value, info);
+    } catch (error) {
+      throw new SerializationError(info.route, info.event, 'the serializer threw', error);
+    }
+    if (typeof text !== 'string') {
+      throw new SerializationError(info.route, info.event, `the serializer returned ${typeof text}, not a string`);
+    }
+    return text;
+  }
+
+  #writeFrame(frame: string | Uint8Array): Promise<void> {
+    const sink = this.#sink;
+    const limit = this.#route.maxQueueBytes;
+    if (this.#route.slowConsumer === 'drop') {
+      if (this.#dropping && sink.bufferedBytes <= limit / 2) this.#dropping = false;
+      if (sink.bufferedBytes + frame.length > limit) {
+        if (!this.#dropping) {
+          this.#dropping = true;
+          this.#route.report(new SlowConsumerError(this.#route.name, sink.bufferedBytes, limit, 'drop'));
+        }
+        return RESOLVED;
+      }
+    }
+    const belowHighWater = sink.write(frame);
+    this.#heartbeat?.touch();
+    if (sink.bufferedBytes > limit && this.#route.slowConsumer === 'disconnect') {
+      const queued = sink.bufferedBytes;
+      this.destroy('slow consumer');
+      this.#route.report(new SlowConsumerError(this.#route.name, queued, limit, 'disconnect'));
+      return RESOLVED;
+    }
+    return belowHighWater ? RESOLVED : sink.waitForDrain();
+  }
+
+  #finish(reason: string): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#heartbeat?.stop();
+    this.#controller?.abort(new StreamClosedError(`${this.#route.name} (${reason})`));
+    this.#resolveDone();
+    this.#onFinish(this);
+  }
+}
+
+export { DEFAULT_HEARTBEAT_MS };
