@@ -1,0 +1,129 @@
+import type { SsekitError } from '@ssekit/contract/errors';
+import { raceAbort } from './abort.ts';
+import { isEventStreamContentType } from './content-type.ts';
+import { createEventFeed, type EventFeedHandlers } from './event-feed.ts';
+import { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.ts';
+import { CallbackError } from './lifecycle-errors.ts';
+import { buildRequestHeaders, type HeadersSource, resolveHeaders } from './request-headers.ts';
+import { parseRetryAfter } from './retry-after.ts';
+
+/** Everything one connection attempt needs. */
+export interface AttemptRequest extends EventFeedHandlers {
+  url: string;
+  method: string;
+  fetch: typeof fetch;
+  headers: HeadersSource | undefined;
+  body: string | (() => string) | undefined;
+  credentials: RequestCredentials | undefined;
+  lastEventId: string | undefined;
+  /** Aborted to interrupt the attempt (close, restart, idle timeout). */
+  signal: AbortSignal;
+  /** Called when the request starts and on every chunk received. */
+  onActivity(): void;
+  /** Called when the response was accepted as an event stream. */
+  onOpen(response: Response): void;
+}
+
+/** How one attempt ended. */
+export type AttemptOutcome =
+  | { kind: 'ended' }
+  | { kind: 'no-content' }
+  | { kind: 'interrupted' }
+  | { kind: 'failed'; error: SsekitError; retryable: boolean; retryAfterMs?: number | undefined };
+
+const noop = () => {};
+
+function discard(response: Response): void {
+  response.body?.cancel().catch(noop);
+}
+
+/**
+ * Makes one request and reads its event stream until it ends, fails or is interrupted.
+ * Never throws: every failure becomes an outcome the reconnect loop can act on.
+ *
+ * @example
+ * ```ts
+ * const outcome = await runAttempt({ url, method: 'GET', fetch, signal, ...handlers });
+ * if (outcome.kind === 'failed' && outcome.retryable) scheduleRetry();
+ * ```
+ */
+export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcome> {
+  const { signal, url, method } = request;
+  let headers: Headers;
+  let body: string | undefined;
+  try {
+    headers = await raceAbort(resolveHeaders(request.headers), signal);
+  } catch (cause) {
+    if (signal.aborted) return { kind: 'interrupted' };
+    return { kind: 'failed', error: new CallbackError('headers', cause), retryable: true };
+  }
+  try {
+    body = typeof request.body === 'function' ? request.body() : request.body;
+  } catch (cause) {
+    return { kind: 'failed', error: new CallbackError('body', cause), retryable: true };
+  }
+  if (signal.aborted) return { kind: 'interrupted' };
+
+  const init: RequestInit = {
+    method,
+    headers: buildRequestHeaders(headers, { lastEventId: request.lastEventId, hasBody: body !== undefined }),
+    signal,
+  };
+  if (body !== undefined) init.body = body;
+  if (request.credentials !== undefined) init.credentials = request.credentials;
+
+  request.onActivity();
+  let response: Response;
+  try {
+    response = await raceAbort(request.fetch(url, init), signal, discard);
+  } catch (cause) {
+    if (signal.aborted) return { kind: 'interrupted' };
+    return { kind: 'failed', error: new NetworkError({ url, method, phase: 'connect', cause }), retryable: true };
+  }
+
+  if (response.status === 204) {
+    discard(response);
+    return { kind: 'no-content' };
+  }
+  if (response.status < 200 || response.status > 299) {
+    discard(response);
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
+    const error = new HttpStatusError({
+      status: response.status,
+      statusText: response.statusText,
+      url,
+      method,
+      retryAfterMs,
+    });
+    return { kind: 'failed', error, retryable: error.retryable, retryAfterMs };
+  }
+  const contentType = response.headers.get('content-type');
+  if (!isEventStreamContentType(contentType)) {
+    discard(response);
+    return { kind: 'failed', error: new ContentTypeError({ contentType, url, method }), retryable: false };
+  }
+
+  request.onOpen(response);
+  if (signal.aborted) {
+    discard(response);
+    return { kind: 'interrupted' };
+  }
+  if (!response.body) return { kind: 'ended' };
+
+  const reader = response.body.getReader();
+  const feed = createEventFeed(request.lastEventId, request);
+  try {
+    for (;;) {
+      const chunk = await raceAbort(reader.read(), signal);
+      if (chunk.done) return { kind: 'ended' };
+      request.onActivity();
+      feed.push(chunk.value);
+      if (signal.aborted) return { kind: 'interrupted' };
+    }
+  } catch (cause) {
+    if (signal.aborted) return { kind: 'interrupted' };
+    return { kind: 'failed', error: new NetworkError({ url, method, phase: 'read', cause }), retryable: true };
+  } finally {
+    reader.cancel().catch(noop);
+  }
+}

@@ -1,0 +1,200 @@
+import type { SsekitError } from '@ssekit/contract/errors';
+import { sleep } from './abort.ts';
+import { type AttemptOutcome, runAttempt } from './attempt.ts';
+import { backoffDelay } from './backoff.ts';
+import type { CloseInfo, EventStreamConnection, EventStreamOptions } from './event-stream-types.ts';
+import { IdleTimeoutError, RetriesExhaustedError } from './lifecycle-errors.ts';
+import { emitError, invokeCallback, reportUncaught } from './report-callback.ts';
+import { createWatchdog } from './watchdog.ts';
+
+const DEFAULT_INITIAL_DELAY_MS = 1000;
+const DEFAULT_MAX_DELAY_MS = 30_000;
+
+type Interruption = 'close' | 'restart' | 'idle';
+
+function checkOptions(options: EventStreamOptions): void {
+  if (typeof options !== 'object' || options === null) {
+    throw new TypeError('connectEventStream(options): options must be an object, e.g. { url, onEvent }');
+  }
+  if (typeof options.onEvent !== 'function') {
+    throw new TypeError('connectEventStream(options): `onEvent` must be a function receiving each RawSseEvent');
+  }
+  if (typeof options.url !== 'string' && !(options.url instanceof URL)) {
+    throw new TypeError('connectEventStream(options): `url` must be a string or a URL');
+  }
+  const fetchImpl = options.fetch ?? globalThis.fetch;
+  if (typeof fetchImpl !== 'function') {
+    throw new TypeError('connectEventStream(options): no global fetch here; pass `fetch` in the options');
+  }
+}
+
+/**
+ * Opens an SSE stream over `fetch` and keeps it open: parses events (spec-exact, see the README),
+ * tracks the last event id, reconnects with backoff and `Last-Event-ID`, and stops for good on
+ * 204, a terminal error, exhausted retries, `close()` or the `signal`.
+ *
+ * @example
+ * ```ts
+ * const connection = connectEventStream({
+ *   url: 'https://api.example.com/events',
+ *   headers: async () => ({ authorization: `Bearer ${await getToken()}` }),
+ *   onEvent: (e) => console.log(e.event, e.data, e.id),
+ *   onError: (err) => console.warn(err.code, err.message),
+ * });
+ * // later
+ * connection.close();
+ * ```
+ */
+export function connectEventStream(options: EventStreamOptions): EventStreamConnection {
+  checkOptions(options);
+  const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const url = String(options.url);
+  const method = (options.method ?? 'GET').toUpperCase();
+  const reconnect = options.reconnect === false ? undefined : (options.reconnect ?? {});
+  const maxDelayMs = reconnect?.maxDelayMs ?? DEFAULT_MAX_DELAY_MS;
+  const maxAttempts = reconnect?.maxAttempts ?? Number.POSITIVE_INFINITY;
+  const maxElapsedMs = reconnect?.maxElapsedMs ?? Number.POSITIVE_INFINITY;
+  let baseDelayMs = reconnect?.initialDelayMs ?? DEFAULT_INITIAL_DELAY_MS;
+
+  let lastEventId = options.lastEventId === '' ? undefined : options.lastEventId;
+  let closed = false;
+  let interruption: Interruption | undefined;
+  // Aborting this interrupts whatever the loop is waiting on: a request, a read or a backoff sleep.
+  let phase = new AbortController();
+
+  const interrupt = (why: Interruption) => {
+    if (closed) return;
+    if (why === 'close') closed = true;
+    interruption = why;
+    phase.abort(why);
+  };
+  const onExternalAbort = () => interrupt('close');
+  options.signal?.addEventListener('abort', onExternalAbort, { once: true });
+  if (options.signal?.aborted) interrupt('close');
+
+  const fail = (error: SsekitError) => emitError(options.onError, error);
+
+  async function attempt(): Promise<{ outcome: AttemptOutcome; progressed: boolean; why: Interruption | undefined }> {
+    phase = new AbortController();
+    interruption = undefined;
+    const signal = phase.signal;
+    let progressed = false;
+    const watchdog = createWatchdog(options.idleTimeoutMs, () => interrupt('idle'));
+    try {
+      const outcome = await runAttempt({
+        url,
+        method,
+        fetch: fetchImpl,
+        headers: options.headers,
+        body: options.body,
+        credentials: options.credentials,
+        lastEventId,
+        signal,
+        onActivity: () => watchdog.arm(),
+        onOpen: (response) => invokeCallback('onOpen', options.onOpen, options.onError, response),
+        onEvent: (event) => {
+          if (signal.aborted) return;
+          progressed = true;
+          invokeCallback('onEvent', options.onEvent, options.onError, event);
+        },
+        onComment: options.onComment
+          ? (comment) => {
+              if (signal.aborted) return;
+              progressed = true;
+              invokeCallback('onComment', options.onComment, options.onError, comment);
+            }
+          : undefined,
+        onRetry: (ms) => {
+          if (!signal.aborted) baseDelayMs = ms;
+        },
+        onLastEventId: (id) => {
+          if (!signal.aborted) lastEventId = id;
+        },
+      });
+      return { outcome, progressed, why: interruption };
+    } finally {
+      watchdog.clear();
+    }
+  }
+
+  async function run(): Promise<CloseInfo> {
+    let attempts = 0;
+    let failingSince: number | undefined;
+    for (;;) {
+      if (closed) return { reason: 'aborted' };
+      const { outcome, progressed, why } = await attempt();
+      if (closed) return { reason: 'aborted' };
+      // from here on, a restart() (even from inside a callback below) cuts the backoff wait short
+      phase = new AbortController();
+      interruption = undefined;
+      if (progressed) {
+        attempts = 0;
+        failingSince = undefined;
+      }
+      let error: SsekitError | undefined;
+      let retryAfterMs: number | undefined;
+      switch (outcome.kind) {
+        case 'no-content':
+          return { reason: 'no-content' };
+        case 'interrupted':
+          if (why === 'restart') continue;
+          error = new IdleTimeoutError(options.idleTimeoutMs ?? 0);
+          break;
+        case 'failed':
+          if (!outcome.retryable) {
+            fail(outcome.error);
+            return { reason: 'terminal-error', error: outcome.error };
+          }
+          error = outcome.error;
+          retryAfterMs = outcome.retryAfterMs;
+          break;
+        case 'ended':
+          break;
+      }
+      if (error) fail(error);
+      if (!reconnect) return error ? { reason: 'closed', error } : { reason: 'closed' };
+
+      attempts += 1;
+      const now = Date.now();
+      failingSince ??= now;
+      const delayMs = retryAfterMs ?? backoffDelay(attempts, baseDelayMs, maxDelayMs);
+      const elapsedMs = now - failingSince;
+      const limit =
+        attempts > maxAttempts ? 'maxAttempts' : elapsedMs + delayMs > maxElapsedMs ? 'maxElapsedMs' : undefined;
+      if (limit) {
+        const exhausted = new RetriesExhaustedError({ attempts: attempts - 1, elapsedMs, limit, cause: error });
+        fail(exhausted);
+        return { reason: 'retries-exhausted', error: exhausted };
+      }
+      invokeCallback('onRetry', options.onRetry, options.onError, { attempt: attempts, delayMs, error });
+      if (closed) return { reason: 'aborted' };
+      await sleep(delayMs, phase.signal);
+    }
+  }
+
+  const finish = (info: CloseInfo) => {
+    closed = true;
+    options.signal?.removeEventListener('abort', onExternalAbort);
+    if (!options.onClose) return;
+    try {
+      options.onClose(info);
+    } catch (bug) {
+      reportUncaught(bug);
+    }
+  };
+
+  const done = run().then(finish, (bug: unknown) => {
+    // run() handles every expected failure itself; reaching here is a bug in the client
+    finish({ reason: 'aborted' });
+    reportUncaught(bug);
+  });
+
+  return {
+    close: () => interrupt('close'),
+    restart: () => interrupt('restart'),
+    get lastEventId() {
+      return lastEventId;
+    },
+    done,
+  };
+}

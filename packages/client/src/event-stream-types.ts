@@ -1,0 +1,106 @@
+import type { SsekitError } from '@ssekit/contract/errors';
+import type { RawSseEvent } from './raw-event.ts';
+import type { HeadersSource } from './request-headers.ts';
+
+/**
+ * How the client reconnects after a network error, a retryable status (5xx, 429), an idle
+ * timeout or a clean end of the stream. Delays use exponential backoff with full jitter.
+ *
+ * @example
+ * ```ts
+ * const reconnect: ReconnectOptions = { initialDelayMs: 500, maxDelayMs: 10_000, maxAttempts: 20 };
+ * ```
+ */
+export interface ReconnectOptions {
+  /** Backoff base in ms. Default 1000; a server `retry:` field replaces it. */
+  initialDelayMs?: number;
+  /** Upper bound of one backoff delay in ms. Default 30000. (A server's `Retry-After` is honoured as sent.) */
+  maxDelayMs?: number;
+  /** Reconnect attempts allowed in a row without a successful connection. Default `Infinity`. */
+  maxAttempts?: number;
+  /** Give up when the next attempt would start this long (ms) after the first failure in a row. Default `Infinity`. */
+  maxElapsedMs?: number;
+}
+
+/** Why a stream stopped for good. */
+export type CloseReason = 'aborted' | 'closed' | 'no-content' | 'terminal-error' | 'retries-exhausted';
+
+/** What `onClose` receives. */
+export interface CloseInfo {
+  reason: CloseReason;
+  /** The error that ended the stream, for `terminal-error` and `retries-exhausted` (and `closed` after an error with `reconnect: false`). */
+  error?: SsekitError;
+}
+
+/** What `onRetry` receives, just before the client waits `delayMs` and reconnects. */
+export interface RetryInfo {
+  /** 1 for the first reconnect after a success, then 2, 3... */
+  attempt: number;
+  /** How long the client waits before the attempt. */
+  delayMs: number;
+  /** Why the previous connection ended; `undefined` for a clean end of stream. */
+  error: SsekitError | undefined;
+}
+
+/**
+ * Options of {@link connectEventStream}.
+ *
+ * @example
+ * ```ts
+ * const options: EventStreamOptions = { url: '/events', onEvent: (e) => console.log(e.data) };
+ * ```
+ */
+export interface EventStreamOptions {
+  url: string | URL;
+  /** Default `GET`. */
+  method?: 'GET' | 'POST' | 'REPORT' | (string & {});
+  /** Request body, or a function re-run on every attempt. Sent as `text/plain` unless `headers` set a content type. */
+  body?: string | (() => string);
+  /** Extra headers, or a function re-evaluated on every attempt (fresh auth tokens). */
+  headers?: HeadersSource;
+  /** Sent as `Last-Event-ID` on the first request, as if the server had sent it earlier. */
+  lastEventId?: string;
+  /** A `fetch` to use instead of the global one. */
+  fetch?: typeof fetch;
+  /** Aborting it stops everything, like `close()`. */
+  signal?: AbortSignal;
+  /** Reconnection policy, or `false` to never reconnect. */
+  reconnect?: ReconnectOptions | false;
+  /** Watchdog: reconnect when nothing (not even a comment) arrived for this long (ms). Default: off. */
+  idleTimeoutMs?: number;
+  /** Passed to `fetch` (`'include'` for cookies on a cross-origin stream). */
+  credentials?: RequestCredentials;
+  /** Called when a response is accepted as an event stream (status 2xx, `text/event-stream`). */
+  onOpen?(response: Response): void;
+  /** Called for every dispatched event, in order. */
+  onEvent(event: RawSseEvent): void;
+  /** Called for every comment line, without the colon. */
+  onComment?(comment: string): void;
+  /** Called with every error, retryable or terminal. */
+  onError?(error: SsekitError): void;
+  /** Called before each reconnect wait. */
+  onRetry?(info: RetryInfo): void;
+  /** Called once, when the stream has stopped for good; `done` resolves right after. */
+  onClose?(info: CloseInfo): void;
+}
+
+/**
+ * A running event stream.
+ *
+ * @example
+ * ```ts
+ * const connection = connectEventStream({ url, onEvent });
+ * setTimeout(() => connection.close(), 60_000);
+ * await connection.done;
+ * ```
+ */
+export interface EventStreamConnection {
+  /** Stops at once: aborts the request, cancels timers, no further requests. Idempotent. */
+  close(): void;
+  /** The last event id received (or supplied), sent as `Last-Event-ID` on reconnect. */
+  readonly lastEventId: string | undefined;
+  /** Resolves (never rejects) once the stream has stopped for good and `onClose` ran. */
+  readonly done: Promise<void>;
+  /** Drop the current connection and reconnect at once, as if the server had dropped it. */
+  restart(): void;
+}

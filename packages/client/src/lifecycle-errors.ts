@@ -1,0 +1,83 @@
+import { SsekitError } from '@ssekit/contract/errors';
+
+/**
+ * The stream was stopped through the caller's `AbortSignal`. `streamRoute` throws it from the
+ * iterator; the signal's reason is the `cause`.
+ *
+ * @example
+ * ```ts
+ * try { for await (const e of stream) use(e); } catch (err) { if (err instanceof AbortedError) return; throw err; }
+ * ```
+ */
+export class AbortedError extends SsekitError<'ABORTED'> {
+  constructor(reason?: unknown) {
+    super('ABORTED', 'the event stream was aborted by its AbortSignal', { cause: reason });
+  }
+}
+
+/**
+ * Nothing at all (not even a comment) arrived for `idleTimeoutMs`; the client drops the
+ * connection and reconnects.
+ *
+ * @example
+ * ```ts
+ * connectEventStream({ url, idleTimeoutMs: 45_000, onEvent, onError: (e) => console.warn(e.message) });
+ * ```
+ */
+export class IdleTimeoutError extends SsekitError<'IDLE_TIMEOUT'> {
+  /** The configured timeout. */
+  readonly timeoutMs: number;
+
+  constructor(timeoutMs: number) {
+    super('IDLE_TIMEOUT', `no data received for ${timeoutMs} ms; reconnecting`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * Reconnection gave up: `maxAttempts` or `maxElapsedMs` was reached. The last failure is the `cause`
+ * (`undefined` when the server kept ending the stream cleanly).
+ *
+ * @example
+ * ```ts
+ * onClose({ reason, error }) { if (reason === 'retries-exhausted') console.error(error?.cause); }
+ * ```
+ */
+export class RetriesExhaustedError extends SsekitError<'RETRIES_EXHAUSTED'> {
+  /** Reconnect attempts made since the last successful connection. */
+  readonly attempts: number;
+  /** Milliseconds since the first failure of this run of failures. */
+  readonly elapsedMs: number;
+
+  constructor(init: { attempts: number; elapsedMs: number; limit: 'maxAttempts' | 'maxElapsedMs'; cause: unknown }) {
+    const last = init.cause instanceof Error ? `; last error: ${init.cause.message}` : '';
+    super(
+      'RETRIES_EXHAUSTED',
+      `gave up reconnecting after ${init.attempts} attempt${init.attempts === 1 ? '' : 's'} over ${init.elapsedMs} ms (${init.limit} reached)${last}`,
+      { cause: init.cause },
+    );
+    this.attempts = init.attempts;
+    this.elapsedMs = init.elapsedMs;
+  }
+}
+
+/**
+ * A function you passed to the client threw: an event handler, `onOpen`, or the `headers`
+ * function. Reported through `onError`; a throwing handler never stops the stream, and a
+ * throwing `headers` function counts as a failed attempt (with backoff). The thrown value is the `cause`.
+ *
+ * @example
+ * ```ts
+ * onError(err) { if (err instanceof CallbackError) reportBug(err.cause); }
+ * ```
+ */
+export class CallbackError extends SsekitError<'HANDLER'> {
+  /** Which callback threw, e.g. `onEvent` or `headers`. */
+  readonly callback: string;
+
+  constructor(callback: string, cause: unknown) {
+    const detail = cause instanceof Error ? cause.message : String(cause);
+    super('HANDLER', `the ${callback} callback threw: ${detail}`, { cause });
+    this.callback = callback;
+  }
+}

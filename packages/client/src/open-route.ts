@@ -1,0 +1,94 @@
+import type { SsekitError } from '@ssekit/contract/errors';
+import { connectEventStream } from './connect-event-stream.ts';
+import { ParseError, UnknownEventError } from './event-errors.ts';
+import type { CloseInfo, EventStreamConnection, RetryInfo } from './event-stream-types.ts';
+import { resolveHeaders } from './request-headers.ts';
+import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.ts';
+import { buildRouteUrl } from './route-url.ts';
+
+/** The sinks the typed layers plug into one route stream. */
+export interface RouteSinks {
+  onTyped(event: TypedEvent): void;
+  onError(error: SsekitError): void;
+  onOpen?(response: Response): void;
+  onRetry?(info: RetryInfo): void;
+  onClose?(info: CloseInfo): void;
+}
+
+/**
+ * Opens a contract route's stream: builds the URL, merges headers (client-wide, then per
+ * request, then `Content-Type: application/json` for a POST body), and decodes every event with
+ * the route's decoders. Unknown events and failed decodes go to `onError`; the stream goes on.
+ *
+ * @example
+ * ```ts
+ * openRoute(config, spec, {}, { onTyped: console.log, onError: console.warn });
+ * ```
+ */
+export function openRoute(
+  config: ClientConfig,
+  spec: RouteClientSpec,
+  request: RouteRequest,
+  sinks: RouteSinks,
+  options: RouteCallOptions = {},
+): EventStreamConnection {
+  const url = buildRouteUrl(config.baseUrl, spec.path, request.params, request.query);
+  const hasBody = spec.method === 'POST' && request.body !== undefined;
+  const body = hasBody ? JSON.stringify(request.body) : undefined;
+  const known = Object.keys(spec.decoders);
+  const context = { route: spec.key };
+
+  return connectEventStream({
+    url,
+    method: spec.method,
+    ...(body === undefined ? {} : { body }),
+    headers: async () => {
+      const headers = await resolveHeaders(config.headers);
+      for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
+      if (hasBody && !headers.has('content-type')) headers.set('content-type', 'application/json');
+      return headers;
+    },
+    ...(options.lastEventId === undefined ? {} : { lastEventId: options.lastEventId }),
+    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(config.reconnect === undefined ? {} : { reconnect: config.reconnect }),
+    ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
+    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+    onEvent(raw) {
+      const decoder = Object.hasOwn(spec.decoders, raw.event) ? spec.decoders[raw.event] : undefined;
+      if (!decoder) {
+        sinks.onError(new UnknownEventError(raw, { ...context, known }));
+        return;
+      }
+      let result: ReturnType<typeof decoder>;
+      try {
+        result = decoder(raw.data, raw);
+      } catch (cause) {
+        // a decoder should return fail(...), but a throwing one must not kill the stream either
+        sinks.onError(new ParseError(raw, cause, context));
+        return;
+      }
+      if (!result.ok) {
+        sinks.onError(result.error);
+        return;
+      }
+      sinks.onTyped({ event: raw.event, data: result.value, id: raw.id });
+    },
+    onError: (error) => sinks.onError(error),
+    ...(sinks.onOpen ? { onOpen: sinks.onOpen } : {}),
+    ...(sinks.onRetry ? { onRetry: sinks.onRetry } : {}),
+    ...(sinks.onClose ? { onClose: sinks.onClose } : {}),
+  });
+}
+
+/**
+ * The `onError` used when the caller gave none: errors are logged, never silently dropped.
+ *
+ * @example
+ * ```ts
+ * const onError = handlers.onError ?? warnError;
+ * ```
+ */
+export function warnError(error: SsekitError): void {
+  console.warn(`[ssekit] ${error.code}: ${error.message}`);
+}

@@ -1,0 +1,120 @@
+import type { SsekitError } from '@ssekit/contract/errors';
+import type { EventDecoder } from './decode-result.ts';
+import type { CloseInfo, ReconnectOptions, RetryInfo } from './event-stream-types.ts';
+import type { HeadersSource } from './request-headers.ts';
+
+/**
+ * What a generated client knows about one contract route.
+ *
+ * @example
+ * ```ts
+ * const spec: RouteClientSpec = { key: 'chat', path: '/rooms/:roomId', method: 'GET', decoders: { message: (d) => ok(d) } };
+ * ```
+ */
+export interface RouteClientSpec {
+  /** The contract route key, used in error messages. */
+  key: string;
+  /** Path with `:params`. */
+  path: string;
+  method: 'GET' | 'POST';
+  /** One decoder per declared event name; any other event name is reported as unknown. */
+  decoders: Record<string, EventDecoder>;
+}
+
+/**
+ * Client-wide settings shared by every route of a generated client.
+ *
+ * @example
+ * ```ts
+ * const config: ClientConfig = { baseUrl: 'https://api.example.com', headers: () => ({ authorization: token() }) };
+ * ```
+ */
+export interface ClientConfig {
+  baseUrl: string | URL;
+  fetch?: typeof fetch;
+  /** Headers for every request, or a function re-evaluated on every attempt. */
+  headers?: HeadersSource;
+  reconnect?: ReconnectOptions | false;
+  idleTimeoutMs?: number;
+  /** Passed to `fetch`. */
+  credentials?: RequestCredentials;
+}
+
+/**
+ * The inputs of one route request (already validated by the generated code, if it validates).
+ *
+ * @example
+ * ```ts
+ * const request: RouteRequest = { params: { roomId: 'r1' }, query: { since: 5 } };
+ * ```
+ */
+export interface RouteRequest {
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  /** Per-request headers; they override the client-wide ones. */
+  headers?: Record<string, string>;
+  /** POST routes: sent as JSON. */
+  body?: unknown;
+}
+
+/**
+ * A decoded event as handlers and iterators see it.
+ *
+ * @example
+ * ```ts
+ * const e: TypedEvent<'tick', number> = { event: 'tick', data: 1, id: '1' };
+ * ```
+ */
+export interface TypedEvent<Name extends string = string, Data = unknown> {
+  event: Name;
+  data: Data;
+  id: string | undefined;
+}
+
+/**
+ * Per-event callbacks (keyed by event name) plus lifecycle callbacks. Without `onError`,
+ * errors that do not end the stream are logged with `console.warn` rather than dropped.
+ *
+ * @example
+ * ```ts
+ * const handlers: SubscribeHandlers = { tick: (n: number) => console.log(n), onError: (e) => console.warn(e) };
+ * ```
+ */
+export interface SubscribeHandlers {
+  // biome-ignore lint/suspicious/noExplicitAny: each generated client narrows `data` per event
+  [event: string]: ((data: any, event: TypedEvent) => void) | undefined;
+  onError?(error: SsekitError): void;
+  onOpen?(response: Response): void;
+  onRetry?(info: RetryInfo): void;
+  onClose?(info: CloseInfo): void;
+}
+
+/**
+ * A running typed subscription.
+ *
+ * @example
+ * ```ts
+ * const sub = client.chat.subscribe({ params: { roomId: 'r1' } }, { message: console.log });
+ * sub.close();
+ * ```
+ */
+export interface Subscription {
+  close(): void;
+  readonly lastEventId: string | undefined;
+  /** Resolves once the stream stopped for good. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * Per-call options of {@link subscribeRoute} and {@link streamRoute}.
+ *
+ * @example
+ * ```ts
+ * const options: RouteCallOptions = { signal: AbortSignal.timeout(60_000), lastEventId: saved };
+ * ```
+ */
+export interface RouteCallOptions {
+  signal?: AbortSignal;
+  /** Resume after this id (sent as `Last-Event-ID` on the first request). */
+  lastEventId?: string;
+}

@@ -1,0 +1,128 @@
+import type { SsekitError } from '@ssekit/contract/errors';
+import type { CloseInfo, EventStreamConnection } from './event-stream-types.ts';
+import { AbortedError } from './lifecycle-errors.ts';
+import { openRoute, warnError } from './open-route.ts';
+import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.ts';
+
+/**
+ * Options of {@link streamRoute}.
+ *
+ * @example
+ * ```ts
+ * const options: StreamRouteOptions = { signal, onError: (e) => console.warn(e.message) };
+ * ```
+ */
+export interface StreamRouteOptions extends RouteCallOptions {
+  /** Errors that do not end the stream (decode failures, unknown events, retried failures). Default: `console.warn`. */
+  onError?(error: SsekitError): void;
+}
+
+type Waiter = { resolve(result: IteratorResult<TypedEvent>): void; reject(error: unknown): void };
+
+/**
+ * Iterates a contract route's decoded events. The connection opens on the first `next()`.
+ * Terminal errors (4xx, wrong content type, exhausted retries) are thrown from the iterator
+ * after the events received before them; aborting `signal` throws an {@link AbortedError};
+ * a 204 ends the iteration. `break` / `return()` closes the connection. Events are buffered
+ * while the loop body runs, so none is lost.
+ *
+ * @example
+ * ```ts
+ * for await (const e of streamRoute(config, spec, { params: { roomId: 'r1' } })) {
+ *   if (e.event === 'message') console.log(e.data);
+ * }
+ * ```
+ */
+export function streamRoute(
+  config: ClientConfig,
+  spec: RouteClientSpec,
+  request: RouteRequest,
+  options: StreamRouteOptions = {},
+): AsyncIterableIterator<TypedEvent> {
+  const buffer: TypedEvent[] = [];
+  const waiters: Waiter[] = [];
+  let connection: EventStreamConnection | undefined;
+  let ended: { error?: unknown } | undefined;
+  let returned = false;
+
+  const settle = () => {
+    for (;;) {
+      const waiter = waiters[0];
+      if (!waiter) return;
+      const event = buffer.shift();
+      if (event) {
+        waiters.shift();
+        waiter.resolve({ done: false, value: event });
+        continue;
+      }
+      if (!ended) return;
+      waiters.shift();
+      if (ended.error !== undefined) {
+        const error = ended.error;
+        ended = {}; // thrown once; later next() calls report done
+        waiter.reject(error);
+      } else waiter.resolve({ done: true, value: undefined });
+    }
+  };
+
+  const onClose = (info: CloseInfo) => {
+    if (returned) ended = {};
+    else if (info.reason === 'aborted') ended = { error: new AbortedError(options.signal?.reason) };
+    else if (info.reason === 'terminal-error' || info.reason === 'retries-exhausted') ended = { error: info.error };
+    else if (info.reason === 'closed' && info.error) ended = { error: info.error };
+    else ended = {};
+    settle();
+  };
+
+  const start = () => {
+    if (connection || ended) return;
+    const onError = options.onError ?? warnError;
+    const callOptions: RouteCallOptions = {};
+    if (options.signal) callOptions.signal = options.signal;
+    if (options.lastEventId !== undefined) callOptions.lastEventId = options.lastEventId;
+    connection = openRoute(
+      config,
+      spec,
+      request,
+      {
+        onTyped(event) {
+          buffer.push(event);
+          settle();
+        },
+        onError(error) {
+          // terminal errors are thrown from the iterator instead
+          if (error.code === 'RETRIES_EXHAUSTED') return;
+          if (error.code === 'CONTENT_TYPE') return;
+          if (error.code === 'HTTP_STATUS' && !(error as SsekitError & { retryable?: boolean }).retryable) return;
+          onError(error);
+        },
+        onClose,
+      },
+      callOptions,
+    );
+  };
+
+  const iterator: AsyncIterableIterator<TypedEvent> = {
+    next() {
+      start();
+      return new Promise<IteratorResult<TypedEvent>>((resolve, reject) => {
+        waiters.push({ resolve, reject });
+        settle();
+      });
+    },
+    async return() {
+      returned = true;
+      buffer.length = 0;
+      if (connection) {
+        connection.close();
+        await connection.done;
+      } else ended = {};
+      settle();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return iterator;
+    },
+  };
+  return iterator;
+}

@@ -1,0 +1,57 @@
+import { openRoute, warnError } from './open-route.ts';
+import { invokeCallback } from './report-callback.ts';
+import type {
+  ClientConfig,
+  RouteCallOptions,
+  RouteClientSpec,
+  RouteRequest,
+  SubscribeHandlers,
+  Subscription,
+} from './route-types.ts';
+
+/**
+ * Subscribes to a contract route with one callback per event name. Used by generated clients
+ * (`client.<route>.subscribe(...)`). Decoding errors and unknown events go to `onError` and the
+ * stream continues; a throwing handler is reported as a `CallbackError` and the stream continues.
+ *
+ * @example
+ * ```ts
+ * const sub = subscribeRoute(config, spec, { params: { roomId: 'r1' } }, {
+ *   message: (text: string, e) => console.log(e.id, text),
+ *   onError: (err) => console.warn(err.code, err.message),
+ * });
+ * sub.close();
+ * ```
+ */
+export function subscribeRoute(
+  config: ClientConfig,
+  spec: RouteClientSpec,
+  request: RouteRequest,
+  handlers: SubscribeHandlers,
+  options?: RouteCallOptions,
+): Subscription {
+  const onError = handlers.onError ? (error: Parameters<typeof warnError>[0]) => handlers.onError?.(error) : warnError;
+  const connection = openRoute(
+    config,
+    spec,
+    request,
+    {
+      onTyped(event) {
+        const handler = Object.hasOwn(handlers, event.event) ? handlers[event.event] : undefined;
+        invokeCallback(`handler for "${event.event}"`, handler, onError, event.data, event);
+      },
+      onError,
+      ...(handlers.onOpen ? { onOpen: (response: Response) => handlers.onOpen?.(response) } : {}),
+      ...(handlers.onRetry ? { onRetry: (info) => handlers.onRetry?.(info) } : {}),
+      ...(handlers.onClose ? { onClose: (info) => handlers.onClose?.(info) } : {}),
+    },
+    options,
+  );
+  return {
+    close: () => connection.close(),
+    get lastEventId() {
+      return connection.lastEventId;
+    },
+    done: connection.done,
+  };
+}
