@@ -116,16 +116,24 @@ export interface ContractInternals {
   readonly routes: Readonly<Record<string, ContractRoute>>;
 }
 
-/** A contract: route key → route, plus internals under `'~ssekit'`. */
-export type Contract<Routes extends Record<string, RouteDefinition> = Record<string, RouteDefinition>> = {
-  readonly [K in keyof Routes]: ContractRoute<Routes[K]>;
-} & { readonly '~ssekit': ContractInternals };
+/** What every contract has: its internals under `'~ssekit'`. Use as a constraint (`C extends AnyContract`). */
+export interface AnyContract {
+  readonly '~ssekit': ContractInternals;
+}
+
+/**
+ * A contract: route key → route, plus internals under `'~ssekit'`. Bare `Contract` (no type argument) is any contract.
+ */
+export type Contract<Routes extends Record<string, RouteDefinition> | undefined = undefined> =
+  Routes extends Record<string, RouteDefinition>
+    ? { readonly [K in keyof Routes]: ContractRoute<Routes[K]> } & AnyContract
+    : AnyContract;
 
 /** Any route of any contract. */
 export type AnyContractRoute = ContractRoute<RouteDefinition>;
 
 /** The route keys of a contract. */
-export type RouteKeys<C extends Contract> = Exclude<keyof C, '~ssekit'> & string;
+export type RouteKeys<C extends AnyContract> = Exclude<keyof C, '~ssekit'> & string;
 
 /**
  * Declares one route with full inference of its path and events; optional inside {@link defineContract}.

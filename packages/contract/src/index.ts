@@ -1,4 +1,5 @@
 export {
+  type AnyContract,
   type AnyContractRoute,
   type Contract,
   type ContractInternals,

@@ -62,7 +62,9 @@ export interface RouteImplementationObject<R extends RouteDefinition> extends St
 export type RouteImplementation<R extends RouteDefinition> = RouteHandler<R> | RouteImplementationObject<R>;
 
 /** One implementation per contract route, no more, no less. */
-export type ContractImplementation<C extends Contract> = { [K in RouteKeys<C>]: RouteImplementation<C[K]> };
+export type ContractImplementation<C extends Contract> = {
+  [K in RouteKeys<C>]: C[K] extends RouteDefinition ? RouteImplementation<C[K]> : never;
+};
 
 /**
  * Implements a contract: every route needs a handler (a compile error, and a `MissingHandlerError` at start-up).

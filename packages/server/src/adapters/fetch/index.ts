@@ -1,93 +1,13 @@
 import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
 import type { SseRouter } from '../../router.ts';
-import type { SseSink } from '../../sink.ts';
+import { ReadableStreamSink } from './readable-stream-sink.ts';
 
-const encoder = new TextEncoder();
-const HIGH_WATER_MARK = 16 * 1024;
-
-/**
- * A sink over a web `ReadableStream`: it enqueues only against the consumer's pull (desiredSize), so a slow reader is
- * visible as `bufferedBytes`, and `cancel()` on the Response body closes the session.
- *
- * @example
- * ```ts
- * const sink = new ReadableStreamSink();
- * return new Response(sink.stream, { headers });
- * ```
- */
-export class ReadableStreamSink implements SseSink {
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller!: ReadableStreamDefaultController<Uint8Array>;
-  #closed = false;
-  #closeListeners: (() => void)[] = [];
-  #drainWaiters: (() => void)[] = [];
-
-  constructor(signal?: AbortSignal) {
-    this.stream = new ReadableStream<Uint8Array>(
-      {
-        start: (controller) => {
-          this.#controller = controller;
-        },
-        pull: () => this.#drained(),
-        cancel: () => this.#markClosed(),
-      },
-      { highWaterMark: HIGH_WATER_MARK, size: (chunk) => chunk.byteLength },
-    );
-    if (signal?.aborted) this.#markClosed();
-    else signal?.addEventListener('abort', () => this.#markClosed(), { once: true });
-  }
-
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  get bufferedBytes(): number {
-    return this.#closed ? 0 : HIGH_WATER_MARK - (this.#controller.desiredSize ?? HIGH_WATER_MARK);
-  }
-
-  write(chunk: string | Uint8Array): boolean {
-    if (this.#closed) return true;
-    this.#controller.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-    return (this.#controller.desiredSize ?? 0) > 0;
-  }
-
-  waitForDrain(): Promise<void> {
-    if (this.#closed || (this.#controller.desiredSize ?? 0) > 0) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
-  }
-
-  end(): void {
-    if (this.#closed) return;
-    this.#controller.close();
-    this.#markClosed();
-  }
-
-  destroy(): void {
-    if (this.#closed) return;
-    this.#controller.error(new Error('stream destroyed'));
-    this.#markClosed();
-  }
-
-  onClose(listener: () => void): void {
-    if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
-  }
-
-  #drained(): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  #markClosed(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#drained();
-    const listeners = this.#closeListeners;
-    this.#closeListeners = [];
-    for (const listener of listeners) listener();
-  }
-}
+export {
+  DEFAULT_SINK_HIGH_WATER_MARK,
+  ReadableStreamSink,
+  type ReadableStreamSinkOptions,
+  SinkDestroyedError,
+} from './readable-stream-sink.ts';
 
 async function readLimited(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';
@@ -113,12 +33,35 @@ async function readLimited(request: Request, limit: number): Promise<string> {
   return new TextDecoder().decode(all);
 }
 
-/** Adapts a web `Request` to the core's view. */
-export function toCoreRequest(request: Request): CoreRequest {
+/** Options of {@link createFetchHandler}. */
+export interface FetchHandlerOptions {
+  /**
+   * Path prefix the handler is mounted under, stripped before routing: with `prefix: '/api/sse'`, a request for
+   * `/api/sse/events` is routed as `/events` (Next.js catch-all route handlers, `app.all('/sse/*', …)` in Hono).
+   * Requests outside the prefix are unmatched.
+   */
+  prefix?: string;
+  /** Answers requests that match no SSE route (e.g. hand back to the framework). Default: a 404 problem response. */
+  notFound?: (request: Request) => Response | Promise<Response>;
+}
+
+function normalizePrefix(prefix: string | undefined): string {
+  if (prefix === undefined || prefix === '' || prefix === '/') return '';
+  return `/${prefix.replace(/^\/+|\/+$/g, '')}`;
+}
+
+/** Adapts a web `Request` to the core's view; `prefix` is stripped from the path (see {@link FetchHandlerOptions}). */
+export function toCoreRequest(request: Request, prefix = ''): CoreRequest {
   const url = new URL(request.url);
+  let path = url.pathname;
+  if (prefix !== '') {
+    const inside = path === prefix || path.startsWith(`${prefix}/`);
+    // Outside the prefix: an empty path matches no route, so the request is answered as unmatched.
+    path = inside ? path.slice(prefix.length) || '/' : '';
+  }
   return {
     method: request.method,
-    url: url.pathname + url.search,
+    url: path + url.search,
     header: (name) => request.headers.get(name) ?? undefined,
     headers: () => Object.fromEntries(request.headers),
     readBody: (limit) => readLimited(request, limit),
@@ -130,30 +73,32 @@ export function toCoreRequest(request: Request): CoreRequest {
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**
- * Turns a router into a `(request: Request) => Promise<Response>` handler. The stream respects the consumer's pull;
- * cancelling the Response body (or aborting `request.signal`) fires the session's `signal`.
+ * Turns a router into a `(request: Request) => Promise<Response>` handler. The stream is driven by the consumer's
+ * pull (see {@link ReadableStreamSink}); cancelling the Response body, or aborting `request.signal`, fires the
+ * session's `signal`.
  *
  * @example
  * ```ts
  * const handler = createFetchHandler(router);
- * Bun.serve({ fetch: handler });            // Bun
- * Deno.serve(handler);                      // Deno
- * export const GET = handler;               // Next.js route handler
- * app.get('/events/*', (c) => handler(c.req.raw)); // Hono
+ * Bun.serve({ fetch: handler });                    // Bun
+ * Deno.serve(handler);                              // Deno
+ * app.mount('/sse', handler);                       // Hono (after app.use('/sse/*', cors(), bearerAuth(…)))
+ * // Next.js, app/api/sse/[...path]/route.ts:
+ * export const GET = createFetchHandler(router, { prefix: '/api/sse' });
  * ```
  */
-export function createFetchHandler(router: SseRouter): FetchHandler {
+export function createFetchHandler(router: SseRouter, options: FetchHandlerOptions = {}): FetchHandler {
+  const prefix = normalizePrefix(options.prefix);
+  const notFound = options.notFound;
   return async (request) => {
-    const result = await router.dispatch(toCoreRequest(request));
+    const result = await router.dispatch(toCoreRequest(request, prefix));
     if (result.kind === 'response') {
+      if (!result.matched && notFound) return notFound(request);
       const body = result.body === '' || request.method === 'HEAD' ? null : result.body;
       return new Response(body, { status: result.status, headers: result.headers });
     }
-    const sink = new ReadableStreamSink(request.signal);
-    if (request.method === 'HEAD') {
-      sink.end();
-      return new Response(null, { status: 200, headers: result.headers });
-    }
+    if (request.method === 'HEAD') return new Response(null, { status: 200, headers: result.headers });
+    const sink = new ReadableStreamSink({ signal: request.signal });
     result.start(sink);
     return new Response(sink.stream, { status: 200, headers: result.headers });
   };

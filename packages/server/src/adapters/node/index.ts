@@ -1,10 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
 import type { SseRouter } from '../../router.ts';
 import { NodeSink } from './node-sink.ts';
 
 export { NodeSink };
+export { type RunningHttp2Server, type ServeHttp2Options, serveHttp2 } from './http2.ts';
+
+/** A request from node:http, or node:http2's compatibility API. */
+export type NodeRequest = IncomingMessage | Http2ServerRequest;
+/** A response from node:http, or node:http2's compatibility API. */
+export type NodeResponse = ServerResponse | Http2ServerResponse;
 
 /** Options of {@link createNodeHandler}. */
 export interface NodeHandlerOptions {
@@ -13,17 +20,49 @@ export interface NodeHandlerOptions {
    * answering 404. Default `true`.
    */
   passThroughUnmatched?: boolean;
+  /**
+   * Builds the core's view of a request. Default {@link toCoreRequest}; frameworks override it, e.g. to read a body a
+   * body parser already consumed.
+   */
+  toCoreRequest?: (req: NodeRequest) => CoreRequest;
 }
 
-/** A node:http request listener, usable as Connect/Express middleware too. */
-export type NodeHandler = (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) => void;
+/** A node:http (or http2 compat) request listener, usable as Connect/Express middleware too. */
+export type NodeHandler = (req: NodeRequest, res: NodeResponse, next?: (error?: unknown) => void) => void;
+
+/**
+ * Headers HTTP/2 forbids (RFC 9113 §8.2.2); node's http2 compat layer rejects them. The core never sets one, but
+ * `HttpError` headers come from user code, so they are dropped on HTTP/2 rather than failing the response.
+ */
+const CONNECTION_SPECIFIC = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+function isHttp2(res: NodeResponse): res is Http2ServerResponse {
+  return 'stream' in res && res.stream !== undefined;
+}
+
+/** The response's headers for this protocol: as given on HTTP/1.1, without connection-specific ones on HTTP/2. */
+function protocolHeaders(res: NodeResponse, headers: Record<string, string>): Record<string, string> {
+  if (!isHttp2(res)) return headers;
+  let out: Record<string, string> | undefined;
+  for (const name of Object.keys(headers)) {
+    if (!CONNECTION_SPECIFIC.has(name.toLowerCase())) continue;
+    out ??= { ...headers };
+    delete out[name];
+  }
+  return out ?? headers;
+}
+
+/** True once the response can no longer be written: destroyed socket (h1) or closed stream (h2). */
+function isGone(res: NodeResponse): boolean {
+  return isHttp2(res) ? res.stream.destroyed || res.stream.closed : res.destroyed;
+}
 
 function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** Adapts a node request to the core's view without copying what is not needed. */
-export function toCoreRequest(req: IncomingMessage): CoreRequest {
+export function toCoreRequest(req: NodeRequest): CoreRequest {
   return {
     method: req.method ?? 'GET',
     url: req.url ?? '/',
@@ -41,7 +80,7 @@ export function toCoreRequest(req: IncomingMessage): CoreRequest {
   };
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
+function readBody(req: NodeRequest, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -73,23 +112,26 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
  */
 export function createNodeHandler(router: SseRouter, options: NodeHandlerOptions = {}): NodeHandler {
   const passThrough = options.passThroughUnmatched ?? true;
+  const toCore = options.toCoreRequest ?? toCoreRequest;
   return (req, res, next) => {
-    router.dispatch(toCoreRequest(req)).then(
+    router.dispatch(toCore(req)).then(
       (result) => {
         if (result.kind === 'response') {
           if (!result.matched && next && passThrough) {
             next();
             return;
           }
-          if (res.headersSent || res.destroyed) return;
-          res.writeHead(result.status, result.headers);
-          res.end(req.method === 'HEAD' ? undefined : result.body);
+          if (res.headersSent || isGone(res)) return;
+          // The two response classes share this call; their overload sets differ only in types.
+          (res as ServerResponse).writeHead(result.status, protocolHeaders(res, result.headers));
+          if (req.method === 'HEAD') res.end();
+          else res.end(result.body);
           return;
         }
-        if (res.destroyed) return;
-        res.writeHead(200, result.headers);
-        // Flush the headers at once: clients see the stream open before the first event.
-        res.flushHeaders();
+        if (isGone(res)) return;
+        (res as ServerResponse).writeHead(200, protocolHeaders(res, result.headers));
+        // Flush the headers at once: clients see the stream open before the first event (h2: sends HEADERS now).
+        (res as ServerResponse).flushHeaders();
         if (req.method === 'HEAD') {
           res.end();
           return;
@@ -98,7 +140,7 @@ export function createNodeHandler(router: SseRouter, options: NodeHandlerOptions
       },
       (error: unknown) => {
         router.report(error);
-        if (!res.headersSent && !res.destroyed) {
+        if (!res.headersSent && !isGone(res)) {
           res.writeHead(500, { 'content-type': 'application/problem+json' });
           res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
         } else {

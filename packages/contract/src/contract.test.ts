@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  buildPath,
+  ContractDefinitionError,
+  contractRoutes,
+  defaultDeserialize,
+  defaultSerialize,
+  defineContract,
+  eventEncoding,
+  isContract,
+  isSsekitError,
+  parsePathParams,
+  toTemplatePath,
+} from './index.ts';
+
+const ev = { message: z.string() };
+
+function definitionError(fn: () => unknown): ContractDefinitionError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ContractDefinitionError);
+    expect(isSsekitError(error)).toBe(true);
+    return error as ContractDefinitionError;
+  }
+  throw new Error('expected a ContractDefinitionError');
+}
+
+describe('defineContract', () => {
+  it('normalizes routes: method, params schema from the path, encodings', () => {
+    const c = defineContract({
+      room: {
+        path: '/rooms/:roomId/users/:userId',
+        events: { message: z.string(), joined: z.object({ n: z.number() }) },
+      },
+    });
+    expect(isContract(c)).toBe(true);
+    expect(c.room.method).toBe('GET');
+    const internals = c.room['~ssekit'];
+    expect(internals.paramNames).toEqual(['roomId', 'userId']);
+    expect(internals.encodings).toEqual({ message: 'text', joined: 'json' });
+    expect(z.safeParse(internals.params as z.ZodType, { roomId: 'a', userId: 'b' }).success).toBe(true);
+    expect(contractRoutes(c).map(([key]) => key)).toEqual(['room']);
+  });
+
+  it.each([
+    ['', 'an event name is empty'],
+    ['a\nb', 'contains CR, LF or NUL'],
+    ['a\rb', 'contains CR, LF or NUL'],
+    ['a\0b', 'contains CR, LF or NUL'],
+    ['my-event', 'not a valid identifier'],
+    ['9lives', 'not a valid identifier'],
+    ['class', 'not a valid identifier'],
+    ['onError', 'collides with a client handler key'],
+  ])('rejects the event name %j naming the route', (name, message) => {
+    const error = definitionError(() => defineContract({ feed: { path: '/feed', events: { [name]: z.string() } } }));
+    expect(error.message).toContain('route "feed"');
+    expect(error.message).toContain(message);
+    expect(error.route).toBe('feed');
+    expect(error.code).toBe('CONTRACT_DEFINITION');
+  });
+
+  it('rejects bad paths, params that do not match the path, and misplaced bodies', () => {
+    expect(definitionError(() => defineContract({ a: { path: 'x', events: ev } })).message).toContain(
+      'must start with',
+    );
+    expect(definitionError(() => defineContract({ a: { path: '/x/:id/:id', events: ev } })).message).toContain(
+      'repeats',
+    );
+    expect(
+      definitionError(() =>
+        defineContract({ a: { path: '/x/:id', params: z.object({ other: z.string() }), events: ev } }),
+      ).message,
+    ).toContain('do not match');
+    expect(
+      definitionError(() => defineContract({ a: { path: '/x', body: z.object({}), events: ev } as never })).message,
+    ).toContain('not a POST route');
+    expect(definitionError(() => defineContract({ a: { path: '/x', events: {} } })).message).toContain('no events');
+    expect(definitionError(() => defineContract({ 'bad-key': { path: '/x', events: ev } })).message).toContain(
+      'route key',
+    );
+  });
+
+  it('rejects two routes on the same method and path shape', () => {
+    expect(
+      definitionError(() => defineContract({ a: { path: '/x/:a', events: ev }, b: { path: '/x/:b', events: ev } }))
+        .message,
+    ).toContain('already declared by route "a"');
+  });
+
+  it('requires errorEvent/resetEvent to be declared events, and serialize with deserialize', () => {
+    expect(
+      definitionError(() => defineContract({ a: { path: '/x', events: ev, errorEvent: 'oops' as never } })).message,
+    ).toContain('errorEvent "oops"');
+    expect(
+      definitionError(() => defineContract({ a: { path: '/x', events: ev, serialize: (v) => String(v) } })).message,
+    ).toContain('both or neither');
+  });
+});
+
+describe('paths and serialization', () => {
+  it('parses, templates and builds paths', () => {
+    expect(parsePathParams('/a/:x/b/:y')).toEqual(['x', 'y']);
+    expect(toTemplatePath('/a/:x/b/:y')).toBe('/a/{x}/b/{y}');
+    expect(buildPath('/rooms/:id', { id: 'a b/c' })).toBe('/rooms/a%20b%2Fc');
+    expect(() => buildPath('/rooms/:id', {})).toThrow(/missing path parameter "id"/);
+  });
+
+  it('sends text events verbatim and JSON otherwise, and reads them back', () => {
+    const text = { route: 'r', path: '/r', event: 'e', schema: z.string(), encoding: eventEncoding(z.string()) };
+    const json = { ...text, schema: z.object({ a: z.number() }), encoding: eventEncoding(z.object({ a: z.number() })) };
+    expect(defaultSerialize('event 0', text)).toBe('event 0');
+    expect(defaultDeserialize('event 0', text)).toBe('event 0');
+    expect(defaultSerialize({ a: 1 }, json)).toBe('{"a":1}');
+    expect(defaultDeserialize('{"a":1}', json)).toEqual({ a: 1 });
+    expect(eventEncoding(z.enum(['a', 'b']))).toBe('text');
+    expect(eventEncoding(z.union([z.string(), z.number()]))).toBe('json');
+  });
+});

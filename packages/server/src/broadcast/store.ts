@@ -1,0 +1,71 @@
+import { SsekitError } from '@ssekit/contract';
+import type { StreamPosition } from './event-id.ts';
+
+/** One stored event, as the store hands it back for live delivery and replay. */
+export interface StoredEvent {
+  readonly topic: string;
+  /** The store's epoch when the event was stored. */
+  readonly epoch: string;
+  readonly position: StreamPosition;
+  /** `<epoch>-<ms>-<seq>`: the wire id, resumable. */
+  readonly id: string;
+  /** SSE event name. */
+  readonly event: string;
+  /** Serialized data (the text of its `data:` lines). */
+  readonly data: string;
+}
+
+/** Why a `Last-Event-ID` cannot be resumed: the client must refetch its state. */
+export type ResetReason = 'malformed' | 'other-epoch' | 'expired' | 'unknown-position';
+
+/** What {@link ReplayStore.read} found after a position. */
+export type ReplayResult =
+  | { readonly kind: 'events'; readonly events: readonly StoredEvent[] }
+  | { readonly kind: 'reset'; readonly reason: ResetReason };
+
+/** Receives a topic's live events, in log order, each exactly once; and store-wide resets. */
+export interface StoreListener {
+  /** A newly stored event of the topic. */
+  event(event: StoredEvent): void;
+  /**
+   * The store lost continuity (e.g. Redis restarted empty: new epoch). Events may have been lost; subscribers must be
+   * told to refetch. `epoch` is the new epoch.
+   */
+  reset(epoch: string): void;
+}
+
+/**
+ * Where a hub keeps and fans out its events: append, a live feed per topic, and replay after a position.
+ * Implementations: {@link createMemoryReplayStore} (embedded default) and `@ssekit/redis` (Redis Streams, scale-out).
+ *
+ * Contract: live events reach listeners in position order, each once, including events appended by other processes
+ * sharing the store; `subscribe` resolves only once the feed is live, so `head` read after it never misses one.
+ */
+export interface ReplayStore {
+  /** Stores one event; resolves once it is stored (rejects with {@link StoreUnavailableError} otherwise). */
+  append(topic: string, event: string, data: string): Promise<StoredEvent>;
+  /** Starts the live feed of a topic; resolves when it is live, with a function that stops it. */
+  subscribe(topic: string, listener: StoreListener): Promise<() => void>;
+  /** The current epoch and the position of the topic's latest event (`0-0` when it has none). */
+  head(topic: string): Promise<{ epoch: string; position: StreamPosition }>;
+  /** Every retained event of `topic` after `position` of `epoch`, in order; or why that cannot be resumed. */
+  read(topic: string, epoch: string, position: StreamPosition): Promise<ReplayResult>;
+  /** Releases timers and connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * The store could not take or read an event (e.g. Redis is down). A publish that rejects with it was not acknowledged:
+ * retry it or report it, it may not be delivered.
+ *
+ * @example
+ * ```ts
+ * try { await hub.publish({ roomId }, 'message', msg); }
+ * catch (err) { if (isSsekitError(err) && err.code === 'STORE_UNAVAILABLE') res.writeHead(503); }
+ * ```
+ */
+export class StoreUnavailableError extends SsekitError<'STORE_UNAVAILABLE'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('STORE_UNAVAILABLE', message, options);
+  }
+}
