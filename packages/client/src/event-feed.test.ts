@@ -72,7 +72,9 @@ describe('createEventFeed: the SSE interpretation rules', () => {
   });
 
   it('honours retry only when it is all ASCII digits', () => {
-    const { retries } = collect([bytes('retry: 1500\n\nretry: 1.5\n\nretry: -1\n\nretry: ١٢\n\nretry: 20 \n\nretry:7\n\n')]);
+    const { retries } = collect([
+      bytes('retry: 1500\n\nretry: 1.5\n\nretry: -1\n\nretry: ١٢\n\nretry: 20 \n\nretry:7\n\n'),
+    ]);
     expect(retries).toEqual([1500, 7]);
   });
 

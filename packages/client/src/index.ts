@@ -1,3 +1,4 @@
+export { isSsekitError, SsekitError, type SsekitErrorCode } from '@ssekit/contract/errors';
 export { connectEventStream } from './connect-event-stream.ts';
 export { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.ts';
 export { createEventDecoder, type EventDecoderOptions, type StandardSchemaLike } from './event-decoder.ts';

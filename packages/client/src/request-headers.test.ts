@@ -11,7 +11,10 @@ describe('buildRequestHeaders', () => {
   });
 
   it('keeps a caller Accept', () => {
-    const h = buildRequestHeaders(new Headers({ Accept: 'text/event-stream, */*' }), { lastEventId: undefined, hasBody: false });
+    const h = buildRequestHeaders(new Headers({ Accept: 'text/event-stream, */*' }), {
+      lastEventId: undefined,
+      hasBody: false,
+    });
     expect(h.get('accept')).toBe('text/event-stream, */*');
   });
 

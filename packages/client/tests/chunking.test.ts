@@ -95,7 +95,11 @@ const block = fc.record({
   data: fc.array(lineText, { maxLength: 3 }),
 });
 const streamModel = fc
-  .record({ bom: fc.boolean(), blocks: fc.array(block, { maxLength: 6 }), endings: fc.array(ending, { minLength: 64 }) })
+  .record({
+    bom: fc.boolean(),
+    blocks: fc.array(block, { maxLength: 6 }),
+    endings: fc.array(ending, { minLength: 64 }),
+  })
   .map(({ bom, blocks, endings }) => {
     const lines: string[] = [];
     const expected: RawSseEvent[] = [];
@@ -125,7 +129,8 @@ const streamModel = fc
     return { bytes: encoder.encode(text), expected, comments };
   });
 
-const cutPoints = (length: number) => fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 12 });
+const cutPoints = (length: number) =>
+  fc.uniqueArray(fc.integer({ min: 1, max: Math.max(1, length - 1) }), { maxLength: 12 });
 
 function cut(bytes: Uint8Array, points: number[]): Uint8Array[] {
   const sorted = [...new Set(points.filter((p) => p > 0 && p < bytes.length))].sort((a, b) => a - b);

@@ -82,7 +82,8 @@ describe('reconnection', () => {
       ...r.handlers,
     });
     const first = await s.nextConnection();
-    const count = (raw: string[]) => raw.filter((_, i) => i % 2 === 0 && raw[i]?.toLowerCase() === 'last-event-id').length;
+    const count = (raw: string[]) =>
+      raw.filter((_, i) => i % 2 === 0 && raw[i]?.toLowerCase() === 'last-event-id').length;
     expect(first.request.headers['last-event-id']).toBe('start');
     expect(count(first.request.rawHeaders)).toBe(1);
     await first.write('id: next\ndata: x\n\n');
@@ -117,7 +118,10 @@ describe('reconnection', () => {
     const first = await s.nextConnection();
     await first.end();
     const second = await s.nextConnection();
-    expect([first.request.headers.authorization, second.request.headers.authorization]).toEqual(['Bearer t1', 'Bearer t2']);
+    expect([first.request.headers.authorization, second.request.headers.authorization]).toEqual([
+      'Bearer t1',
+      'Bearer t2',
+    ]);
   });
 
   it('re-sends the body on reconnect', async () => {
@@ -153,7 +157,9 @@ describe('reconnection', () => {
   });
 
   it('honours Retry-After seconds on 429 instead of the backoff', async () => {
-    const s = await serve((req, res, i) => status(i === 0 ? 429 : 204, i === 0 ? { 'retry-after': '0' } : {})(req, res, i));
+    const s = await serve((req, res, i) =>
+      status(i === 0 ? 429 : 204, i === 0 ? { 'retry-after': '0' } : {})(req, res, i),
+    );
     const r = createRecorder();
     // a 60 s backoff base would time the test out if Retry-After were ignored
     connection = connectEventStream({ url: s.url, reconnect: { initialDelayMs: 60_000 }, ...r.handlers });
@@ -164,7 +170,9 @@ describe('reconnection', () => {
 
   it('honours a Retry-After HTTP-date', async () => {
     const past = new Date(Date.now() - 60_000).toUTCString();
-    const s = await serve((req, res, i) => status(i === 0 ? 503 : 204, i === 0 ? { 'retry-after': past } : {})(req, res, i));
+    const s = await serve((req, res, i) =>
+      status(i === 0 ? 503 : 204, i === 0 ? { 'retry-after': past } : {})(req, res, i),
+    );
     const r = createRecorder();
     connection = connectEventStream({ url: s.url, reconnect: { initialDelayMs: 60_000 }, ...r.handlers });
     await connection.done;

@@ -124,7 +124,10 @@ export async function waitFor(predicate: () => boolean, timeoutMs = 5000, what =
 }
 
 /** A `fetch` answering every request with a 200 event stream made of exactly these chunks. */
-export function chunkedFetch(chunks: readonly Uint8Array[], onRequest?: (init: RequestInit | undefined) => void): typeof fetch {
+export function chunkedFetch(
+  chunks: readonly Uint8Array[],
+  onRequest?: (init: RequestInit | undefined) => void,
+): typeof fetch {
   return async (_input, init) => {
     onRequest?.(init);
     let i = 0;
