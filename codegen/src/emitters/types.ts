@@ -15,6 +15,8 @@ export interface EmitOptions {
   runtimeImport: string;
   /** OpenAPI version to emit. Default `3.2`. */
   openapiVersion: '3.2' | '3.1';
+  /** The contracts module as the user named it (e.g. `src/index.ts`), for headers of generated files. */
+  source?: string;
 }
 
 /**

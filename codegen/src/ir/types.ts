@@ -26,6 +26,20 @@ export interface IrEvent {
   role: 'event' | 'error' | 'reset';
   /** True when the schema cannot be fully checked without zod (transforms, refinements, dates...). */
   needsZod: boolean;
+  // The fields below were added for the client emitter; optional so hand-written IR fixtures stay valid.
+  // buildIr() always sets them.
+  /** What makes `needsZod` true, e.g. `['refinement', 'transform']`; empty otherwise. */
+  zodOnly?: string[];
+  /** Name the generated client gives the data type, e.g. `JsonCustomerData`; `tsType` may refer to it (recursion). */
+  typeName?: string;
+  /** Named types `tsType` refers to (a schema's `$defs`), declared next to it. */
+  tsDefinitions?: IrTypeDefinition[];
+}
+
+/** A named type an event's `tsType` refers to. */
+export interface IrTypeDefinition {
+  name: string;
+  tsType: string;
 }
 
 /** One request part (params, query, headers, body). */
@@ -59,6 +73,8 @@ export interface IrRoute {
   replay: boolean;
   /** True when the contract route has its own serialize/deserialize pair. */
   customSerialization: boolean;
+  /** The export of the contracts module this route's contract is (several contracts may be merged). */
+  contractExport?: string;
   summary: string | undefined;
   description: string | undefined;
   tags: string[];
@@ -71,7 +87,10 @@ export interface IrDocument {
   info: { title: string; version: string; description: string | undefined };
   /** Servers for the docs (from config). */
   servers: { name: string; url: string; description: string | undefined }[];
-  /** The module specifier the generated client imports the contract from (zod mode). */
+  /**
+   * The module specifier the generated client imports the contract from (zod mode, custom deserializers).
+   * `exportName` is the first contract's export; each route names its own in `contractExport`.
+   */
   contractImport: { specifier: string; exportName: string };
   routes: IrRoute[];
 }

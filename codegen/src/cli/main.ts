@@ -1,0 +1,14 @@
+import { runCli } from './run-cli.ts';
+
+// Entry point of the `ssekit` bin (after tsx and the source condition are registered by bin/ssekit.js).
+const stop = new Promise<void>((resolve) => {
+  process.once('SIGINT', () => resolve());
+  process.once('SIGTERM', () => resolve());
+});
+process.exitCode = await runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  out: (line) => process.stdout.write(`${line}\n`),
+  err: (line) => process.stderr.write(`${line}\n`),
+  stop,
+});
+process.exit();

@@ -1,0 +1,146 @@
+import { relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isSsekitError } from '@ssekit/contract';
+import type { ValidationMode } from '../config.ts';
+import { type GenerateOptions, type GenerateResult, generate } from '../generate.ts';
+import { watch } from '../watch.ts';
+
+/** Where the CLI writes and how it is stopped; `process` in the real bin, fakes in tests. */
+export interface CliIo {
+  readonly cwd: string;
+  out(line: string): void;
+  err(line: string): void;
+  /** Resolves when `--watch` should stop (SIGINT in the bin). */
+  readonly stop?: Promise<void>;
+}
+
+export const HELP = `Usage: ssekit generate [options]
+
+Generates a typed client (and docs) from the contracts a TypeScript module exports.
+
+Options:
+  --config <file>        config file (default: ssekit.config.ts in the current folder, if any)
+  --contracts <file>     contracts module (overrides the config)
+  --out <dir>            output folder (overrides the config)
+  --validation <mode>    zod | standalone
+  --outputs <list>       emitters to run, comma-separated (e.g. client,asyncapi)
+  --check                write nothing; exit 1 and show a diff summary when files on disk are stale
+  --watch                regenerate when the contracts change
+  -h, --help             this help
+`;
+
+function printErrorTo(io: CliIo, error: unknown): void {
+  if (isSsekitError(error)) io.err(`ssekit: ${error.message}`);
+  else if (error instanceof Error) io.err(`ssekit: unexpected error: ${error.message}`);
+  else io.err(`ssekit: unexpected error: ${String(error)}`);
+  if (process.env.SSEKIT_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
+}
+
+function report(io: CliIo, result: GenerateResult, check: boolean): void {
+  for (const warning of result.warnings) io.err(`warning: ${warning}`);
+  const shown = (path: string) => relative(io.cwd, path) || path;
+  for (const file of result.files) {
+    if (check) {
+      if (file.status === 'missing') io.err(`missing  ${shown(file.path)}`);
+      if (file.status === 'stale') io.err(`stale    ${shown(file.path)}\n${file.diff ?? ''}`);
+    } else if (file.status !== 'unchanged') {
+      io.out(`${file.status.padEnd(8)} ${shown(file.path)}`);
+    }
+  }
+  if (check && result.stale.length === 0) io.out(`up to date: ${result.files.length} file(s)`);
+  if (check && result.stale.length) {
+    io.err(`${result.stale.length} generated file(s) are stale: run \`ssekit generate\` to update them`);
+  }
+  if (!check && result.files.every((f) => f.status === 'unchanged')) {
+    io.out(`unchanged: ${result.files.length} file(s)`);
+  }
+}
+
+/**
+ * Runs `ssekit <argv>`; resolves to the exit code (0 ok, 1 failed or stale, 2 usage error).
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await runCli(process.argv.slice(2), { cwd: process.cwd(), out: console.log, err: console.error });
+ * ```
+ */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.err(`ssekit: ${error instanceof Error ? error.message : String(error)}\n\n${HELP}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    io.out(HELP);
+    return 0;
+  }
+  const command = positionals[0] ?? 'generate';
+  if (command !== 'generate' || positionals.length > 1) {
+    io.err(`ssekit: unknown command "${positionals.join(' ')}"\n\n${HELP}`);
+    return 2;
+  }
+  if (values.validation !== undefined && values.validation !== 'zod' && values.validation !== 'standalone') {
+    io.err(`ssekit: --validation must be zod or standalone, got "${values.validation}"`);
+    return 2;
+  }
+  if (values.check && values.watch) {
+    io.err('ssekit: --check and --watch do not go together');
+    return 2;
+  }
+  const options: GenerateOptions = {
+    cwd: io.cwd,
+    check: values.check === true,
+    ...(values.config === undefined ? {} : { config: values.config }),
+    ...(values.contracts === undefined ? {} : { contracts: values.contracts }),
+    ...(values.out === undefined ? {} : { out: values.out }),
+    ...(values.validation === undefined ? {} : { validation: values.validation as ValidationMode }),
+    ...(values.outputs === undefined
+      ? {}
+      : {
+          outputs: values.outputs
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean),
+        }),
+  };
+  if (values.watch) {
+    const handle = watch(options, {
+      onResult: (result) => report(io, result, false),
+      onError: (error) => printErrorTo(io, error),
+    });
+    await handle.ready;
+    io.out('watching for changes (Ctrl-C to stop)');
+    await (io.stop ?? new Promise<void>(() => {}));
+    await handle.close();
+    return 0;
+  }
+  try {
+    const result = await generate(options);
+    report(io, result, options.check === true);
+    return options.check && result.stale.length ? 1 : 0;
+  } catch (error) {
+    printErrorTo(io, error);
+    return 1;
+  }
+}
+
+function parse(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    strict: true,
+    options: {
+      config: { type: 'string' },
+      contracts: { type: 'string' },
+      out: { type: 'string' },
+      validation: { type: 'string' },
+      outputs: { type: 'string' },
+      check: { type: 'boolean' },
+      watch: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

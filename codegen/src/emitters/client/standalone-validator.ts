@@ -1,0 +1,433 @@
+import { quote, tsLiteral } from '../../ir/ts-literal.ts';
+import type { JsonSchema } from '../../ir/types.ts';
+
+type Node = JsonSchema | boolean;
+
+/** Module-level code shared by every validator of one generated file: regexes, enum sets, helper functions. */
+export class ValidatorModule {
+  /** Declarations to put before the validators (`const pattern0 = new RegExp(...)`). */
+  readonly constants: string[] = [];
+  /** Function declarations, in emission order. */
+  readonly functions: string[] = [];
+  private readonly patterns = new Map<string, string>();
+  private readonly sets = new Map<string, string>();
+  /** True once some validator needs the `at()` helper that prefixes a nested issue's path. */
+  usesAt = false;
+
+  pattern(source: string): string {
+    let name = this.patterns.get(source);
+    if (!name) {
+      name = `pattern${this.patterns.size}`;
+      this.patterns.set(source, name);
+      this.constants.push(`const ${name} = new RegExp(${quote(source)});`);
+    }
+    return name;
+  }
+
+  set(values: readonly unknown[]): string {
+    const key = JSON.stringify(values);
+    let name = this.sets.get(key);
+    if (!name) {
+      name = `allowed${this.sets.size}`;
+      this.sets.set(key, name);
+      this.constants.push(`const ${name}: ReadonlySet<unknown> = new Set([${values.map(tsLiteral).join(', ')}]);`);
+    }
+    return name;
+  }
+}
+
+interface Scope {
+  readonly module: ValidatorModule;
+  /** Name of the function validating the schema root (for `$ref: "#"`). */
+  readonly rootFunction: string;
+  /** Function name for `#/$defs/<name>`. */
+  readonly defFunction: (name: string) => string;
+  /** Prefix for helper functions (union members). */
+  readonly helperPrefix: string;
+  counter: { value: number; helpers: number };
+}
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+const TYPE_NAMES = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] as const;
+type TypeName = (typeof TYPE_NAMES)[number];
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+function fresh(scope: Scope, prefix: string): string {
+  scope.counter.value += 1;
+  return `${prefix}${scope.counter.value}`;
+}
+
+function issue(path: readonly string[], message: string): string {
+  return `return { path: [${path.join(', ')}], message: ${quote(message)} };`;
+}
+
+function member(object: string, key: string): string {
+  return IDENTIFIER.test(key) ? `${object}.${key}` : `${object}[${quote(key)}]`;
+}
+
+const literal = tsLiteral;
+
+function declaredTypes(node: JsonSchema): TypeName[] {
+  const raw = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
+  const types = raw.filter((t): t is TypeName => (TYPE_NAMES as readonly unknown[]).includes(t));
+  if (types.length) return types;
+  if (node.properties !== undefined || node.additionalProperties !== undefined || node.required !== undefined) {
+    return ['object'];
+  }
+  if (node.items !== undefined || node.prefixItems !== undefined) return ['array'];
+  return [];
+}
+
+function isSafeIntegerRange(node: JsonSchema): boolean {
+  return node.minimum === -MAX_SAFE && node.maximum === MAX_SAFE;
+}
+
+function guard(type: TypeName, x: string, node: JsonSchema): string {
+  switch (type) {
+    case 'string':
+      return `typeof ${x} === 'string'`;
+    case 'number':
+      return `typeof ${x} === 'number' && Number.isFinite(${x})`;
+    case 'integer':
+      return isSafeIntegerRange(node)
+        ? `typeof ${x} === 'number' && Number.isSafeInteger(${x})`
+        : `typeof ${x} === 'number' && Number.isInteger(${x})`;
+    case 'boolean':
+      return `typeof ${x} === 'boolean'`;
+    case 'null':
+      return `${x} === null`;
+    case 'array':
+      return `Array.isArray(${x})`;
+    case 'object':
+      return `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})`;
+  }
+}
+
+function describeTypes(types: readonly TypeName[]): string {
+  return `expected ${types.map((t) => (t === 'integer' ? 'an integer' : t === 'array' || t === 'object' ? `an ${t}` : `a ${t}`)).join(' or ')}`.replace(
+    'a null',
+    'null',
+  );
+}
+
+/**
+ * Emits a straight-line TypeScript validator for a JSON Schema: one `function name(value: unknown): ValidationIssue |
+ * undefined` that returns the first problem or `undefined`. No schema is interpreted at run time: every keyword
+ * becomes an `if`. Unions and `$ref`s become calls to sibling functions, added to `module.functions` too.
+ *
+ * Semantics follow zod where JSON Schema and zod differ: string lengths count UTF-16 units, extra object keys are
+ * accepted (zod strips them), `oneOf` is checked as `anyOf` (zod unions pick the first match). `format` is not
+ * checked on its own (zod puts an equivalent `pattern` next to it).
+ *
+ * @example
+ * ```ts
+ * const module = new ValidatorModule();
+ * compileValidator({ type: 'string', minLength: 1 }, 'checkName', module);
+ * module.functions[0]; // 'function checkName(value: unknown): ValidationIssue | undefined { ... }'
+ * ```
+ */
+export function compileValidator(schema: JsonSchema, name: string, module: ValidatorModule): void {
+  const defs = (schema.$defs ?? {}) as Record<string, Node>;
+  const defFunction = (def: string) => `${name}$${def.replace(/[^A-Za-z0-9_$]/g, '_')}`;
+  const scope: Scope = {
+    module,
+    rootFunction: name,
+    defFunction,
+    helperPrefix: name,
+    counter: { value: 0, helpers: 0 },
+  };
+  emitFunction(scope, name, schema);
+  for (const [def, node] of Object.entries(defs)) emitFunction(scope, defFunction(def), node);
+}
+
+function emitFunction(scope: Scope, name: string, node: Node): void {
+  const lines: string[] = [];
+  const saved = scope.counter.value;
+  scope.counter.value = 0;
+  check(scope, node, 'value', [], lines);
+  scope.counter.value = saved;
+  // Helpers compiled while building this body were pushed first; declarations hoist, so order is only cosmetic.
+  const body = lines.join('\n');
+  scope.module.functions.push(
+    `function ${name}(value: unknown): ValidationIssue | undefined {\n${body}${body ? '\n' : ''}return undefined;\n}`,
+  );
+}
+
+function helper(scope: Scope, node: Node): string {
+  scope.counter.helpers += 1;
+  const name = `${scope.helperPrefix}$variant${scope.counter.helpers}`;
+  emitFunction(scope, name, node);
+  return name;
+}
+
+function call(scope: Scope, fn: string, x: string, path: readonly string[], lines: string[]): void {
+  const e = fresh(scope, 'issue');
+  lines.push(`const ${e} = ${fn}(${x});`);
+  if (path.length === 0) {
+    lines.push(`if (${e} !== undefined) return ${e};`);
+  } else {
+    scope.module.usesAt = true;
+    lines.push(`if (${e} !== undefined) return at([${path.join(', ')}], ${e});`);
+  }
+}
+
+function check(scope: Scope, node: Node, x: string, path: readonly string[], lines: string[]): void {
+  if (node === true) return;
+  if (node === false || isEmptyObject(node.not)) {
+    lines.push(issue(path, 'no value is allowed here'));
+    return;
+  }
+  if (typeof node.$ref === 'string') {
+    const ref = node.$ref;
+    const def = /^#\/\$defs\/(.+)$/.exec(ref)?.[1];
+    if (ref === '#') call(scope, scope.rootFunction, x, path, lines);
+    else if (def !== undefined) call(scope, scope.defFunction(decodeURIComponent(def)), x, path, lines);
+    return;
+  }
+  if ('const' in node) {
+    const value = node.const;
+    if (value !== null && typeof value === 'object') {
+      lines.push(
+        `if (JSON.stringify(${x}) !== ${quote(JSON.stringify(value))}) ${issue(path, `expected ${JSON.stringify(value)}`)}`,
+      );
+    } else {
+      lines.push(`if (${x} !== ${literal(value)}) ${issue(path, `expected ${JSON.stringify(value)}`)}`);
+    }
+  }
+  if (Array.isArray(node.enum)) enumCheck(scope, node.enum, x, path, lines);
+  const variants = (node.anyOf ?? node.oneOf) as Node[] | undefined;
+  if (Array.isArray(variants)) unionCheck(scope, variants, x, path, lines);
+  if (Array.isArray(node.allOf)) for (const part of node.allOf as Node[]) check(scope, part, x, path, lines);
+  const types = declaredTypes(node);
+  if (types.length === 0) return;
+  // `integer` already covers `number`'s checks; keep one branch per runtime type.
+  if (types.length === 1) {
+    const type = types[0]!;
+    lines.push(`if (!(${guard(type, x, node)})) ${issue(path, describeTypes(types))}`);
+    keywordChecks(scope, type, node, x, path, lines);
+    return;
+  }
+  types.forEach((type, index) => {
+    const inner: string[] = [];
+    keywordChecks(scope, type, node, x, path, inner);
+    lines.push(`${index === 0 ? '' : 'else '}if (${guard(type, x, node)}) {`, ...inner, '}');
+  });
+  lines.push(`else ${issue(path, describeTypes(types))}`);
+}
+
+function enumCheck(scope: Scope, values: unknown[], x: string, path: readonly string[], lines: string[]): void {
+  const message = `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  if (values.some((v) => v !== null && typeof v === 'object')) {
+    const set = scope.module.set(values.map((v) => JSON.stringify(v)));
+    lines.push(`if (!${set}.has(JSON.stringify(${x}))) ${issue(path, message)}`);
+  } else if (values.length <= 6) {
+    lines.push(`if (${values.map((v) => `${x} !== ${literal(v)}`).join(' && ') || 'true'}) ${issue(path, message)}`);
+  } else {
+    lines.push(`if (!${scope.module.set(values)}.has(${x})) ${issue(path, message)}`);
+  }
+}
+
+function unionCheck(scope: Scope, variants: Node[], x: string, path: readonly string[], lines: string[]): void {
+  if (variants.length === 0) {
+    lines.push(issue(path, 'no value is allowed here'));
+    return;
+  }
+  const discriminator = findDiscriminator(variants);
+  if (discriminator) {
+    // Tagged union (zod's discriminatedUnion): pick the member by its tag instead of trying each one.
+    lines.push(`if (!(${guard('object', x, {})})) ${issue(path, 'expected an object')}`);
+    const tag = fresh(scope, 'tag');
+    lines.push(`const ${tag} = ${member(`(${x} as Record<string, unknown>)`, discriminator.key)};`);
+    lines.push(`switch (${tag}) {`);
+    discriminator.tags.forEach((tags, index) => {
+      for (const value of tags) lines.push(`case ${literal(value)}:`);
+      const fn = helper(scope, variants[index]!);
+      lines.push('{');
+      call(scope, fn, x, path, lines);
+      lines.push('break;', '}');
+    });
+    const expected = discriminator.tags
+      .flat()
+      .map((v) => JSON.stringify(v))
+      .join(', ');
+    lines.push(`default: ${issue([...path, quote(discriminator.key)], `expected one of ${expected}`)}`, '}');
+    return;
+  }
+  const fns = variants.map((variant) => helper(scope, variant));
+  lines.push(
+    `if (${fns.map((fn) => `${fn}(${x}) !== undefined`).join(' && ')}) ${issue(path, 'matches none of the allowed shapes')}`,
+  );
+}
+
+/** A property every variant pins with `const` (or a one-value `enum`), with distinct values: a tagged union. */
+function findDiscriminator(variants: Node[]): { key: string; tags: unknown[][] } | undefined {
+  const first = variants[0];
+  if (typeof first !== 'object' || !first.properties) return undefined;
+  for (const key of Object.keys(first.properties as object)) {
+    const tags: unknown[][] = [];
+    for (const variant of variants) {
+      if (typeof variant !== 'object') return undefined;
+      const required = Array.isArray(variant.required) && (variant.required as string[]).includes(key);
+      const prop = (variant.properties as Record<string, Node> | undefined)?.[key];
+      if (!required || typeof prop !== 'object') break;
+      const values = 'const' in prop ? [prop.const] : Array.isArray(prop.enum) ? prop.enum : undefined;
+      if (!values || values.some((v) => v === null || typeof v === 'object')) break;
+      tags.push(values);
+    }
+    const all = tags.flat();
+    if (tags.length === variants.length && new Set(all).size === all.length) return { key, tags };
+  }
+  return undefined;
+}
+
+function keywordChecks(
+  scope: Scope,
+  type: TypeName,
+  node: JsonSchema,
+  x: string,
+  path: readonly string[],
+  lines: string[],
+): void {
+  if (type === 'string') stringChecks(scope, node, x, path, lines);
+  else if (type === 'number' || type === 'integer') numberChecks(type, node, x, path, lines);
+  else if (type === 'array') arrayChecks(scope, node, x, path, lines);
+  else if (type === 'object') objectChecks(scope, node, x, path, lines);
+}
+
+function stringChecks(scope: Scope, node: JsonSchema, x: string, path: readonly string[], lines: string[]): void {
+  if (typeof node.minLength === 'number' && node.minLength > 0) {
+    lines.push(
+      `if (${x}.length < ${node.minLength}) ${issue(path, `must have at least ${node.minLength} characters`)}`,
+    );
+  }
+  if (typeof node.maxLength === 'number') {
+    lines.push(`if (${x}.length > ${node.maxLength}) ${issue(path, `must have at most ${node.maxLength} characters`)}`);
+  }
+  if (typeof node.pattern === 'string') {
+    lines.push(
+      `if (!${scope.module.pattern(node.pattern)}.test(${x})) ${issue(path, 'does not match the expected format')}`,
+    );
+  }
+}
+
+function numberChecks(type: TypeName, node: JsonSchema, x: string, path: readonly string[], lines: string[]): void {
+  const safe = type === 'integer' && isSafeIntegerRange(node);
+  if (typeof node.minimum === 'number' && !safe) {
+    lines.push(`if (${x} < ${node.minimum}) ${issue(path, `must be at least ${node.minimum}`)}`);
+  }
+  if (typeof node.maximum === 'number' && !safe) {
+    lines.push(`if (${x} > ${node.maximum}) ${issue(path, `must be at most ${node.maximum}`)}`);
+  }
+  if (typeof node.exclusiveMinimum === 'number') {
+    lines.push(`if (${x} <= ${node.exclusiveMinimum}) ${issue(path, `must be greater than ${node.exclusiveMinimum}`)}`);
+  }
+  if (typeof node.exclusiveMaximum === 'number') {
+    lines.push(`if (${x} >= ${node.exclusiveMaximum}) ${issue(path, `must be less than ${node.exclusiveMaximum}`)}`);
+  }
+  const step = node.multipleOf;
+  if (typeof step === 'number' && step > 0) {
+    const test = Number.isInteger(step)
+      ? `${x} % ${step} !== 0`
+      : `Math.abs(${x} / ${step} - Math.round(${x} / ${step})) > 1e-9`;
+    lines.push(`if (${test}) ${issue(path, `must be a multiple of ${step}`)}`);
+  }
+}
+
+function arrayChecks(scope: Scope, node: JsonSchema, x: string, path: readonly string[], lines: string[]): void {
+  if (typeof node.minItems === 'number' && node.minItems > 0) {
+    lines.push(`if (${x}.length < ${node.minItems}) ${issue(path, `must have at least ${node.minItems} items`)}`);
+  }
+  if (typeof node.maxItems === 'number') {
+    lines.push(`if (${x}.length > ${node.maxItems}) ${issue(path, `must have at most ${node.maxItems} items`)}`);
+  }
+  const prefix = Array.isArray(node.prefixItems) ? (node.prefixItems as Node[]) : [];
+  prefix.forEach((item, index) => {
+    const v = fresh(scope, 'v');
+    const inner: string[] = [];
+    check(scope, item, v, [...path, String(index)], inner);
+    if (inner.length === 0) return;
+    lines.push(`if (${x}.length > ${index}) {`, `const ${v}: unknown = ${x}[${index}];`, ...inner, '}');
+  });
+  const items = node.items as Node | undefined;
+  if (items === false && prefix.length > 0) {
+    lines.push(`if (${x}.length > ${prefix.length}) ${issue(path, `must have at most ${prefix.length} items`)}`);
+  } else if (items !== undefined && items !== true && !isEmptyObject(items)) {
+    const i = fresh(scope, 'i');
+    const v = fresh(scope, 'v');
+    const inner: string[] = [];
+    check(scope, items, v, [...path, i], inner);
+    lines.push(
+      `for (let ${i} = ${prefix.length}; ${i} < ${x}.length; ${i}++) {`,
+      `const ${v}: unknown = ${x}[${i}];`,
+      ...inner,
+      '}',
+    );
+  }
+}
+
+function objectChecks(scope: Scope, node: JsonSchema, x: string, path: readonly string[], lines: string[]): void {
+  const properties = (node.properties ?? {}) as Record<string, Node>;
+  const required = new Set(Array.isArray(node.required) ? (node.required as string[]) : []);
+  const o = fresh(scope, 'o');
+  const body: string[] = [];
+  for (const [key, schema] of Object.entries(properties)) {
+    const v = fresh(scope, 'v');
+    const inner: string[] = [];
+    const at = [...path, quote(key)];
+    check(scope, schema, v, at, inner);
+    if (!required.has(key) && inner.length === 0) continue;
+    body.push(`const ${v} = ${member(o, key)};`);
+    if (required.has(key)) {
+      body.push(`if (${v} === undefined) ${issue(at, 'is required')}`, ...inner);
+    } else {
+      body.push(`if (${v} !== undefined) {`, ...inner, '}');
+    }
+  }
+  for (const key of required) {
+    if (key in properties) continue;
+    body.push(`if (${member(o, key)} === undefined) ${issue([...path, quote(key)], 'is required')}`);
+  }
+  if (typeof node.minProperties === 'number' && node.minProperties > 0) {
+    body.push(
+      `if (Object.keys(${o}).length < ${node.minProperties}) ${issue(path, `must have at least ${node.minProperties} properties`)}`,
+    );
+  }
+  if (typeof node.maxProperties === 'number') {
+    body.push(
+      `if (Object.keys(${o}).length > ${node.maxProperties}) ${issue(path, `must have at most ${node.maxProperties} properties`)}`,
+    );
+  }
+  const additional = node.additionalProperties as Node | undefined;
+  const names = node.propertyNames as Node | undefined;
+  const checksValues =
+    additional !== undefined && additional !== false && additional !== true && !isEmptyObject(additional);
+  const nameLines: string[] = [];
+  const k = fresh(scope, 'k');
+  if (names !== undefined && typeof names === 'object') {
+    // Only what a key can fail: its string checks and enum (keys are always strings).
+    const { type: _type, ...rest } = names;
+    check(scope, rest, k, [...path, k], nameLines);
+  }
+  if (checksValues || nameLines.length) {
+    const known = Object.keys(properties);
+    const v = fresh(scope, 'v');
+    const inner: string[] = [];
+    if (checksValues) check(scope, additional, v, [...path, k], inner);
+    body.push(`for (const ${k} in ${o}) {`);
+    if (known.length) body.push(`if (${known.map((name) => `${k} === ${quote(name)}`).join(' || ')}) continue;`);
+    body.push(...nameLines);
+    if (inner.length) body.push(`const ${v} = ${o}[${k}];`, ...inner);
+    body.push('}');
+  }
+  if (body.length === 0) return;
+  lines.push(`const ${o} = ${x} as Record<string, unknown>;`, ...body);
+}
+
+/** The helper prefixing a nested issue's path, emitted once per file when some validator needs it. */
+export const AT_HELPER = `function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIssue {
+return { path: [...path, ...(issue.path ?? [])], message: issue.message };
+}`;

@@ -1,0 +1,17 @@
+import { clientEmitter } from './client/index.ts';
+import type { Emitter } from './types.ts';
+
+/**
+ * Every emitter `ssekit generate` can run, by the name used in `outputs` / `--outputs`.
+ * Adding one is one line: `name: emitter,`.
+ *
+ * @example
+ * ```ts
+ * const files = await emitters.client!.emit(ir, options);
+ * ```
+ */
+export const emitters: Record<string, Emitter> = {
+  client: clientEmitter,
+};
+
+export type { EmitOptions, EmittedFile, Emitter } from './types.ts';

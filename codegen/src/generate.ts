@@ -1,0 +1,171 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
+import { configRoot, loadConfigFile, type ResolvedConfig, resolveConfig, type SsekitConfig } from './config.ts';
+import { diffSummary } from './diff-summary.ts';
+import { emitters as registry } from './emitters/index.ts';
+import type { EmitOptions, Emitter } from './emitters/types.ts';
+import { CodegenError } from './errors.ts';
+import { buildIr } from './ir/build.ts';
+import type { IrDocument } from './ir/types.ts';
+import { findContracts } from './loader/find-contracts.ts';
+import { importModule } from './loader/import-module.ts';
+
+/** Options of {@link generate}: config keys override the config file's, like CLI flags. */
+export interface GenerateOptions extends Partial<SsekitConfig> {
+  /** Config file to read; default `ssekit.config.ts` in `cwd` when it exists; `false` reads none. */
+  config?: string | false;
+  /** Folder to resolve relative paths and find the config in. Default `process.cwd()`. */
+  cwd?: string;
+  /** Compare with the files on disk instead of writing; stale files are listed in `stale`. */
+  check?: boolean;
+  /** Emitters to choose from. Default: the registry in `emitters/index.ts`. */
+  emitters?: Readonly<Record<string, Emitter>>;
+}
+
+/** One output file and what happened to it. */
+export interface GeneratedFile {
+  /** Absolute path. */
+  path: string;
+  /** Path relative to the output folder, `/`-separated. */
+  name: string;
+  /** Which emitter wrote it. */
+  emitter: string;
+  contents: string;
+  /** `created`/`updated`/`unchanged` when writing; `missing`/`stale`/`unchanged` with `check`. */
+  status: 'created' | 'updated' | 'unchanged' | 'missing' | 'stale';
+  /** With `check`, for stale files: the first changed lines. */
+  diff?: string;
+}
+
+/** What {@link generate} did. */
+export interface GenerateResult {
+  config: ResolvedConfig;
+  ir: IrDocument;
+  files: GeneratedFile[];
+  /** Files that differ from what would be generated (only with `check`). */
+  stale: GeneratedFile[];
+  /** Things generation could do only partly (standalone mode, zod-only schemas). */
+  warnings: string[];
+  /** Every local file the contracts (and config) import: what `--watch` watches. */
+  inputs: string[];
+}
+
+function defined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function posix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/**
+ * `ssekit generate` as a function: load the config and the contracts module, build the IR, run the emitters, then
+ * write the files (only those that changed) or, with `check`, report the stale ones.
+ *
+ * @example
+ * ```ts
+ * const result = await generate({ cwd: 'contracts', check: true });
+ * if (result.stale.length) process.exitCode = 1;
+ * ```
+ */
+export async function generate(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { config: configPath, cwd: _cwd, check = false, emitters = registry, ...overrides } = options;
+  const loaded = configPath === false ? undefined : await loadConfigFile(configPath, cwd);
+  const root = configRoot(loaded?.file, cwd);
+  const fromFile = loaded?.config ?? {};
+  // Flags are relative to where the command runs; the file's paths to the file.
+  const flagPaths = defined({
+    contracts: overrides.contracts === undefined ? undefined : resolve(cwd, overrides.contracts),
+    out: overrides.out === undefined ? undefined : resolve(cwd, overrides.out),
+  });
+  const config = resolveConfig({ ...fromFile, ...defined(overrides), ...flagPaths }, root, loaded?.file);
+  const source = posix(relative(root, config.contracts));
+
+  const imported = await importModule(config.contracts, { conditions: config.conditions, displayName: source });
+  const contracts = findContracts(imported.exports, source, config.exportName);
+  const ir = buildIr(contracts, {
+    info: config.info,
+    servers: config.servers,
+    contractImport: config.contractImport,
+    module: source,
+  });
+
+  const warnings: string[] = [];
+  if (config.validation === 'standalone') {
+    for (const route of ir.routes) {
+      for (const event of route.events) {
+        if (!event.needsZod) continue;
+        const what = (event.zodOnly ?? []).join(', ');
+        const message = `only zod can fully check this schema (${what}); standalone validation checks what JSON Schema expresses`;
+        if (config.onNeedsZod === 'error') {
+          throw new CodegenError(`${message} (onNeedsZod: 'error')`, {
+            module: source,
+            route: route.key,
+            event: event.name,
+          });
+        }
+        warnings.push(`${source}: route "${route.key}", event "${event.name}": ${message}`);
+      }
+    }
+  }
+
+  const names = config.outputs ?? Object.keys(emitters);
+  const emitOptions: EmitOptions = {
+    validation: config.validation,
+    runtimeImport: config.runtimeImport,
+    openapiVersion: config.openapiVersion,
+    source,
+  };
+  const files: GeneratedFile[] = [];
+  const owners = new Map<string, string>();
+  for (const name of names) {
+    const emitter = emitters[name];
+    if (!emitter) {
+      throw new CodegenError(`unknown output "${name}" (known: ${Object.keys(emitters).join(', ') || 'none'})`);
+    }
+    let emitted: Awaited<ReturnType<Emitter['emit']>>;
+    try {
+      emitted = await emitter.emit(ir, emitOptions);
+    } catch (error) {
+      if (error instanceof CodegenError) throw error;
+      throw new CodegenError(`emitter "${name}" failed: ${error instanceof Error ? error.message : String(error)}`, {
+        module: source,
+        cause: error,
+      });
+    }
+    for (const file of emitted) {
+      const path = resolve(config.out, file.path);
+      const inside = relative(config.out, path);
+      if (inside.startsWith('..') || inside === '') {
+        throw new CodegenError(`emitter "${name}" wants to write ${file.path}, outside the output folder`);
+      }
+      const clash = owners.get(path);
+      if (clash) throw new CodegenError(`emitters "${clash}" and "${name}" both write ${file.path}`);
+      owners.set(path, name);
+      files.push({ path, name: posix(inside), emitter: name, contents: file.contents, status: 'unchanged' });
+    }
+  }
+
+  for (const file of files) {
+    const current = await readFile(file.path, 'utf8').catch(() => undefined);
+    if (current === file.contents) continue;
+    if (check) {
+      file.status = current === undefined ? 'missing' : 'stale';
+      if (current !== undefined) file.diff = diffSummary(current, file.contents);
+      continue;
+    }
+    await mkdir(dirname(file.path), { recursive: true });
+    await writeFile(file.path, file.contents);
+    file.status = current === undefined ? 'created' : 'updated';
+  }
+  const inputs = [...new Set([...imported.files, ...(loaded ? [loaded.file] : [])])].sort();
+  return {
+    config,
+    ir,
+    files,
+    stale: files.filter((f) => f.status === 'stale' || f.status === 'missing'),
+    warnings,
+    inputs,
+  };
+}
