@@ -9,6 +9,7 @@ import {
   type Serializer,
 } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
+import { Coalescer } from './coalesce.ts';
 import { eventLine } from './encode.ts';
 import {
   HandlerError,
@@ -41,6 +42,12 @@ export interface StreamOptions {
   maxQueueBytes?: number;
   /** `disconnect` (default): cut the client off and report; `drop`: skip events until it catches up, and report. */
   slowConsumer?: SlowConsumerPolicy;
+  /**
+   * Coalescing window in ms (default 0: off). Frames sent within the window after a first, undelayed frame go out in
+   * one write; heartbeats are never delayed and `close()` flushes. Trades up to `coalesceMs` of latency for far fewer
+   * syscalls when events are frequent.
+   */
+  coalesceMs?: number;
 }
 
 /** Context handed to `onError`. */
@@ -184,6 +191,7 @@ export class SseRouter extends RouteScope {
   readonly #routes: RouteEntry[] = [];
   readonly #static = new Map<string, RouteEntry[]>();
   readonly #sessions = new Set<SseSession>();
+  readonly #coalescers = new Map<number, Coalescer>();
   readonly #forgetSession = (session: SseSession): void => {
     this.#sessions.delete(session);
   };
@@ -196,6 +204,19 @@ export class SseRouter extends RouteScope {
   /** Number of open streams. */
   get sessionCount(): number {
     return this.#sessions.size;
+  }
+
+  /**
+   * The declared routes, in declaration order: method, path as declared (`/greetings/:name`) and name (contract key,
+   * or path for raw routes). Read-only; lets framework adapters (Fastify) declare a native route per SSE route.
+   *
+   * @example
+   * ```ts
+   * for (const { method, path } of router.routes()) fastify.route({ method, url: path, handler });
+   * ```
+   */
+  routes(): { method: string; path: string; name: string }[] {
+    return this.#routes.map((entry) => ({ method: entry.method, path: entry.runtime.path, name: entry.runtime.name }));
   }
 
   /** Closes every open stream (graceful shutdown). */
@@ -278,8 +299,21 @@ export class SseRouter extends RouteScope {
       heartbeat: heartbeat === false ? false : { periodMs, comment: heartbeat?.comment ?? 'heartbeat' },
       maxQueueBytes,
       slowConsumer: options.slowConsumer ?? o.slowConsumer ?? 'disconnect',
+      coalescer: this.#coalescer(options.coalesceMs ?? o.coalesceMs ?? 0),
       report: (error) => this.report(error, name),
     };
+  }
+
+  #coalescer(windowMs: number): Coalescer | undefined {
+    if (!(windowMs >= 0) || !Number.isFinite(windowMs))
+      throw new RangeError(`coalesceMs must be >= 0, got ${windowMs}`);
+    if (windowMs === 0) return undefined;
+    let coalescer = this.#coalescers.get(windowMs);
+    if (!coalescer) {
+      coalescer = new Coalescer(windowMs);
+      this.#coalescers.set(windowMs, coalescer);
+    }
+    return coalescer;
   }
 
   #add(entry: RouteEntry): void {

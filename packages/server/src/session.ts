@@ -11,6 +11,7 @@ import type {
 } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
+import { type Coalescable, type Coalescer, joinFrames } from './coalesce.ts';
 import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.ts';
 import {
   EventValidationError,
@@ -123,6 +124,8 @@ export interface RouteRuntime {
   readonly heartbeat: Required<HeartbeatOptions> | false;
   readonly maxQueueBytes: number;
   readonly slowConsumer: SlowConsumerPolicy;
+  /** Shared coalescing scheduler when `coalesceMs` > 0. */
+  readonly coalescer: Coalescer | undefined;
   readonly report: (error: unknown) => void;
 }
 
@@ -141,7 +144,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 /**
  * A live SSE stream: the object handlers receive. Adapters create it through the router; users don't.
  */
-export class SseSession implements SseSessionBase {
+export class SseSession implements SseSessionBase, Coalescable {
   readonly request: SseRequestInfo;
   readonly params: Record<string, unknown>;
   readonly query: unknown;
@@ -156,6 +159,11 @@ export class SseSession implements SseSessionBase {
   #controller: AbortController | undefined;
   #closed = false;
   #dropping = false;
+  /** Frames held during an open coalescing window, and their size. */
+  #pending: (string | Uint8Array)[] = [];
+  #pendingBytes = 0;
+  #windowOpen = false;
+  #congested = false;
   #resolveDone!: () => void;
   readonly #onFinish: (session: SseSession) => void;
 
@@ -176,7 +184,9 @@ export class SseSession implements SseSessionBase {
     if (heartbeat) {
       const frame = encodeComment(heartbeat.comment);
       this.#heartbeat = new SilenceTimer(heartbeat.periodMs, () => {
-        if (!this.#closed) this.#writeFrame(frame);
+        if (this.#closed) return;
+        this.flushPending();
+        this.#writeNow(frame);
       });
     }
     sink.onClose(() => this.#finish('client closed the stream'));
@@ -233,6 +243,7 @@ export class SseSession implements SseSessionBase {
 
   close(): void {
     if (this.#closed) return;
+    this.flushPending();
     this.#sink.end();
     this.#finish('closed by the server');
   }
@@ -289,33 +300,84 @@ export class SseSession implements SseSessionBase {
   }
 
   #writeFrame(frame: string | Uint8Array): Promise<void> {
+    const coalescer = this.#route.coalescer;
+    if (coalescer === undefined) return this.#writeNow(frame);
+    if (!this.#windowOpen) {
+      // The first frame after a quiet window is never delayed; it opens the window for the ones that follow.
+      this.#windowOpen = true;
+      coalescer.open(this);
+      return this.#writeNow(frame);
+    }
+    if (this.#overBound(frame.length)) return RESOLVED;
+    this.#pending.push(frame);
+    this.#pendingBytes += frame.length;
+    return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
+  }
+
+  /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
+  flushPending(): boolean {
+    if (this.#closed || this.#pending.length === 0) {
+      this.#windowOpen = false;
+      return false;
+    }
+    const chunk = joinFrames(this.#pending);
+    this.#pending = [];
+    this.#pendingBytes = 0;
+    void this.#writeNow(chunk);
+    return true;
+  }
+
+  /** Applies the slow-consumer policy before queueing `size` more bytes; true when the frame must not be queued. */
+  #overBound(size: number): boolean {
     const sink = this.#sink;
     const limit = this.#route.maxQueueBytes;
+    const queued = sink.bufferedBytes + this.#pendingBytes;
     if (this.#route.slowConsumer === 'drop') {
-      if (this.#dropping && sink.bufferedBytes <= limit / 2) this.#dropping = false;
-      if (sink.bufferedBytes + frame.length > limit) {
+      if (this.#dropping && queued <= limit / 2) this.#dropping = false;
+      if (queued + size > limit) {
         if (!this.#dropping) {
           this.#dropping = true;
-          this.#route.report(new SlowConsumerError(this.#route.name, sink.bufferedBytes, limit, 'drop'));
+          this.#route.report(new SlowConsumerError(this.#route.name, queued, limit, 'drop'));
         }
-        return RESOLVED;
+        return true;
       }
+      return false;
     }
+    if (queued + size > limit) {
+      this.destroy('slow consumer');
+      this.#route.report(new SlowConsumerError(this.#route.name, queued + size, limit, 'disconnect'));
+      return true;
+    }
+    return false;
+  }
+
+  #writeNow(frame: string | Uint8Array): Promise<void> {
+    const sink = this.#sink;
+    if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
     const belowHighWater = sink.write(frame);
     this.#heartbeat?.touch();
-    if (sink.bufferedBytes > limit && this.#route.slowConsumer === 'disconnect') {
+    if (sink.bufferedBytes > this.#route.maxQueueBytes && this.#route.slowConsumer === 'disconnect') {
       const queued = sink.bufferedBytes;
       this.destroy('slow consumer');
-      this.#route.report(new SlowConsumerError(this.#route.name, queued, limit, 'disconnect'));
+      this.#route.report(new SlowConsumerError(this.#route.name, queued, this.#route.maxQueueBytes, 'disconnect'));
       return RESOLVED;
     }
-    return belowHighWater ? RESOLVED : sink.waitForDrain();
+    if (belowHighWater) return RESOLVED;
+    if (!this.#congested) {
+      this.#congested = true;
+      void sink.waitForDrain().then(() => {
+        this.#congested = false;
+      });
+    }
+    return sink.waitForDrain();
   }
 
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#heartbeat?.stop();
+    this.#route.coalescer?.forget(this);
+    this.#pending = [];
     this.#controller?.abort(new StreamClosedError(`${this.#route.name} (${reason})`));
     this.#resolveDone();
     this.#onFinish(this);
