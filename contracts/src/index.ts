@@ -45,3 +45,12 @@ export const seedContract = defineContract({
 });
 
 export type SeedContract = typeof seedContract;
+export {
+  type ChatContract,
+  ChatMessage,
+  ChatMessageInput,
+  chatContract,
+  Presence,
+  ReplayReset,
+  RoomId,
+} from './chat.ts';

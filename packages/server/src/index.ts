@@ -1,4 +1,16 @@
 export {
+  createHub,
+  createMemoryReplayStore,
+  type Hub,
+  type HubOptions,
+  type MemoryReplayStoreOptions,
+  type PublishReceipt,
+  type ReplayStore,
+  type ResetReason,
+  type StoredEvent,
+  StoreUnavailableError,
+} from './broadcast/index.ts';
+export {
   assertSafeField,
   encodeComment,
   encodeFrame,

@@ -1,10 +1,4 @@
-import {
-  comparePositions,
-  formatEventId,
-  randomEpoch,
-  type StreamPosition,
-  ZERO_POSITION,
-} from './event-id.ts';
+import { comparePositions, formatEventId, randomEpoch, type StreamPosition, ZERO_POSITION } from './event-id.ts';
 import type { ReplayResult, ReplayStore, StoredEvent, StoreListener } from './store.ts';
 
 /** Bounds of the in-memory store: whichever is hit first trims the oldest events. */

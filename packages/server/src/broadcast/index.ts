@@ -1,0 +1,32 @@
+export {
+  comparePositions,
+  formatEventId,
+  formatStreamPosition,
+  isValidEpoch,
+  MAX_EVENT_ID_LENGTH,
+  type ParsedEventId,
+  parseEventId,
+  parseStreamPosition,
+  randomEpoch,
+  type StreamPosition,
+  ZERO_POSITION,
+} from './event-id.ts';
+export {
+  createHub,
+  type Hub,
+  type HubImplementation,
+  type HubOptions,
+  type PublishReceipt,
+  type ResetInfo,
+  type SubscribeContext,
+} from './hub.ts';
+export { createMemoryReplayStore, type MemoryReplayStoreOptions } from './memory-store.ts';
+export {
+  type ReplayResult,
+  type ReplayStore,
+  type ResetReason,
+  type StoredEvent,
+  type StoreListener,
+  StoreUnavailableError,
+} from './store.ts';
+export { checkTopic, defaultTopic, MAX_TOPIC_LENGTH, TopicError, type TopicFn } from './topic.ts';

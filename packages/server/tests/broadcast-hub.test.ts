@@ -1,0 +1,286 @@
+import { connect } from 'node:net';
+import { defineContract, isSsekitError } from '@ssekit/contract';
+import { implement } from '@ssekit/server';
+import { createHub, createMemoryReplayStore, type ReplayStore } from '@ssekit/server/broadcast';
+import { type RunningServer, serve } from '@ssekit/server/node';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { dataOf, openStream, type TestStream, until } from './broadcast-helpers.ts';
+
+const contract = defineContract({
+  room: {
+    path: '/tenants/:tenant/rooms/:roomId/events',
+    headers: z.object({ 'x-tenant': z.string().optional() }),
+    replay: true,
+    resetEvent: 'reset',
+    events: {
+      message: z.object({ n: z.number().int(), text: z.string() }),
+      note: z.string(),
+      reset: z.object({ reason: z.string() }),
+    },
+  },
+  ticker: {
+    path: '/ticker',
+    events: { tick: z.number() },
+  },
+});
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function start(options: { store?: ReplayStore; maxQueueBytes?: number; serializeCount?: { n: number } } = {}) {
+  const store = options.store ?? createMemoryReplayStore();
+  const counter = options.serializeCount;
+  const hub = createHub(contract.room, {
+    store,
+    authorize: ({ params, headers }) => (headers as { 'x-tenant'?: string })['x-tenant'] === params.tenant,
+    ...(counter
+      ? {
+          serialize: (value: unknown) => {
+            counter.n++;
+            return typeof value === 'string' ? value : JSON.stringify(value);
+          },
+        }
+      : {}),
+  });
+  const ticker = createHub(contract.ticker);
+  const router = implement(
+    contract,
+    { room: hub.implementation(), ticker: ticker.implementation() },
+    { heartbeat: false, ...(options.maxQueueBytes ? { maxQueueBytes: options.maxQueueBytes } : {}), onError: () => {} },
+  );
+  const server = await serve(router);
+  cleanups.push(
+    () => server.close(),
+    () => hub.close(),
+    () => store.close(),
+  );
+  return { hub, ticker, server, store };
+}
+
+function roomUrl(server: RunningServer, tenant: string, room: string): string {
+  return `${server.url}/tenants/${encodeURIComponent(tenant)}/rooms/${encodeURIComponent(room)}/events`;
+}
+
+async function open(server: RunningServer, tenant: string, room: string, lastEventId?: string): Promise<TestStream> {
+  const stream = await openStream(roomUrl(server, tenant, room), {
+    headers: { 'x-tenant': tenant },
+    ...(lastEventId === undefined ? {} : { lastEventId }),
+  });
+  cleanups.push(() => stream.close());
+  return stream;
+}
+
+const texts = (s: TestStream) => dataOf<{ n: number; text: string }>(s.events, 'message').map((m) => m.n);
+
+describe('hub: typed publish and fan-out', () => {
+  it('validates once, serializes once per publish and delivers to every subscriber of the topic only', async () => {
+    const serializeCount = { n: 0 };
+    const { hub, server } = await start({ serializeCount });
+    const a = await Promise.all([1, 2, 3].map(() => open(server, 't1', 'a')));
+    const b = await open(server, 't1', 'b');
+    await until(() => hub.subscriberCount() === 4, 5000, 'four subscribers');
+    for (let n = 0; n < 5; n++) await hub.publish({ tenant: 't1', roomId: 'a' }, 'message', { n, text: `m${n}` });
+    await hub.publish({ tenant: 't1', roomId: 'b' }, 'note', 'only b');
+    for (const s of a) await s.waitFor((e) => e.length === 5, 5000, 'five messages');
+    await b.waitFor((e) => e.length === 1);
+    for (const s of a) expect(texts(s)).toEqual([0, 1, 2, 3, 4]);
+    expect(b.events).toEqual([expect.objectContaining({ event: 'note', data: 'only b' })]);
+    // One serialization per publish, whatever the number of subscribers.
+    expect(serializeCount.n).toBe(6);
+    // Every subscriber got the same id per event: encoded once.
+    expect(new Set(a.map((s) => s.events.map((e) => e.id).join()))).toHaveProperty('size', 1);
+  });
+
+  it('rejects an undeclared event or an invalid payload with CONTRACT_VALIDATION and stores nothing', async () => {
+    const { hub, store } = await start();
+    await expect(hub.publish({ tenant: 't', roomId: 'r' }, 'nope' as 'note', 'x' as never)).rejects.toMatchObject({
+      code: 'CONTRACT_VALIDATION',
+      event: 'nope',
+    });
+    await expect(hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n: 1.5, text: 'x' })).rejects.toMatchObject({
+      code: 'CONTRACT_VALIDATION',
+      issues: [expect.objectContaining({ path: 'n' })],
+    });
+    const head = await store.head(hub.topicOf({ tenant: 't', roomId: 'r' }));
+    expect(head.position).toEqual({ ms: 0, seq: 0 });
+  });
+
+  it('works for a route without replay: no ids, no Last-Event-ID handling', async () => {
+    const { ticker, server } = await start();
+    const s = await openStream(`${server.url}/ticker`, { lastEventId: 'whatever' });
+    cleanups.push(() => s.close());
+    await until(() => ticker.subscriberCount() === 1);
+    await ticker.publish({}, 'tick', 1);
+    await s.waitFor((e) => e.length === 1);
+    expect(s.events).toEqual([{ event: 'tick', id: undefined, data: '1' }]);
+  });
+
+  it('a subscriber that never reads is cut off by its own queue bound; the others get every event', async () => {
+    const { hub, server } = await start({ maxQueueBytes: 256 * 1024 });
+    const fast = await open(server, 't1', 'a');
+    // A raw socket that sends the request and never reads the response.
+    const port = server.port;
+    const stalled = connect(port, '127.0.0.1');
+    stalled.pause();
+    cleanups.push(() => {
+      stalled.destroy();
+    });
+    await new Promise<void>((resolve) => stalled.once('connect', () => resolve()));
+    stalled.write(`GET /tenants/t1/rooms/a/events HTTP/1.1\r\nhost: x\r\nx-tenant: t1\r\n\r\n`);
+    await until(() => hub.subscriberCount() === 2, 5000, 'the stalled subscriber');
+    // 6 MB in all: more than loopback socket buffers absorb, so the stalled queue passes its bound.
+    const text = 'x'.repeat(4000);
+    const total = 1500;
+    for (let n = 0; n < total; n++) {
+      await hub.publish({ tenant: 't1', roomId: 'a' }, 'message', { n, text });
+      if (n % 5 === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await fast.waitFor((e) => e.length === total, 10_000, `${total} events on the fast client`);
+    expect(texts(fast)).toEqual(Array.from({ length: total }, (_, n) => n));
+    await until(() => hub.subscriberCount() === 1, 5000, 'the stalled subscriber to be cut off');
+  });
+});
+
+describe('hub: replay with Last-Event-ID', () => {
+  it('replays every retained later event in order, once, then continues live', async () => {
+    const { hub, server } = await start();
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++) {
+      ids.push((await hub.publish({ tenant: 't1', roomId: 'a' }, 'message', { n, text: '' })).id);
+    }
+    const s = await open(server, 't1', 'a', ids[2]);
+    await s.waitFor((e) => e.length === 3);
+    await hub.publish({ tenant: 't1', roomId: 'a' }, 'message', { n: 6, text: '' });
+    await s.waitFor((e) => e.length === 4);
+    expect(texts(s)).toEqual([3, 4, 5, 6]);
+    expect(s.events.slice(0, 3).map((e) => e.id)).toEqual(ids.slice(3));
+  });
+
+  it('has no gap and no duplicate between replay and live while publishing continues', async () => {
+    const { hub, server } = await start();
+    const total = 300;
+    const first = await open(server, 't1', 'a');
+    let published = 0;
+    const publisher = (async () => {
+      for (; published < total; published++) {
+        await hub.publish({ tenant: 't1', roomId: 'a' }, 'message', { n: published, text: '' });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    // Reconnect three times mid-stream from the last id seen.
+    const seen: number[] = [];
+    let current = first;
+    for (let round = 0; round < 3; round++) {
+      await current.waitFor((e) => e.length >= 20 * (round + 1) - seen.length || published >= total, 10_000);
+      current.close();
+      await current.ended;
+      seen.push(...texts(current));
+      const lastId = current.events.at(-1)?.id;
+      current = await open(server, 't1', 'a', lastId);
+    }
+    await publisher;
+    await current.waitFor((e) => seen.length + e.length >= total, 10_000, 'the rest of the events');
+    seen.push(...texts(current));
+    expect(seen).toEqual(Array.from({ length: total }, (_, n) => n));
+  });
+
+  it('sends the declared reset event (with a resumable id) for a malformed, foreign-epoch or expired id', async () => {
+    const store = createMemoryReplayStore({ maxEventsPerTopic: 3 });
+    const { hub, server } = await start({ store });
+    const ids: string[] = [];
+    for (let n = 0; n < 6; n++)
+      ids.push((await hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n, text: '' })).id);
+    const cases: [string, string][] = [
+      ['42', 'malformed'],
+      ['x'.repeat(1000), 'malformed'],
+      [`otherepoch12345-${Date.now()}-0`, 'other-epoch'],
+      [ids[0] as string, 'expired'],
+      [`${store.epoch}-${Date.now() + 60_000}-0`, 'unknown-position'],
+    ];
+    for (const [lastEventId, reason] of cases) {
+      const s = await open(server, 't', 'r', lastEventId);
+      await s.waitFor((e) => e.length >= 1);
+      expect(s.events[0]).toMatchObject({ event: 'reset', id: ids[5] });
+      expect(JSON.parse(s.events[0]?.data as string)).toEqual({ reason });
+      await hub.publish({ tenant: 't', roomId: 'r' }, 'note', reason);
+      await s.waitFor((e) => e.length === 2);
+      expect(s.events[1]).toMatchObject({ event: 'note', data: reason });
+      s.close();
+      ids[5] = s.events[1]?.id as string;
+    }
+    // The reset id resumes: nothing is replayed twice.
+    const resumed = await open(server, 't', 'r', ids[5]);
+    await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'after');
+    await resumed.waitFor((e) => e.length === 1);
+    expect(resumed.events[0]).toMatchObject({ event: 'note', data: 'after' });
+  });
+
+  it('refuses at creation a replay route without a usable reset event', () => {
+    const bad = defineContract({ r: { path: '/r', replay: true, events: { m: z.string() } } });
+    expect(() => createHub(bad.r)).toThrow(/resetEvent/);
+    const strict = defineContract({
+      r: { path: '/r', replay: true, resetEvent: 'reset', events: { reset: z.object({ why: z.string() }) } },
+    });
+    expect(() => createHub(strict.r)).toThrow(/resetData/);
+    expect(() => createHub(strict.r, { resetData: ({ reason }) => ({ why: reason }) })).not.toThrow();
+  });
+});
+
+describe('hub: authorization', () => {
+  it('answers 403 to another tenant, on reconnect too, and never replays a foreign topic', async () => {
+    const { hub, server } = await start();
+    const ownIds: string[] = [];
+    for (let n = 0; n < 3; n++)
+      ownIds.push((await hub.publish({ tenant: 'A', roomId: 'r' }, 'message', { n, text: 'A' })).id);
+    const foreign = await hub.publish({ tenant: 'B', roomId: 'r' }, 'message', { n: 99, text: 'B secret' });
+
+    const denied = await openStream(roomUrl(server, 'B', 'r'), {
+      headers: { 'x-tenant': 'A' },
+      lastEventId: ownIds[0],
+    });
+    expect(denied.status).toBe(403);
+    await denied.ended;
+
+    // Tenant A resuming with an id taken from tenant B's stream gets only A's events.
+    const s = await open(server, 'A', 'r', ownIds[0]);
+    await hub.publish({ tenant: 'B', roomId: 'r' }, 'message', { n: 100, text: 'B secret' });
+    await hub.publish({ tenant: 'A', roomId: 'r' }, 'message', { n: 3, text: 'A' });
+    await s.waitFor((e) => e.length === 3);
+    expect(dataOf<{ text: string }>(s.events, 'message').every((m) => m.text === 'A')).toBe(true);
+    expect(texts(s)).toEqual([1, 2, 3]);
+
+    const forged = await open(server, 'A', 'r', foreign.id);
+    await hub.publish({ tenant: 'A', roomId: 'r' }, 'message', { n: 4, text: 'A' });
+    await forged.waitFor((e) => e.some((x) => x.event === 'message'));
+    expect(forged.events.some((e) => e.data.includes('B secret'))).toBe(false);
+  });
+
+  it('hub.subscribe without beforeStream still authorizes: a refused session is closed with no event', async () => {
+    const hub = createHub(contract.room, { authorize: () => false });
+    const router = implement(
+      contract,
+      { room: (session) => hub.subscribe(session), ticker: (session) => session.done },
+      { heartbeat: false },
+    );
+    const server = await serve(router);
+    cleanups.push(() => server.close());
+    await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'hidden');
+    const s = await openStream(roomUrl(server, 't', 'r'), { lastEventId: '' });
+    await s.ended;
+    expect(s.events).toEqual([]);
+  });
+});
+
+describe('hub: store failures', () => {
+  it('reports a publish the store did not take as STORE_UNAVAILABLE', async () => {
+    const memory = createMemoryReplayStore();
+    const failing: ReplayStore = { ...memory, append: async () => Promise.reject(new Error('disk on fire')) };
+    const hub = createHub(contract.room, { store: failing });
+    const error = await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'x').catch((e: unknown) => e);
+    expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+    await memory.close();
+  });
+});
