@@ -1,0 +1,68 @@
+import type { IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.ts';
+import { resolveLocalRef } from '../openapi/json-schema.ts';
+import { sampleValue } from './sample.ts';
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+function key(name: string): string {
+  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+}
+
+/** A JS literal of JSON data, object keys unquoted where they can be; broken over lines past `width` columns. */
+export function jsLiteral(value: unknown, indent = '', width = 72): string {
+  const flat = flatLiteral(value);
+  if (flat.length + indent.length <= width || typeof value !== 'object' || value === null) return flat;
+  const inner = `${indent}  `;
+  if (Array.isArray(value))
+    return `[\n${value.map((v) => `${inner}${jsLiteral(v, inner, width)},`).join('\n')}\n${indent}]`;
+  const entries = Object.entries(value).map(([k, v]) => `${inner}${key(k)}: ${jsLiteral(v, inner, width)},`);
+  return `{\n${entries.join('\n')}\n${indent}}`;
+}
+
+function flatLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(flatLiteral).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const entries = Object.entries(value).map(([k, v]) => `${key(k)}: ${flatLiteral(v)}`);
+    return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
+  }
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+function partSample(part: IrRequestPart | undefined): unknown {
+  if (part === undefined) return undefined;
+  const resolve = (ref: string): JsonSchema | undefined => resolveLocalRef(part.schema, ref);
+  return sampleValue(part.schema, resolve, 'value');
+}
+
+/** The request argument of `client.<route>.subscribe/stream` with sample values for what is required. */
+export function requestLiteral(route: IrRoute): string {
+  const parts: [string, unknown][] = [];
+  if (route.paramNames.length > 0) parts.push(['params', partSample(route.params)]);
+  for (const [name, part] of [
+    ['query', route.query],
+    ['headers', route.headers],
+    ['body', route.body],
+  ] as const) {
+    const value = partSample(part);
+    if (value !== undefined && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0)) {
+      parts.push([name, value]);
+    }
+  }
+  return jsLiteral(Object.fromEntries(parts), '', 48);
+}
+
+/**
+ * Copy-paste snippets of the generated client for one route: callbacks with `subscribe`, then async iteration with
+ * `stream`. The shapes follow `@ssekit/client` (`client.<route>.subscribe(request, { <event>(data) {}, onError })`).
+ */
+export function clientSnippets(route: IrRoute, clientName = 'client'): { subscribe: string; stream: string } {
+  const request = requestLiteral(route);
+  const access = `${clientName}.${IDENTIFIER.test(route.key) ? route.key : `[${JSON.stringify(route.key)}]`}`;
+  const handlers = route.events
+    .map((event) => `  ${key(event.name)}(data) {\n    console.log(${JSON.stringify(event.name)}, data);\n  },`)
+    .join('\n');
+  const subscribe = `const subscription = ${access}.subscribe(${request}, {\n${handlers}\n  onError(error) {\n    console.error(error.code, error.message);\n  },\n});\n// later: subscription.close();`;
+  const first = route.events[0]?.name ?? 'message';
+  const stream = `const controller = new AbortController();\nfor await (const ev of ${access}.stream(${request}, { signal: controller.signal })) {\n  if (ev.event === ${JSON.stringify(first)}) console.log(ev.data, ev.id);\n}`;
+  return { subscribe, stream };
+}
