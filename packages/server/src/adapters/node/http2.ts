@@ -52,7 +52,10 @@ export async function serveHttp2(router: SseRouter, options: ServeHttp2Options =
   const handler = options.handler ?? createNodeHandler(router);
   const listener = (req: Http2ServerRequest, res: Http2ServerResponse): void => handler(req, res);
   const server: Http2Server | Http2SecureServer = options.tls
-    ? createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: options.allowHTTP1 ?? false }, listener)
+    ? createSecureServer(
+        { key: options.tls.key, cert: options.tls.cert, allowHTTP1: options.allowHTTP1 ?? false },
+        listener,
+      )
     : createServer(listener);
   const sessions = new Set<Http2Session>();
   server.on('session', (session: Http2Session) => {

@@ -5,8 +5,8 @@ import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
 import type { SseRouter } from '../../router.ts';
 import { NodeSink } from './node-sink.ts';
 
-export { NodeSink };
 export { type RunningHttp2Server, type ServeHttp2Options, serveHttp2 } from './http2.ts';
+export { NodeSink };
 
 /** A request from node:http, or node:http2's compatibility API. */
 export type NodeRequest = IncomingMessage | Http2ServerRequest;

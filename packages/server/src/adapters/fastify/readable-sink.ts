@@ -1,0 +1,92 @@
+import type { ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import type { SseSink } from '../../sink.ts';
+
+/** Bytes a {@link NodeReadableSink} holds before `write` reports backpressure. */
+export const READABLE_SINK_HIGH_WATER_MARK = 16 * 1024;
+
+/**
+ * A sink over a node `Readable` a framework pipes into the response (Fastify's `reply.send(stream)`).
+ *
+ * `write` pushes into the readable; the pipe pauses it when the socket is full, so `push` reports `false` and the
+ * session waits for the next `_read` (the consumer asking for more). `bufferedBytes` counts the readable's buffer and
+ * the response's, so the session's queue bound covers everything held for this client. The response's `close`
+ * (client gone) or the readable's (framework tore it down) closes the sink.
+ *
+ * @example
+ * ```ts
+ * const sink = new NodeReadableSink(reply.raw);
+ * reply.send(sink.readable);
+ * result.start(sink);
+ * ```
+ */
+export class NodeReadableSink implements SseSink {
+  readonly readable: Readable;
+  readonly #res: ServerResponse | undefined;
+  #closed = false;
+  #closeListeners: (() => void)[] = [];
+  #drainWaiters: (() => void)[] = [];
+
+  constructor(res?: ServerResponse, highWaterMark = READABLE_SINK_HIGH_WATER_MARK) {
+    this.#res = res;
+    this.readable = new Readable({ highWaterMark, read: () => this.#resolveDrain() });
+    this.readable.once('close', this.#markClosed);
+    res?.once('close', this.#markClosed);
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get bufferedBytes(): number {
+    if (this.#closed) return 0;
+    return this.readable.readableLength + (this.#res?.writableLength ?? 0);
+  }
+
+  write(chunk: string | Uint8Array): boolean {
+    if (this.#closed) return true;
+    return this.readable.push(chunk);
+  }
+
+  waitForDrain(): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  end(): void {
+    if (this.#closed) return;
+    this.readable.push(null);
+    this.#markClosed();
+  }
+
+  destroy(): void {
+    if (this.#closed) return;
+    this.#markClosed();
+    this.readable.destroy();
+    // The framework sees the readable end early and cuts the connection; do it here too in case nothing is piped yet.
+    this.#res?.destroy();
+  }
+
+  onClose(listener: () => void): void {
+    if (this.#closed) listener();
+    else this.#closeListeners.push(listener);
+  }
+
+  #resolveDrain(): void {
+    const waiters = this.#drainWaiters;
+    if (waiters.length === 0) return;
+    this.#drainWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  #markClosed = (): void => {
+    if (this.#closed && this.#closeListeners.length === 0) return;
+    this.#closed = true;
+    this.readable.off('close', this.#markClosed);
+    this.#res?.off('close', this.#markClosed);
+    this.#resolveDrain();
+    const listeners = this.#closeListeners;
+    this.#closeListeners = [];
+    for (const listener of listeners) listener();
+  };
+}
