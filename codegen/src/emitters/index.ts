@@ -1,4 +1,7 @@
+import { asyncapiEmitter } from './asyncapi/asyncapi.ts';
 import { clientEmitter } from './client/index.ts';
+import { htmlEmitter } from './html/html.ts';
+import { openapiEmitter } from './openapi/openapi.ts';
 import type { Emitter } from './types.ts';
 
 /**
@@ -12,6 +15,9 @@ import type { Emitter } from './types.ts';
  */
 export const emitters: Record<string, Emitter> = {
   client: clientEmitter,
+  asyncapi: asyncapiEmitter,
+  openapi: openapiEmitter,
+  html: htmlEmitter,
 };
 
 export type { EmitOptions, EmittedFile, Emitter } from './types.ts';

@@ -51,18 +51,31 @@ export function requestLiteral(route: IrRoute): string {
   return jsLiteral(Object.fromEntries(parts), '', 48);
 }
 
+/** True when the generated client's `subscribe`/`stream` of this route take a request argument. */
+export function hasRequest(route: IrRoute): boolean {
+  return (
+    route.paramNames.length > 0 || route.query !== undefined || route.headers !== undefined || route.body !== undefined
+  );
+}
+
+/** How the page's snippets get a `client`: the `createClient` of the generated `client.ts`. */
+export function clientSetup(baseUrl: string): string {
+  return `import { createClient } from './client.js'; // the generated client.ts\n\nconst client = createClient({ baseUrl: ${JSON.stringify(baseUrl)} });`;
+}
+
 /**
  * Copy-paste snippets of the generated client for one route: callbacks with `subscribe`, then async iteration with
- * `stream`. The shapes follow `@ssekit/client` (`client.<route>.subscribe(request, { <event>(data) {}, onError })`).
+ * `stream`, in the shapes the client emitter writes: `subscribe([request, ]handlers[, options])` and
+ * `stream([request, ]options)`, the request argument only for routes with params, query, headers or a body.
  */
 export function clientSnippets(route: IrRoute, clientName = 'client'): { subscribe: string; stream: string } {
-  const request = requestLiteral(route);
+  const request = hasRequest(route) ? `${requestLiteral(route)}, ` : '';
   const access = `${clientName}.${IDENTIFIER.test(route.key) ? route.key : `[${JSON.stringify(route.key)}]`}`;
   const handlers = route.events
     .map((event) => `  ${key(event.name)}(data) {\n    console.log(${JSON.stringify(event.name)}, data);\n  },`)
     .join('\n');
-  const subscribe = `const subscription = ${access}.subscribe(${request}, {\n${handlers}\n  onError(error) {\n    console.error(error.code, error.message);\n  },\n});\n// later: subscription.close();`;
+  const subscribe = `const subscription = ${access}.subscribe(${request}{\n${handlers}\n  onError(error) {\n    console.error(error.code, error.message);\n  },\n});\n// later: subscription.close();`;
   const first = route.events[0]?.name ?? 'message';
-  const stream = `const controller = new AbortController();\nfor await (const ev of ${access}.stream(${request}, { signal: controller.signal })) {\n  if (ev.event === ${JSON.stringify(first)}) console.log(ev.data, ev.id);\n}`;
+  const stream = `const controller = new AbortController();\nfor await (const ev of ${access}.stream(${request}{ signal: controller.signal })) {\n  if (ev.event === ${JSON.stringify(first)}) console.log(ev.data, ev.id);\n}`;
   return { subscribe, stream };
 }

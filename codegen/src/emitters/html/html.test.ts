@@ -125,6 +125,11 @@ describe('html emitter', () => {
     expect(stream).toContain('for await (const ev of client.greetings.stream(');
     expect(stream).toContain('{ signal: controller.signal }');
     expect(jsLiteral({ 'x-api-key': 'k', a: [1] })).toBe('{ "x-api-key": "k", a: [1] }');
+    // Routes without params, query, headers or body take no request argument.
+    const events = clientSnippets(seedIr.routes[0]!);
+    expect(events.subscribe).toContain('client.events.subscribe({\n  message(data) {');
+    expect(events.stream).toContain('client.events.stream({ signal: controller.signal })');
+    expect(renderDocsHtml(seedIr)).toContain(escapeHtml(`createClient({ baseUrl: "http://localhost:8080" })`));
   });
 
   it('is deterministic', () => {

@@ -4,7 +4,7 @@ import { resolveLocalRef } from '../openapi/json-schema.ts';
 import { exampleData, sseFrame } from '../openapi/sse-frame.ts';
 import type { EmittedFile, Emitter } from '../types.ts';
 import { SCRIPT, STYLE } from './assets.ts';
-import { clientSnippets } from './client-snippet.ts';
+import { clientSetup, clientSnippets } from './client-snippet.ts';
 import { anchorId, escapeHtml, escapeProse } from './escape.ts';
 import { schemaTable } from './schema-table.ts';
 
@@ -176,6 +176,9 @@ ${sidebar(ir)}
 <h1>${escapeHtml(ir.info.title)} <span class="key">v${escapeHtml(ir.info.version)}</span></h1>
 ${ir.info.description ? `<p class="description">${escapeProse(ir.info.description)}</p>` : ''}
 ${servers}
+<h3>Client</h3>
+<p>Every snippet below uses the typed client that <code>ssekit generate</code> writes next to these docs:</p>
+${snippet(clientSetup(ir.servers[0]?.url ?? 'https://api.example.com'), 'client setup')}
 </header>
 ${ir.routes.map(routeSection).join('\n')}
 <p id="no-match" hidden>No route or event matches the filter.</p>
