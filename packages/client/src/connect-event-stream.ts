@@ -26,6 +26,19 @@ function checkOptions(options: EventStreamOptions): void {
   if (typeof fetchImpl !== 'function') {
     throw new TypeError('connectEventStream(options): no global fetch here; pass `fetch` in the options');
   }
+  const durations: Array<[string, unknown]> = [['idleTimeoutMs', options.idleTimeoutMs]];
+  if (options.reconnect) {
+    for (const key of ['initialDelayMs', 'maxDelayMs', 'maxAttempts', 'maxElapsedMs'] as const) {
+      durations.push([`reconnect.${key}`, options.reconnect[key]]);
+    }
+  }
+  for (const [name, value] of durations) {
+    if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
+      throw new TypeError(
+        `connectEventStream(options): \`${name}\` must be a non-negative number, got ${String(value)}`,
+      );
+    }
+  }
 }
 
 /**

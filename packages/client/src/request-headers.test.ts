@@ -29,6 +29,11 @@ describe('buildRequestHeaders', () => {
     expect([...h.entries()].filter(([k]) => k === 'last-event-id')).toEqual([['last-event-id', '7']]);
   });
 
+  it('keeps the caller Last-Event-ID when no id is known', () => {
+    const h = buildRequestHeaders(new Headers({ 'LAST-EVENT-ID': 'mine' }), { lastEventId: undefined, hasBody: false });
+    expect([...h.entries()].filter(([k]) => k === 'last-event-id')).toEqual([['last-event-id', 'mine']]);
+  });
+
   it('does not send an empty Last-Event-ID', () => {
     const h = buildRequestHeaders(new Headers(), { lastEventId: '', hasBody: false });
     expect(h.has('last-event-id')).toBe(false);

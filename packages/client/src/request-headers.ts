@@ -17,9 +17,9 @@ export async function resolveHeaders(source: HeadersSource | undefined): Promise
 
 /**
  * The headers of one SSE request: the caller's, plus `Accept: text/event-stream` unless the
- * caller set one, plus exactly one `Last-Event-ID` when an id is known (any copies the caller
- * supplied, in any letter case, are replaced), plus `Content-Type: text/plain` for a body
- * unless the caller set a content type.
+ * caller set one, plus exactly one `Last-Event-ID`: the known last event id, which replaces any
+ * copies the caller supplied (in any letter case); with no known id, the caller's own value is
+ * kept. Plus `Content-Type: text/plain` for a body unless the caller set a content type.
  *
  * @example
  * ```ts
@@ -33,8 +33,9 @@ export function buildRequestHeaders(
 ): Headers {
   const headers = new Headers(caller);
   if (!headers.has('accept')) headers.set('accept', 'text/event-stream');
-  headers.delete('last-event-id');
+  // Headers#set replaces every copy, whatever its letter case, so exactly one line is sent
   if (request.lastEventId) headers.set('last-event-id', request.lastEventId);
+  else if (headers.get('last-event-id') === '') headers.delete('last-event-id');
   if (request.hasBody && !headers.has('content-type')) headers.set('content-type', 'text/plain;charset=UTF-8');
   return headers;
 }

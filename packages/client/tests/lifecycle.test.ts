@@ -275,5 +275,11 @@ describe('callbacks that throw', () => {
   it('rejects misuse with helpful messages', () => {
     expect(() => connectEventStream({ url: 'http://x.test/' } as never)).toThrow(/`onEvent` must be a function/);
     expect(() => connectEventStream({ url: 5, onEvent() {} } as never)).toThrow(/`url` must be a string or a URL/);
+    expect(() => connectEventStream({ url: 'http://x.test/', idleTimeoutMs: -1, onEvent() {} })).toThrow(
+      /`idleTimeoutMs` must be a non-negative number/,
+    );
+    expect(() =>
+      connectEventStream({ url: 'http://x.test/', reconnect: { initialDelayMs: Number.NaN }, onEvent() {} }),
+    ).toThrow(/`reconnect.initialDelayMs`/);
   });
 });

@@ -94,6 +94,25 @@ describe('reconnection', () => {
     expect(count(second.request.rawHeaders)).toBe(1);
   });
 
+  it('uses a Last-Event-ID from the caller headers until the server sends an id', async () => {
+    const s = await serve();
+    const r = createRecorder();
+    connection = connectEventStream({
+      url: s.url,
+      headers: { 'LAST-EVENT-ID': 'mine' },
+      reconnect: fast,
+      ...r.handlers,
+    });
+    const first = await s.nextConnection();
+    expect(first.request.rawHeaders.filter((h) => h.toLowerCase() === 'last-event-id')).toHaveLength(1);
+    expect(first.request.headers['last-event-id']).toBe('mine');
+    await first.write('id: 2\n\n');
+    await first.end();
+    const second = await s.nextConnection();
+    expect(second.request.rawHeaders.filter((h) => h.toLowerCase() === 'last-event-id')).toHaveLength(1);
+    expect(second.request.headers['last-event-id']).toBe('2');
+  });
+
   it('stops sending Last-Event-ID after the server resets it with an empty id', async () => {
     const s = await serve();
     const r = createRecorder();
