@@ -1,0 +1,1 @@
+export { createRedisReplayStore, type RedisReplayStore, type RedisReplayStoreOptions } from './redis-store.ts';

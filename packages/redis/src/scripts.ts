@@ -1,0 +1,82 @@
+/**
+ * Lua scripts: each runs atomically, so the epoch, the stream and the notification always agree.
+ * KEYS[1] is always the epoch key, KEYS[2] the topic's stream.
+ */
+
+/** SET NX a candidate epoch, then return whichever epoch won. ARGV: candidate. */
+export const EPOCH_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
+`;
+
+/**
+ * Append one event: XADD, then trim to MAXLEN and by MINID (age), remembering in KEYS[3] the id of the newest entry
+ * trimmed (Redis 7.0's max-deleted-entry-id only follows XDEL), refresh the TTLs, and PUBLISH the entry to the topic's
+ * channel in the same atomic step (so notifications are in stream order).
+ * KEYS: epoch, stream, trimmed-through. ARGV: candidate epoch, maxLen, maxAgeMs (0: none), channel, event, data, ttlMs.
+ * Returns { epoch, id }.
+ */
+export const APPEND_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+local id = redis.call('XADD', KEYS[2], '*', 'e', ARGV[5], 'd', ARGV[6])
+local maxLen = tonumber(ARGV[2])
+local len = redis.call('XLEN', KEYS[2])
+if len > maxLen then
+  local removed = redis.call('XRANGE', KEYS[2], '-', '+', 'COUNT', len - maxLen)
+  redis.call('SET', KEYS[3], removed[#removed][1])
+  redis.call('XTRIM', KEYS[2], 'MAXLEN', maxLen)
+end
+local maxAge = tonumber(ARGV[3])
+if maxAge > 0 then
+  local t = redis.call('TIME')
+  local minMs = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - maxAge
+  if minMs > 0 then
+    local minId = string.format('%d', minMs)
+    local older = redis.call('XREVRANGE', KEYS[2], '(' .. minId, '-', 'COUNT', 1)
+    if #older > 0 then
+      redis.call('SET', KEYS[3], older[1][1])
+      redis.call('XTRIM', KEYS[2], 'MINID', minId)
+    end
+  end
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[7]) end
+redis.call('PUBLISH', ARGV[4], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
+return { epoch, id }
+`;
+
+/**
+ * The epoch (created if missing) and the position of the topic's last event (last-generated-id, so a stream trimmed
+ * empty still answers its true head). ARGV: candidate epoch. Returns { epoch, id }.
+ */
+export const HEAD_LUA = `
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+local epoch = redis.call('GET', KEYS[1])
+if redis.call('EXISTS', KEYS[2]) == 0 then return { epoch, '0-0' } end
+local info = redis.call('XINFO', 'STREAM', KEYS[2])
+for i = 1, #info, 2 do
+  if info[i] == 'last-generated-id' then return { epoch, info[i + 1] } end
+end
+return { epoch, '0-0' }
+`;
+
+/**
+ * Replay after a position. KEYS: epoch, stream, trimmed-through. ARGV: epoch of the id, position 'ms-seq', max count.
+ * Returns { 'other-epoch' } | { 'expired' } | { 'ok', lastGeneratedId, trimmedThroughId, entries }.
+ */
+export const READ_LUA = `
+local epoch = redis.call('GET', KEYS[1])
+if epoch ~= ARGV[1] then return { 'other-epoch' } end
+if redis.call('EXISTS', KEYS[2]) == 0 then
+  if ARGV[2] == '0-0' then return { 'ok', '0-0', '0-0', {} } end
+  return { 'expired' }
+end
+local info = redis.call('XINFO', 'STREAM', KEYS[2])
+local last = '0-0'
+for i = 1, #info, 2 do
+  if info[i] == 'last-generated-id' then last = info[i + 1] end
+end
+local deleted = redis.call('GET', KEYS[3]) or '0-0'
+return { 'ok', last, deleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]) }
+`;

@@ -1,0 +1,103 @@
+import { execFileSync } from 'node:child_process';
+import { Redis } from 'ioredis';
+
+/** The real Redis these tests talk to (DESIGN §7). */
+export const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** The command that (re)starts the test Redis: loopback only, no persistence. */
+export const REDIS_START_ARGS = [
+  '--daemonize',
+  'yes',
+  '--bind',
+  '127.0.0.1',
+  '-::1',
+  '--port',
+  '6379',
+  '--save',
+  '',
+  '--appendonly',
+  'no',
+  '--dir',
+  '/var/lib/redis',
+  '--logfile',
+  '/var/log/redis/ci.log',
+];
+
+async function ping(): Promise<boolean> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null, connectTimeout: 1000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Whether Redis answered at load time. */
+export const redisUp = await ping();
+
+/**
+ * Skip Redis tests only locally: in CI (`CI` set) they run and fail when Redis is unreachable.
+ * Use as `it.skipIf(noRedis)(…)`.
+ */
+export const noRedis = !redisUp && !process.env.CI;
+if (noRedis) {
+  console.warn(
+    '\n\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n' +
+      '!!  Redis is NOT reachable at 127.0.0.1:6379: the @ssekit/redis tests are SKIPPED.\n' +
+      `!!  Start it: redis-server ${REDIS_START_ARGS.join(' ')}\n` +
+      '!!  (In CI, with CI set, these tests fail instead of skipping.)\n' +
+      '!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n',
+  );
+}
+
+/** A key prefix unique to this test run. */
+export function uniquePrefix(name: string): string {
+  return `ssekit-test:${name}:${process.pid}:${Date.now().toString(36)}:${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** Deletes every key under `prefix:` (SCAN, never KEYS). */
+export async function deleteKeys(prefix: string): Promise<void> {
+  const client = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length) await client.del(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Redis down: nothing to clean (a restarted Redis without persistence is empty).
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Starts Redis unless it answers; waits until it does (bounded). */
+export async function ensureRedisRunning(timeoutMs = 10_000): Promise<void> {
+  if (await ping()) return;
+  try {
+    execFileSync('redis-server', REDIS_START_ARGS, { stdio: 'ignore' });
+  } catch {
+    // it may be starting already; the wait below decides
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ping())) {
+    if (Date.now() > deadline) throw new Error('Redis did not come back within the bound');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Stops Redis without saving (it runs without persistence: it comes back empty). */
+export function shutdownRedis(): void {
+  try {
+    execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { stdio: 'ignore' });
+  } catch {
+    // redis-cli exits non-zero when the connection closes under it, which is the point
+  }
+}

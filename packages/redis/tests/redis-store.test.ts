@@ -1,0 +1,119 @@
+import { createRedisReplayStore, type RedisReplayStore } from '@ssekit/redis';
+import type { StoredEvent } from '@ssekit/server/broadcast';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { until } from '../../server/tests/broadcast-helpers.ts';
+import { deleteKeys, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
+
+const prefix = uniquePrefix('store');
+const stores: RedisReplayStore[] = [];
+afterEach(async () => {
+  for (const store of stores.splice(0)) await store.close();
+});
+afterAll(() => deleteKeys(prefix));
+
+async function open(options: { maxLen?: number; name?: string } = {}): Promise<RedisReplayStore> {
+  const store = await createRedisReplayStore({
+    url: REDIS_URL,
+    prefix,
+    onError: () => {},
+    ...(options.maxLen ? { maxLen: options.maxLen } : {}),
+    ...(options.name ? { redis: { connectionName: options.name } } : {}),
+  });
+  stores.push(store);
+  return store;
+}
+
+function collect() {
+  const events: StoredEvent[] = [];
+  const resets: string[] = [];
+  return {
+    events,
+    resets,
+    listener: { event: (e: StoredEvent) => events.push(e), reset: (e: string) => resets.push(e) },
+  };
+}
+
+describe.sequential('Redis replay store', () => {
+  it.skipIf(noRedis)('shares one epoch across instances and stores events with resumable positions', async () => {
+    const a = await open();
+    const b = await open();
+    expect(a.epoch).toBe(b.epoch);
+    const first = await a.append('t/1', 'message', '{"n":1}');
+    const second = await b.append('t/1', 'message', '{"n":2}');
+    expect(first.epoch).toBe(a.epoch);
+    expect(first.id).toBe(`${a.epoch}-${first.position.ms}-${first.position.seq}`);
+    const replay = await b.read('t/1', first.epoch, first.position);
+    expect(replay).toEqual({ kind: 'events', events: [expect.objectContaining({ id: second.id, data: '{"n":2}' })] });
+    expect(await a.head('t/1')).toEqual({ epoch: a.epoch, position: second.position });
+  });
+
+  it.skipIf(noRedis)('fans out across instances in stream order, each event once', async () => {
+    const a = await open();
+    const b = await open();
+    const onA = collect();
+    const onB = collect();
+    await a.subscribe('t/fan', onA.listener);
+    await b.subscribe('t/fan', onB.listener);
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 100 }, async (_, n) => {
+        ids.push((await (n % 2 ? a : b).append('t/fan', 'message', String(n))).id);
+      }),
+    );
+    await until(() => onA.events.length === 100 && onB.events.length === 100, 5000, '100 events on both');
+    const streamOrder = (await a.read('t/fan', a.epoch, { ms: 0, seq: 0 })) as { events: readonly StoredEvent[] };
+    expect(onA.events.map((e) => e.id)).toEqual(streamOrder.events.map((e) => e.id));
+    expect(onB.events.map((e) => e.id)).toEqual(streamOrder.events.map((e) => e.id));
+    expect(new Set(ids)).toEqual(new Set(onA.events.map((e) => e.id)));
+  });
+
+  it.skipIf(noRedis)('answers other-epoch, expired and unknown-position with a reset', async () => {
+    const store = await open({ maxLen: 3 });
+    const ids = [];
+    for (let n = 0; n < 6; n++) ids.push(await store.append('t/trim', 'message', String(n)));
+    expect(await store.read('t/trim', 'someotherepoch1', ids[4]!.position)).toEqual({
+      kind: 'reset',
+      reason: 'other-epoch',
+    });
+    expect(await store.read('t/trim', store.epoch, ids[0]!.position)).toEqual({ kind: 'reset', reason: 'expired' });
+    expect(await store.read('t/trim', store.epoch, ids[2]!.position)).toMatchObject({
+      kind: 'events',
+      events: ids.slice(3).map((e) => expect.objectContaining({ id: e.id })),
+    });
+    expect(await store.read('t/trim', store.epoch, { ms: ids[5]!.position.ms + 60_000, seq: 0 })).toEqual({
+      kind: 'reset',
+      reason: 'unknown-position',
+    });
+    expect(await store.read('t/never-written', store.epoch, { ms: 0, seq: 0 })).toEqual({ kind: 'events', events: [] });
+  });
+
+  it.skipIf(noRedis)(
+    'after its pub/sub connection is killed, catches up from the stream: nothing lost, nothing twice',
+    async () => {
+      const name = `${prefix.replaceAll(':', '-')}-listener`;
+      const listenerStore = await open({ name });
+      const publisher = await open();
+      const seen = collect();
+      await listenerStore.subscribe('t/kill', seen.listener);
+      for (let n = 0; n < 10; n++) await publisher.append('t/kill', 'message', String(n));
+      await until(() => seen.events.length === 10, 5000, 'the first ten');
+      const admin = new Redis(REDIS_URL);
+      try {
+        // Kill the listener's pub/sub connection (only it): it drops, reconnects and must catch up from the stream.
+        const list = (await admin.call('CLIENT', 'LIST', 'TYPE', 'pubsub')) as string;
+        const line = list.split('\n').find((l) => l.includes(`name=${name}:sub`));
+        const id = /\bid=(\d+)/.exec(line ?? '')?.[1];
+        expect(id).toBeDefined();
+        await admin.call('CLIENT', 'KILL', 'ID', id as string);
+        for (let n = 10; n < 40; n++) await publisher.append('t/kill', 'message', String(n));
+      } finally {
+        admin.disconnect();
+      }
+      await until(() => seen.events.length >= 40, 5000, 'all forty after the reconnect');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(seen.events.map((e) => Number(e.data))).toEqual(Array.from({ length: 40 }, (_, n) => n));
+      expect(seen.resets).toEqual([]);
+    },
+  );
+});
