@@ -11,6 +11,9 @@ import type { AddressInfo } from 'node:net';
 import type { SseRouter } from '../../router.ts';
 import { createNodeHandler, type NodeHandler } from './index.ts';
 
+/** How long `close()` lets sessions flush before cutting them. */
+const CLOSE_GRACE_MS = 1000;
+
 /** Options of {@link serveHttp2}. */
 export interface ServeHttp2Options {
   /** Key and certificate (PEM): HTTPS with ALPN `h2`. Without it, plaintext HTTP/2 (h2c, prior knowledge). */
@@ -79,12 +82,17 @@ export async function serveHttp2(router: SseRouter, options: ServeHttp2Options =
     close: () =>
       new Promise<void>((resolve) => {
         router.closeAll();
-        server.close(() => resolve());
-        // GOAWAY lets streams the router just ended finish; a session still open after that is cut.
-        for (const session of sessions) session.close();
-        setImmediate(() => {
+        // GOAWAY: each session ends once the streams the router just ended have flushed; one still open after a
+        // grace period (a peer that never reads) is cut.
+        const timer = setTimeout(() => {
           for (const session of sessions) session.destroy();
+        }, CLOSE_GRACE_MS);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
         });
+        for (const session of sessions) session.close();
       }),
   };
 }
