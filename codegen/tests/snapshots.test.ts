@@ -29,3 +29,26 @@ describe.each(['zod', 'standalone'] as const)('client for the seed contracts, %s
     await expect(file?.contents).toMatchFileSnapshot(`./__generated__/${validation}/client.ts`);
   });
 });
+
+// Recursion, POST with body and headers, zod-only schemas, a custom deserializer, a default export.
+describe.each(['zod', 'standalone'] as const)('client for the exotic fixture contract, %s validation', (validation) => {
+  it('matches the checked-in file and reports what standalone validation cannot check', async () => {
+    const result = await generate({
+      config: false,
+      cwd: resolve(import.meta.dirname, '../..'),
+      contracts: resolve(import.meta.dirname, 'fixtures/exotic-contract.ts'),
+      out: join(out, `exotic-${validation}`),
+      validation,
+      outputs: ['client'],
+      contractImport: '../../fixtures/exotic-contract.ts',
+    });
+    expect(result.ir.routes.map((r) => `${r.contractExport}.${r.key}`)).toEqual([
+      'exoticContract.tree',
+      'exoticContract.orders',
+      'exoticContract.csv',
+      'exoticContract.tagged',
+    ]);
+    expect(result.warnings).toHaveLength(validation === 'standalone' ? 2 : 0);
+    await expect(result.files[0]?.contents).toMatchFileSnapshot(`./__generated__/exotic-${validation}/client.ts`);
+  });
+});

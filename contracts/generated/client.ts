@@ -103,7 +103,7 @@ export type GreetingsParams = InferParamsInput<typeof seedContract.greetings>;
 
 export type GreetingsQuery = InferQueryInput<typeof seedContract.greetings>;
 
-/** What a `greetings` request sends besides the path. */
+/** What a request to `greetings` sends: its params, query. */
 export interface GreetingsRequest {
   params: GreetingsParams;
   query?: GreetingsQuery;

@@ -117,15 +117,14 @@ function emitRouteTypes(context: Context, route: IrRoute, out: string[]): void {
     return `${part}${optional}: ${names[part]};`;
   });
   out.push(
-    `${doc([`What a \`${route.key}\` request sends besides the path.`])}export interface ${names.request} {\n${fields.join('\n')}\n}`,
+    `${doc([`What a request to \`${route.key}\` sends: its ${parts.join(', ')}.`])}export interface ${names.request} {\n${fields.join('\n')}\n}`,
   );
 }
 
-function deserializeStatement(context: Context, route: IrRoute, event: IrEvent, names: RouteNames): string {
+function deserializeStatement(route: IrRoute, event: IrEvent, names: RouteNames): string {
   const context_ = `{ route: ${str(route.key)} }`;
   if (route.customSerialization) {
-    const ref = contractRef(context, route);
-    return `let value: unknown;\ntry {\nvalue = ${ref}.deserialize(data, ${names.events[event.name]!.info});\n} catch (cause) {\nreturn fail(new ParseError(raw, cause, ${context_}));\n}`;
+    return `let value: unknown;\ntry {\nvalue = ${names.deserialize}(data, ${names.events[event.name]!.info});\n} catch (cause) {\nreturn fail(new ParseError(raw, cause, ${context_}));\n}`;
   }
   if (event.encoding === 'text') return 'const value: unknown = data;';
   return `let value: unknown;\ntry {\nvalue = JSON.parse(data);\n} catch (cause) {\nreturn fail(new ParseError(raw, cause, ${context_}));\n}`;
@@ -135,6 +134,10 @@ function emitDecoders(context: Context, route: IrRoute, out: string[]): void {
   const names = context.names.get(route.key)!;
   const zod = context.options.validation === 'zod';
   const routeContext = `{ route: ${str(route.key)} }`;
+  if (route.customSerialization) {
+    // Typed through the contract's Deserializer: a declared `(text) => …` takes the info argument too.
+    out.push(`const ${names.deserialize}: Deserializer = ${contractRef(context, route)}.deserialize;`);
+  }
   for (const event of route.events) {
     const e = names.events[event.name]!;
     if (route.customSerialization) {
@@ -143,7 +146,7 @@ function emitDecoders(context: Context, route: IrRoute, out: string[]): void {
         `const ${e.info}: SerializeInfo = { route: ${str(route.key)}, path: ${str(route.path)}, event: ${str(event.name)}, schema: ${ref}.events.${event.name}, encoding: ${str(event.encoding)} };`,
       );
     }
-    const deserialize = deserializeStatement(context, route, event, names);
+    const deserialize = deserializeStatement(route, event, names);
     let validate: string;
     if (zod) {
       validate = `const result = safeParse(${contractRef(context, route)}.events.${event.name}, value);\nreturn result.success ? ok(result.data) : fail(new EventValidationError(raw, result.error.issues, ${routeContext}));`;
@@ -286,7 +289,10 @@ function addImports(file: SourceFile, context: Context): void {
   const zod = options.validation === 'zod';
   const contractTypes = new Set<string>();
   if (zod) contractTypes.add('InferEventData');
-  if (ir.routes.some((r) => r.customSerialization)) contractTypes.add('SerializeInfo');
+  if (ir.routes.some((r) => r.customSerialization)) {
+    contractTypes.add('Deserializer');
+    contractTypes.add('SerializeInfo');
+  }
   if (zod) {
     for (const route of ir.routes) {
       for (const part of routeParts(route)) contractTypes.add(INFER[part]);

@@ -14,6 +14,8 @@ export interface RouteNames {
   readonly body: string;
   readonly route: string;
   readonly spec: string;
+  /** The route's own deserializer, typed as the contract's `Deserializer`. */
+  readonly deserialize: string;
   readonly events: Readonly<Record<string, EventNames>>;
 }
 
@@ -74,6 +76,7 @@ export function routeNames(routes: readonly IrRoute[], reserved: readonly string
       body: `${pascal}Body`,
       route: `${pascal}Route`,
       spec: `${camel(pascal)}Spec`,
+      deserialize: `${camel(pascal)}Deserialize`,
       events: Object.fromEntries(route.events.map((event) => [event.name, eventNames(route, event)])),
     };
     const owner = `route "${route.key}"`;

@@ -117,7 +117,7 @@ export type GreetingsQuery = {
   count?: number;
 };
 
-/** What a `greetings` request sends besides the path. */
+/** What a request to `greetings` sends: its params, query. */
 export interface GreetingsRequest {
   params: GreetingsParams;
   query?: GreetingsQuery;
