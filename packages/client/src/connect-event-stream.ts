@@ -110,13 +110,11 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
           progressed = true;
           invokeCallback('onEvent', options.onEvent, options.onError, event);
         },
-        onComment: options.onComment
-          ? (comment) => {
-              if (signal.aborted) return;
-              progressed = true;
-              invokeCallback('onComment', options.onComment, options.onError, comment);
-            }
-          : undefined,
+        onComment: (comment) => {
+          if (signal.aborted) return;
+          progressed = true;
+          invokeCallback('onComment', options.onComment, options.onError, comment);
+        },
         onRetry: (ms) => {
           if (!signal.aborted) baseDelayMs = ms;
         },

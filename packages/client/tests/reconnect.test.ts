@@ -274,6 +274,23 @@ describe('reconnection', () => {
     expect(r.retries.map((x) => x.attempt)).toEqual([1, 2, 1, 2]);
   });
 
+  it('a comment also counts as progress, even without an onComment handler', async () => {
+    const plan = ['503', 'stream', '503', 'stream'];
+    const s = await serve((req, res, i) => (plan[i] === '503' ? status(503)(req, res, i) : undefined));
+    const retries: number[] = [];
+    connection = connectEventStream({
+      url: s.url,
+      reconnect: fast,
+      onEvent() {},
+      onRetry: (i) => retries.push(i.attempt),
+    });
+    const ok1 = await s.nextConnection();
+    await ok1.write(':heartbeat\n');
+    await ok1.end();
+    await s.nextConnection();
+    expect(retries).toEqual([1, 1, 2]);
+  });
+
   it('with reconnect: false closes after the first end', async () => {
     const s = await serve();
     const r = createRecorder();
