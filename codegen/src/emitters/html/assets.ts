@@ -16,8 +16,8 @@ nav.sidebar input { width: 100%; padding: 7px 10px; border: 1px solid var(--line
 nav.sidebar ul { list-style: none; margin: 0; padding: 0; }
 nav.sidebar > ul { margin-top: 12px; }
 nav.sidebar li.nav-route { margin: 8px 0; }
-nav.sidebar li.nav-route > a { display: flex; gap: 6px; align-items: baseline; font-weight: 600; color: var(--fg); }
-nav.sidebar li.nav-route > a .path { font-weight: 400; color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
+nav.sidebar li.nav-route > a { display: flex; flex-wrap: wrap; column-gap: 6px; align-items: baseline; font-weight: 600; color: var(--fg); }
+nav.sidebar li.nav-route > a .path { flex-basis: 100%; padding-left: 22px; font-weight: 400; color: var(--muted); font-size: 12px; overflow-wrap: anywhere; }
 nav.sidebar li.nav-event { padding-left: 22px; font-size: 13px; }
 nav.sidebar li.nav-event a { color: var(--muted); }
 main { padding: 24px 40px 80px; max-width: 1100px; }

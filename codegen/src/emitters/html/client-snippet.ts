@@ -4,8 +4,14 @@ import { sampleValue } from './sample.ts';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** A single-quoted JS string literal (the project's style), escaped. */
+export function jsString(text: string): string {
+  const body = JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"').replace(/'/g, "\\'");
+  return `'${body}'`;
+}
+
 function key(name: string): string {
-  return IDENTIFIER.test(name) ? name : JSON.stringify(name);
+  return IDENTIFIER.test(name) ? name : jsString(name);
 }
 
 /** A JS literal of JSON data, object keys unquoted where they can be; broken over lines past `width` columns. */
@@ -25,6 +31,7 @@ function flatLiteral(value: unknown): string {
     const entries = Object.entries(value).map(([k, v]) => `${key(k)}: ${flatLiteral(v)}`);
     return entries.length === 0 ? '{}' : `{ ${entries.join(', ')} }`;
   }
+  if (typeof value === 'string') return jsString(value);
   return JSON.stringify(value) ?? 'undefined';
 }
 
@@ -60,7 +67,7 @@ export function hasRequest(route: IrRoute): boolean {
 
 /** How the page's snippets get a `client`: the `createClient` of the generated `client.ts`. */
 export function clientSetup(baseUrl: string): string {
-  return `import { createClient } from './client.js'; // the generated client.ts\n\nconst client = createClient({ baseUrl: ${JSON.stringify(baseUrl)} });`;
+  return `import { createClient } from './client.js'; // the generated client.ts\n\nconst client = createClient({ baseUrl: ${jsString(baseUrl)} });`;
 }
 
 /**
@@ -70,12 +77,12 @@ export function clientSetup(baseUrl: string): string {
  */
 export function clientSnippets(route: IrRoute, clientName = 'client'): { subscribe: string; stream: string } {
   const request = hasRequest(route) ? `${requestLiteral(route)}, ` : '';
-  const access = `${clientName}.${IDENTIFIER.test(route.key) ? route.key : `[${JSON.stringify(route.key)}]`}`;
+  const access = `${clientName}.${IDENTIFIER.test(route.key) ? route.key : `[${jsString(route.key)}]`}`;
   const handlers = route.events
-    .map((event) => `  ${key(event.name)}(data) {\n    console.log(${JSON.stringify(event.name)}, data);\n  },`)
+    .map((event) => `  ${key(event.name)}(data) {\n    console.log(${jsString(event.name)}, data);\n  },`)
     .join('\n');
   const subscribe = `const subscription = ${access}.subscribe(${request}{\n${handlers}\n  onError(error) {\n    console.error(error.code, error.message);\n  },\n});\n// later: subscription.close();`;
   const first = route.events[0]?.name ?? 'message';
-  const stream = `const controller = new AbortController();\nfor await (const ev of ${access}.stream(${request}{ signal: controller.signal })) {\n  if (ev.event === ${JSON.stringify(first)}) console.log(ev.data, ev.id);\n}`;
+  const stream = `const controller = new AbortController();\nfor await (const ev of ${access}.stream(${request}{ signal: controller.signal })) {\n  if (ev.event === ${jsString(first)}) console.log(ev.data, ev.id);\n}`;
   return { subscribe, stream };
 }

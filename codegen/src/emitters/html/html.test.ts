@@ -113,23 +113,23 @@ describe('html emitter', () => {
   it('writes client snippets in the generated client shape, with sample values that satisfy the schemas', () => {
     const greetings = seedIr.routes[2]!;
     // Optional fields (count has a default) are left out.
-    expect(requestLiteral(greetings)).toBe('{ params: { name: "name" } }');
+    expect(requestLiteral(greetings)).toBe("{ params: { name: 'name' } }");
     const room = seedIr.routes[3]!;
-    expect(requestLiteral(room)).toContain('roomId: "roomid"');
-    expect(requestLiteral(room)).toContain('authorization: "Bearer authorization"');
+    expect(requestLiteral(room)).toContain("roomId: 'roomid'");
+    expect(requestLiteral(room)).toContain("authorization: 'Bearer authorization'");
     const { subscribe, stream } = clientSnippets(greetings);
-    expect(subscribe).toContain('client.greetings.subscribe({ params: { name: "name" } }, {');
+    expect(subscribe).toContain("client.greetings.subscribe({ params: { name: 'name' } }, {");
     expect(subscribe).toContain('  greeting(data) {');
     expect(subscribe).toContain('  error(data) {');
     expect(subscribe).toContain('  onError(error) {');
     expect(stream).toContain('for await (const ev of client.greetings.stream(');
     expect(stream).toContain('{ signal: controller.signal }');
-    expect(jsLiteral({ 'x-api-key': 'k', a: [1] })).toBe('{ "x-api-key": "k", a: [1] }');
+    expect(jsLiteral({ 'x-api-key': "k'", a: [1] })).toBe("{ 'x-api-key': 'k\\'', a: [1] }");
     // Routes without params, query, headers or body take no request argument.
     const events = clientSnippets(seedIr.routes[0]!);
     expect(events.subscribe).toContain('client.events.subscribe({\n  message(data) {');
     expect(events.stream).toContain('client.events.stream({ signal: controller.signal })');
-    expect(renderDocsHtml(seedIr)).toContain(escapeHtml(`createClient({ baseUrl: "http://localhost:8080" })`));
+    expect(renderDocsHtml(seedIr)).toContain(escapeHtml(`createClient({ baseUrl: 'http://localhost:8080' })`));
   });
 
   it('is deterministic', () => {

@@ -4,6 +4,29 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Formats JSON Schema 2020-12 defines (plus `uuid`-like ones everybody knows). */
+const STANDARD_FORMATS = new Set([
+  'date-time',
+  'date',
+  'time',
+  'duration',
+  'email',
+  'idn-email',
+  'hostname',
+  'idn-hostname',
+  'ipv4',
+  'ipv6',
+  'uri',
+  'uri-reference',
+  'iri',
+  'iri-reference',
+  'uuid',
+  'uri-template',
+  'json-pointer',
+  'relative-json-pointer',
+  'regex',
+]);
+
 function literal(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : String(JSON.stringify(value));
 }
@@ -30,8 +53,12 @@ export function constraintPhrases(schema: JsonSchema): string[] {
   num('maxItems', 'max items');
   num('minProperties', 'min properties');
   num('maxProperties', 'max properties');
-  if (typeof schema.pattern === 'string') out.push(`pattern ${schema.pattern}`);
-  if (typeof schema.format === 'string') out.push(`format ${schema.format}`);
+  // zod writes a pattern next to every standard format (the long ISO datetime regex...): the format says it better.
+  // Its own formats (starts_with, regex...) are implementation names: the pattern is what the reader needs.
+  const format = typeof schema.format === 'string' ? schema.format : undefined;
+  const standardFormat = format !== undefined && STANDARD_FORMATS.has(format);
+  if (typeof schema.pattern === 'string' && !standardFormat) out.push(`pattern ${schema.pattern}`);
+  if (format !== undefined && (standardFormat || typeof schema.pattern !== 'string')) out.push(`format ${format}`);
   if (schema.uniqueItems === true) out.push('unique items');
   if (schema.default !== undefined) out.push(`default ${literal(schema.default)}`);
   if (typeof schema.contentMediaType === 'string') out.push(`media type ${schema.contentMediaType}`);
