@@ -74,6 +74,25 @@ export function streamRoute(
     settle();
   };
 
+  // Terminal errors are thrown from the iterator, so they are not also sent to onError. Without
+  // reconnection, every connection-level failure ends the stream, so it is terminal too.
+  const noReconnect = config.reconnect === false;
+  const isTerminal = (error: SsekitError): boolean => {
+    switch (error.code) {
+      case 'RETRIES_EXHAUSTED':
+      case 'CONTENT_TYPE':
+        return true;
+      case 'HTTP_STATUS':
+        return noReconnect || !(error as SsekitError & { retryable?: boolean }).retryable;
+      case 'NETWORK':
+      case 'IDLE_TIMEOUT':
+      case 'HANDLER':
+        return noReconnect;
+      default:
+        return false;
+    }
+  };
+
   const start = () => {
     if (connection || ended) return;
     const onError = options.onError ?? warnError;
@@ -90,11 +109,7 @@ export function streamRoute(
           settle();
         },
         onError(error) {
-          // terminal errors are thrown from the iterator instead
-          if (error.code === 'RETRIES_EXHAUSTED') return;
-          if (error.code === 'CONTENT_TYPE') return;
-          if (error.code === 'HTTP_STATUS' && !(error as SsekitError & { retryable?: boolean }).retryable) return;
-          onError(error);
+          if (!isTerminal(error)) onError(error);
         },
         onClose,
       },

@@ -215,6 +215,26 @@ describe('streamRoute', () => {
     expect(await iterator.next()).toEqual({ done: true, value: undefined });
   });
 
+  it('with reconnect: false throws a broken connection once, without also reporting it', async () => {
+    const s = await serve();
+    const errors: SsekitError[] = [];
+    const iterator = streamRoute(
+      { baseUrl: s.url, reconnect: false },
+      chat,
+      { params: { roomId: 'x' } },
+      { onError: (e) => errors.push(e) },
+    );
+    const first = iterator.next();
+    const stream = await s.nextConnection();
+    await stream.write('event: message\ndata: {"text":"1"}\n\n');
+    expect((await first).value).toMatchObject({ data: { text: '1' } });
+    stream.destroy();
+    const failure = await iterator.next().catch((e: unknown) => e);
+    expect((failure as SsekitError).code).toBe('NETWORK');
+    expect(errors).toEqual([]);
+    expect(s.requests).toHaveLength(1);
+  });
+
   it('throws AbortedError when the signal aborts', async () => {
     const s = await serve();
     const controller = new AbortController();
