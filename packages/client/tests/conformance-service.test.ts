@@ -240,7 +240,7 @@ describe('conformance service CLI', () => {
     try {
       let output = '';
       child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      await waitFor(() => /listening on (http:\S+)/.test(output), 20_000, 'the service to start');
+      await waitFor(() => /listening on (http:\S+)/.test(output), 45_000, 'the service to start');
       const url = /listening on (http:\S+)/.exec(output)?.[1] ?? '';
       const status = (await (await fetch(url)).json()) as { capabilities: string[] };
       expect(status.capabilities).toContain('restart');
@@ -250,5 +250,5 @@ describe('conformance service CLI', () => {
     } finally {
       if (child.exitCode === null) child.kill();
     }
-  });
+  }, 60_000);
 });
