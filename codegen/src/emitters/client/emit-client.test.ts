@@ -1,0 +1,92 @@
+import { defineContract } from '@ssekit/contract';
+import { seedContract } from '@ssekit-examples/contracts';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { CodegenError } from '../../errors.ts';
+import { buildIr } from '../../ir/build.ts';
+import type { EmitOptions } from '../types.ts';
+import { emitClientSource } from './emit-client.ts';
+import { clientEmitter } from './index.ts';
+
+const options = (validation: 'zod' | 'standalone'): EmitOptions => ({
+  validation,
+  runtimeImport: '@ssekit/client',
+  openapiVersion: '3.2',
+});
+const seedIr = () => buildIr([{ exportName: 'seedContract', contract: seedContract }], { contractImport: './c.js' });
+
+describe('client emitter', () => {
+  it("is the registry's `client`, writing client.ts", async () => {
+    const files = await clientEmitter.emit(seedIr(), options('zod'));
+    expect(clientEmitter.name).toBe('client');
+    expect(files.map((f) => f.path)).toEqual(['client.ts']);
+  });
+
+  it('is deterministic', () => {
+    for (const mode of ['zod', 'standalone'] as const) {
+      expect(emitClientSource(seedIr(), options(mode))).toBe(emitClientSource(seedIr(), options(mode)));
+    }
+  });
+
+  it('zod mode imports the contract and zod; standalone imports neither', () => {
+    const zod = emitClientSource(seedIr(), options('zod'));
+    expect(zod).toContain("import { seedContract } from './c.js';");
+    expect(zod).toContain("import { safeParse } from 'zod/v4/core';");
+    const standalone = emitClientSource(seedIr(), options('standalone'));
+    expect(standalone).not.toMatch(/from '\.\/c\.js'|from 'zod|@ssekit\/contract/);
+    expect(standalone).toContain('function checkJsonCustomerData(value: unknown): ValidationIssue | undefined {');
+  });
+
+  it('standalone mode imports the contract only for routes with their own deserializer', () => {
+    const contract = defineContract({
+      plain: { path: '/p', events: { a: z.string() } },
+      csv: {
+        path: '/csv',
+        serialize: (v) => String(v),
+        deserialize: (t) => t.split(','),
+        events: { row: z.array(z.string()) },
+      },
+    });
+    const text = emitClientSource(
+      buildIr([{ exportName: 'default', contract }], { contractImport: './c.js' }),
+      options('standalone'),
+    );
+    expect(text).toContain("import { default as contract } from './c.js';");
+    expect(text).toContain('const csvDeserialize: Deserializer = contract.csv.deserialize;');
+    expect(text).toContain('value = csvDeserialize(data, csvRowInfo);');
+  });
+
+  it('documents what standalone validation cannot check', () => {
+    const contract = defineContract({ r: { path: '/r', events: { n: z.int().refine((n) => n > 0) } } });
+    const text = emitClientSource(buildIr(contract), options('standalone'));
+    expect(text).toContain('Not fully checked without zod (refinement)');
+  });
+
+  it('routes without request parts take no request argument', () => {
+    const text = emitClientSource(seedIr(), options('standalone'));
+    expect(text).toContain('subscribe(handlers: JsonHandlers, options?: RouteCallOptions): Subscription;');
+    expect(text).toContain(
+      'subscribe(request: GreetingsRequest, handlers: GreetingsHandlers, options?: RouteCallOptions): Subscription;',
+    );
+    expect(text).toContain(
+      'stream(request: GreetingsRequest, options?: StreamRouteOptions): AsyncIterableIterator<GreetingsEvent>;',
+    );
+  });
+
+  it('fails with a CODEGEN error when generated names would clash', () => {
+    const contract = defineContract({
+      a: { path: '/a', events: { bData: z.string() } },
+      aB: { path: '/b', events: { data: z.string() } },
+    });
+    expect(() => emitClientSource(buildIr(contract), options('zod'))).toThrow(CodegenError);
+    expect(() => emitClientSource(buildIr(contract), options('zod'))).toThrow(
+      /ABDataData \(route "aB", event "data"\) clashes with route "a", event "bData"/,
+    );
+  });
+
+  it('rejects an unknown validation mode', () => {
+    expect(() => emitClientSource(seedIr(), { ...options('zod'), validation: 'ajv' as 'zod' })).toThrow(
+      'unknown validation mode "ajv"',
+    );
+  });
+});
