@@ -135,6 +135,8 @@ interface Subscriber {
   readonly session: WritableSession;
   /** While replaying: live events held back, written after the replay unless already replayed. */
   buffer: { stored: StoredEvent; frame: Uint8Array }[] | undefined;
+  /** After a replay: live events at or before this position were already written; cleared by the first newer one. */
+  skipThrough: StreamPosition | undefined;
 }
 
 interface TopicState {
@@ -291,7 +293,11 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
         if (!frame) return;
         for (const subscriber of state.subscribers) {
           if (subscriber.buffer) subscriber.buffer.push({ stored, frame });
-          else write(state, subscriber, frame);
+          else if (subscriber.skipThrough === undefined) write(state, subscriber, frame);
+          else if (comparePositions(stored.position, subscriber.skipThrough) > 0) {
+            subscriber.skipThrough = undefined;
+            write(state, subscriber, frame);
+          }
         }
       },
       reset(epoch) {
@@ -304,6 +310,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
             state.subscribers.delete(subscriber);
             subscriber.session.close();
           } else if (replay) {
+            subscriber.skipThrough = undefined;
             frame ??= resetFrame('other-epoch', epoch, { ms: 0, seq: 0 });
             write(state, subscriber, frame);
           }
@@ -384,8 +391,14 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     subscriber.buffer = undefined;
     if (session.closed) return;
     for (const { stored, frame } of held) {
-      if (comparePositions(stored.position, after) > 0) void session.writeEncoded(frame);
+      if (comparePositions(stored.position, after) > 0) {
+        void session.writeEncoded(frame);
+        after = stored.position;
+      }
     }
+    // The replay read may be ahead of the live feed (e.g. Redis: XRANGE on one connection, pub/sub on another):
+    // live events up to `after` may still arrive, and are skipped until the first newer one.
+    subscriber.skipThrough = after;
   }
 
   const hub: Hub<R> = {
@@ -425,7 +438,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
         }
       }
       const wantsReplay = replay && session.lastEventId !== undefined;
-      const subscriber: Subscriber = { session, buffer: wantsReplay ? [] : undefined };
+      const subscriber: Subscriber = { session, buffer: wantsReplay ? [] : undefined, skipThrough: undefined };
       const state = openTopic(topic);
       state.subscribers.add(subscriber);
       try {
