@@ -67,6 +67,7 @@ function walk(
   required: boolean,
   chain: readonly string[],
   out: SchemaRow[],
+  childPrefix = field,
 ): void {
   const { schema: s, nullable, refs, cycle } = unwrap(schema, resolve, chain);
   const nextChain = [...chain, ...refs];
@@ -92,11 +93,53 @@ function walk(
     constraints: cycle ? [] : constraintPhrases(s),
     description,
     note: cycle
-      ? `recursive: same shape as ${title ?? (chain.length === 0 ? 'the whole data' : 'its parent')}`
+      ? `recursive: same shape as ${title ?? (cycle === '#' ? 'the whole data' : 'an enclosing field')}`
       : undefined,
   });
   if (cycle || depth >= MAX_DEPTH) return;
-  childRows(s, resolve, field, depth + 1, nextChain, out);
+  childRows(s, resolve, childPrefix, depth + 1, nextChain, out);
+  variantRows(s, resolve, field, childPrefix, depth + 1, nextChain, out);
+}
+
+/** `kind = "circle"` when a variant fixes a property (a tagged union), else its type name. */
+function variantLabel(variant: JsonSchema, resolve: Resolve): string {
+  if (isObject(variant.properties)) {
+    for (const [name, sub] of Object.entries(variant.properties)) {
+      if (isObject(sub) && 'const' in sub) return `${name} = ${literal(sub.const)}`;
+    }
+  }
+  return typeName(variant, resolve);
+}
+
+/** A union of object shapes: one heading row per variant with its fields under it. */
+function variantRows(
+  s: JsonSchema,
+  resolve: Resolve,
+  field: string,
+  childPrefix: string,
+  depth: number,
+  chain: readonly string[],
+  out: SchemaRow[],
+): void {
+  const union = Array.isArray(s.oneOf) ? s.oneOf : Array.isArray(s.anyOf) ? s.anyOf : undefined;
+  if (union === undefined) return;
+  const members = union.map((member) => unwrap(member, resolve, chain));
+  if (!members.some((m) => isObject(m.schema.properties))) return;
+  members.forEach((member, index) => {
+    const label = member.cycle ? typeName(resolve(member.cycle) ?? {}, resolve) : variantLabel(member.schema, resolve);
+    out.push({
+      field: `${field} (${label})`,
+      depth,
+      type: member.cycle ? 'recursive' : typeName(member.schema, resolve),
+      required: true,
+      nullable: member.nullable,
+      enumValues: undefined,
+      constraints: [],
+      description: typeof member.schema.description === 'string' ? member.schema.description : undefined,
+      note: `variant ${index + 1} of ${union.length}`,
+    });
+    if (!member.cycle) childRows(member.schema, resolve, childPrefix, depth + 1, [...chain, ...member.refs], out);
+  });
 }
 
 function childRows(
@@ -163,7 +206,7 @@ export function schemaRows(schema: JsonSchema, resolve: Resolve, rootLabel = '(d
     }
     return out;
   }
-  walk(schema, resolve, rootLabel, 0, true, ['#'], out);
+  walk(schema, resolve, rootLabel, 0, true, ['#'], out, '');
   return out;
 }
 

@@ -79,7 +79,13 @@ export function typeName(schema: unknown, resolve?: (ref: string) => JsonSchema 
   if (Array.isArray(schema.enum)) return schema.enum.map(literal).join(' | ');
   for (const key of ['anyOf', 'oneOf'] as const) {
     const list = schema[key];
-    if (Array.isArray(list)) return list.map((s) => typeName(s, resolve)).join(' | ');
+    if (Array.isArray(list)) {
+      const names = list.map((s) => typeName(s, resolve));
+      const distinct = [...new Set(names)];
+      return distinct.length === 1 && names.length > 1
+        ? `one of ${names.length} ${distinct[0]} variants`
+        : names.join(' | ');
+    }
   }
   if (Array.isArray(schema.allOf)) return schema.allOf.map((s) => typeName(s, resolve)).join(' & ');
   const types = Array.isArray(schema.type) ? schema.type : typeof schema.type === 'string' ? [schema.type] : [];
