@@ -71,13 +71,13 @@ export class RetriesExhaustedError extends SsekitError<'RETRIES_EXHAUSTED'> {
  * onError(err) { if (err instanceof CallbackError) reportBug(err.cause); }
  * ```
  */
-export class CallbackError extends SsekitError<'HANDLER'> {
+export class CallbackError extends SsekitError<'CALLBACK'> {
   /** Which callback threw, e.g. `onEvent` or `headers`. */
   readonly callback: string;
 
   constructor(callback: string, cause: unknown) {
     const detail = cause instanceof Error ? cause.message : String(cause);
-    super('HANDLER', `the ${callback} callback threw: ${detail}`, { cause });
+    super('CALLBACK', `the ${callback} callback threw: ${detail}`, { cause });
     this.callback = callback;
   }
 }

@@ -1,4 +1,4 @@
-import { buildPath } from '@ssekit/contract';
+import { buildPath } from '@ssekit/contract/path';
 
 function queryValue(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;

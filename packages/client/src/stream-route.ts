@@ -86,7 +86,7 @@ export function streamRoute(
         return noReconnect || !(error as SsekitError & { retryable?: boolean }).retryable;
       case 'NETWORK':
       case 'IDLE_TIMEOUT':
-      case 'HANDLER':
+      case 'CALLBACK':
         return noReconnect;
       default:
         return false;

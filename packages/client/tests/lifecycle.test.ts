@@ -245,7 +245,7 @@ describe('callbacks that throw', () => {
     expect(seen).toEqual(['bad', 'good']);
     expect(errors[0]).toBeInstanceOf(CallbackError);
     expect((errors[0] as CallbackError).callback).toBe('onEvent');
-    expect((errors[0] as CallbackError).code).toBe('HANDLER');
+    expect((errors[0] as CallbackError).code).toBe('CALLBACK');
     connection.close();
     await connection.done;
   });

@@ -18,6 +18,7 @@ export type SsekitErrorCode =
   | 'SLOW_CONSUMER'
   | 'MISSING_HANDLER'
   | 'HANDLER'
+  | 'CALLBACK'
   | 'HTTP_STATUS'
   | 'INVALID_LAST_EVENT_ID'
   | 'CONTENT_TYPE'
