@@ -293,9 +293,13 @@ describe('hub: a store whose replay reads run ahead of its live feed', () => {
       ...memory,
       subscribe: (topic, listener) =>
         memory.subscribe(topic, {
-          event: (stored) => setTimeout(() => listener.event(stored), 40),
+          event: (stored) => setTimeout(() => listener.event(stored), 60),
           reset: (epoch) => listener.reset(epoch),
         }),
+      read: async (topic, epoch, position) => {
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        return memory.read(topic, epoch, position);
+      },
     };
     const { hub, server } = await start({ store: laggy });
     const first = (await hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n: 0, text: '' })).id;
