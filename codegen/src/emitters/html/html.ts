@@ -77,7 +77,11 @@ function responses(route: IrRoute): string {
     validated
       ? '<li><code>400</code> <code>application/problem+json</code>: <code>{ type, title, status, detail, errors: [{ in, path, message }] }</code> for invalid params, query, headers or body.</li>'
       : '',
+    route.body
+      ? '<li><code>413</code> / <code>415</code> <code>application/problem+json</code>: the body is too large / not <code>application/json</code>.</li>'
+      : '',
     '<li><code>204</code>: nothing to stream; the client stops for good.</li>',
+    `<li><code>405</code> <code>application/problem+json</code> with <code>Allow</code>: the path only serves <code>${escapeHtml(route.method)}</code>.</li>`,
   ];
   return `<ul class="responses">${items.join('')}</ul>`;
 }

@@ -147,10 +147,25 @@ describe('openapi emitter, OpenAPI 3.2', () => {
     const codes = (path: string, method = 'get') => Object.keys(json.paths[path][method].responses);
     expect(codes('/events')).toEqual(['200', '204', '405']);
     expect(codes('/greetings/{name}')).toEqual(['200', '204', '400', '404', '405']);
-    expect(codes('/sessions/{sessionId}/completions', 'post')).toEqual(['200', '204', '400', '404', '405']);
+    expect(codes('/sessions/{sessionId}/completions', 'post')).toEqual([
+      '200',
+      '204',
+      '400',
+      '404',
+      '405',
+      '413',
+      '415',
+    ]);
     const bad = json.paths['/greetings/{name}'].get.responses['400'].content['application/problem+json'];
     expect(bad.schema).toEqual({ $ref: '#/components/schemas/Problem' });
     expect(json.paths['/events'].get.responses['405'].headers.Allow.schema.const).toBe('GET');
+    // Two routes on one path (GET and POST): one path item, both operations, Allow names both.
+    const shared = structuredClone(seedIr);
+    shared.routes.push({ ...structuredClone(shared.routes[0]!), key: 'postEvents', method: 'POST' });
+    const doc = buildOpenApi(shared, '3.2') as Json;
+    expect(Object.keys(doc.paths['/events'])).toEqual(['get', 'post']);
+    expect(doc.paths['/events'].post.responses['405'].headers.Allow.schema.const).toBe('GET, POST');
+    expect(officialOpenApiValidator('3.2')(doc)).toBe(true);
   });
 
   it('moves $defs and recursive schemas into components, and every $ref resolves', async () => {

@@ -150,7 +150,7 @@ function requestBody(route: IrRoute, components: SchemaComponents): RequestBodyO
   return { required: true, content: { 'application/json': { schema: bodyRef as SchemaObject } } };
 }
 
-function responses(route: IrRoute, stream: MediaTypeObject, validates: boolean): ResponsesObject {
+function responses(route: IrRoute, stream: MediaTypeObject, validates: boolean, allow: string[]): ResponsesObject {
   const problem = (description: string) => ({
     description,
     content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${PROBLEM}` } } },
@@ -176,14 +176,18 @@ function responses(route: IrRoute, stream: MediaTypeObject, validates: boolean):
   }
   if (route.paramNames.length > 0)
     out['404'] = problem('No resource for these path parameters (answered by the handler before the stream started).');
+  if (route.body !== undefined) {
+    out['413'] = problem('The request body is larger than the server accepts.');
+    out['415'] = problem('The request body is not `application/json`.');
+  }
   out['405'] = {
-    ...problem(`The path exists but only \`${route.method}\` is allowed.`),
-    headers: { Allow: { schema: { type: 'string', const: route.method } } },
+    ...problem(`Another method than ${allow.map((m) => `\`${m}\``).join(' or ')} was used on this path.`),
+    headers: { Allow: { schema: { type: 'string', const: allow.join(', ') } } },
   };
   return out;
 }
 
-function operation(route: IrRoute, components: SchemaComponents, version: Version): OperationObject {
+function operation(route: IrRoute, components: SchemaComponents, version: Version, allow: string[]): OperationObject {
   const parameters: ParameterObject[] = [
     ...partParameters(
       route.paramNames.length > 0 ? route.params : undefined,
@@ -234,7 +238,7 @@ function operation(route: IrRoute, components: SchemaComponents, version: Versio
     deprecated: route.deprecated ? true : undefined,
     parameters: parameters.length > 0 ? parameters : undefined,
     requestBody: requestBody(route, components),
-    responses: responses(route, stream, validates),
+    responses: responses(route, stream, validates, allow),
   });
 }
 
@@ -254,7 +258,8 @@ export function buildOpenApi(ir: IrDocument, version: Version = '3.2'): OpenAPIO
   const paths: Record<string, Record<string, OperationObject>> = {};
   for (const route of ir.routes) {
     const item = paths[route.templatePath] ?? {};
-    item[route.method.toLowerCase()] = operation(route, components, version);
+    const allow = ir.routes.filter((r) => r.templatePath === route.templatePath).map((r) => r.method);
+    item[route.method.toLowerCase()] = operation(route, components, version, [...new Set(allow)]);
     paths[route.templatePath] = item;
   }
   const tags: TagObject[] = [];
