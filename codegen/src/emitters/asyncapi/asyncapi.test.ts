@@ -50,6 +50,23 @@ describe('asyncapi emitter', () => {
     });
   });
 
+  it('turns a relative server URL into a host variable, still valid', async () => {
+    const ir = structuredClone(seedIr);
+    ir.servers = [{ name: 'same origin', url: '/api/sse', description: undefined }];
+    const doc = buildAsyncApi(ir) as Json;
+    expect(doc.servers).toEqual({
+      same_origin: {
+        host: '{host}',
+        protocol: 'http',
+        pathname: '/api/sse',
+        description: 'Serves the API at /api/sse',
+        variables: { host: { default: 'localhost', description: 'Host (and port) serving the API.' } },
+      },
+    });
+    const { diagnostics } = await parseAsyncApi(JSON.stringify(doc));
+    expect(diagnostics.filter((d) => d.severity <= 1)).toEqual([]);
+  });
+
   it('has one channel per route, its address with {params} and each param described', async () => {
     const { json } = await emitted(seedIr);
     expect(Object.keys(json.channels)).toEqual(seedIr.routes.map((r) => r.key));

@@ -206,3 +206,29 @@ describe('openapi emitter, OpenAPI 3.1 option', () => {
     expect(validate(buildOpenApi(seedIr, '3.2'))).toBe(false);
   });
 });
+
+describe('openapi emitter, query without named fields', () => {
+  it('is the whole query string in 3.2 and one exploded object parameter in 3.1; both valid', () => {
+    const ir = structuredClone(seedIr);
+    ir.routes[0]!.query = {
+      schema: { type: 'object', propertyNames: { type: 'string' }, additionalProperties: { type: 'string' } },
+      tsType: 'Record<string, string>',
+      required: [],
+    };
+    const doc32 = buildOpenApi(ir, '3.2') as Json;
+    expect(doc32.paths['/events'].get.parameters).toEqual([
+      {
+        name: 'query',
+        in: 'querystring',
+        required: false,
+        content: { 'application/x-www-form-urlencoded': { schema: ir.routes[0]!.query.schema } },
+      },
+    ]);
+    expect(officialOpenApiValidator('3.2')(doc32)).toBe(true);
+    const doc31 = buildOpenApi(ir, '3.1') as Json;
+    expect(doc31.paths['/events'].get.parameters).toEqual([
+      { name: 'query', in: 'query', required: false, style: 'form', explode: true, schema: ir.routes[0]!.query.schema },
+    ]);
+    expect(officialOpenApiValidator('3.1')(doc31)).toBe(true);
+  });
+});

@@ -68,6 +68,13 @@ function partParameters(
         },
       ];
     }
+    if (where === 'query') {
+      // 3.1 has no `querystring`: free-form query parameters are one exploded object parameter.
+      return [
+        { name: 'query', in: 'query', required: false, style: 'form', explode: true, schema: schema as SchemaObject },
+      ];
+    }
+    // Headers or params without named fields (a record): nothing a parameter list can name.
     return [];
   }
   return Object.entries(properties).map(([prop, propSchema]): ParameterObject => {
