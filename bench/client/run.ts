@@ -1,0 +1,89 @@
+/**
+ * (C) Client parse + deserialize + validate throughput: generated clients (zod and standalone) and the runtime with
+ * hand-written decoders against bare eventsource-parser + JSON.parse, all in one process per repetition.
+ */
+import { join } from 'node:path';
+import { type PartResult, scenario } from '../lib/part.ts';
+import { BENCH_DIR, BenchChild } from '../lib/proc.ts';
+import { scratchDir } from '../lib/scratch.ts';
+import type { Repetition } from '../lib/stats.ts';
+
+export interface ClientOptions {
+  quick: boolean;
+  reps: number;
+  log: (line: string) => void;
+}
+
+/** Generates the bench contract's client in both modes; returns the folder, or why it could not. */
+async function generateClients(log: (line: string) => void): Promise<{ dir?: string; reason?: string }> {
+  let codegen: typeof import('@ssekit/codegen');
+  try {
+    codegen = await import('@ssekit/codegen');
+  } catch (error) {
+    return { reason: `@ssekit/codegen did not load: ${(error as Error).message}` };
+  }
+  const dir = scratchDir('client');
+  for (const validation of ['zod', 'standalone'] as const) {
+    const result = await codegen.generate({
+      config: false,
+      cwd: BENCH_DIR,
+      contracts: join(BENCH_DIR, 'lib', 'tick.ts'),
+      exportName: 'benchContract',
+      out: join(dir, validation),
+      validation,
+      outputs: ['client'],
+    });
+    for (const warning of result.warnings) log(`  codegen warning (${validation}): ${warning}`);
+  }
+  return { dir };
+}
+
+export async function runClient(options: ClientOptions): Promise<PartResult> {
+  const mib = options.quick ? 10 : 50;
+  const notes: string[] = [];
+  const gen = await generateClients(options.log);
+  if (gen.reason)
+    notes.push(`generated clients not measured: ${gen.reason}; the runtime with hand-written decoders stands in.`);
+  const reps: Repetition[] = [];
+  let events = 0;
+  for (let rep = 0; rep < options.reps; rep++) {
+    const child = await BenchChild.start({
+      script: 'client/bench-process.ts',
+      args: ['--mib', String(mib), ...(gen.dir ? ['--generated', gen.dir] : [])],
+      label: `client decode rep ${rep + 1}`,
+      startTimeoutMs: 30_000,
+    });
+    try {
+      events = child.ready.events as number;
+      const result = await child.request<Record<string, { nsPerEvent: number; mibPerS: number }>>(
+        'rep',
+        { rep },
+        55_000,
+      );
+      reps.push(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.nsPerEvent])));
+      options.log(
+        `  client decode rep ${rep + 1}: ${Object.entries(result)
+          .map(([k, v]) => `${k} ${v.nsPerEvent.toFixed(0)} ns/event (${v.mibPerS.toFixed(0)} MiB/s)`)
+          .join(', ')}`,
+      );
+    } finally {
+      await child.stop();
+    }
+  }
+  const targets = [
+    gen.dir
+      ? { impl: 'generated-standalone', maxRatio: 1.25, source: 'brief (C)' }
+      : { impl: 'runtime-zod', maxRatio: 1.25, source: 'brief (C), stand-in until the generated client lands' },
+  ];
+  return {
+    part: 'C',
+    title: 'Client parse + deserialize + validate',
+    method:
+      `${mib} MiB of small JSON events (${events} events, ~${Math.round((mib * 1024 * 1024) / Math.max(1, events))} B each) ` +
+      'in 64 KiB chunks through a fake fetch returning a ReadableStream; every variant decodes the same stream in the ' +
+      'same process, one warm-up pass each, then one measured pass each in rotated order; CPU (user+system) per event; ' +
+      'every pass checks count, last seq and checksum. One process per repetition.',
+    scenarios: [scenario('decode per event', 'client CPU per event', 'ns', 'bare', reps, targets)],
+    notes,
+  };
+}

@@ -1,0 +1,134 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MachineInfo } from './machine.ts';
+import type { PartResult, Scenario } from './part.ts';
+import { ratioChart } from './svg.ts';
+
+export interface RunInfo {
+  command: string;
+  quick: boolean;
+  reps: number;
+  startedAt: string;
+  finishedAt?: string;
+  machine: MachineInfo;
+  packages: Record<string, string>;
+  git: { commit: string; dirty: boolean };
+  excluded: Record<string, string>;
+}
+
+const FILE_NAMES: Record<string, string> = { A: 'fanout', B: 'memory', C: 'client', D: 'latency', E: 'codegen' };
+
+function formatValue(value: number, unit: string): string {
+  if (unit === 'B') return value >= 1024 ? `${(value / 1024).toFixed(2)} KiB` : `${value.toFixed(0)} B`;
+  if (unit === 'µs') return value >= 1000 ? `${(value / 1000).toFixed(2)} ms` : `${value.toFixed(0)} µs`;
+  if (unit === 'ms') return `${value.toFixed(0)} ms`;
+  return `${value.toFixed(0)} ${unit}`;
+}
+
+function targetCell(s: Scenario, impl: string): string {
+  const t = s.targets.find((x) => x.impl === impl);
+  if (!t) return '';
+  if (t.met === undefined) return `≤ ${t.maxRatio}× (not measured)`;
+  return `≤ ${t.maxRatio}× ${t.met ? '✅ met' : '❌ missed'}`;
+}
+
+/** Markdown tables of one part. */
+export function partMarkdown(part: PartResult, heading = '###'): string {
+  const out = [`${heading} ${part.part}. ${part.title}`, ''];
+  if (part.skipped) return [...out, `Not run: ${part.skipped}`, ''].join('\n');
+  for (const s of part.scenarios) {
+    out.push(
+      `**${s.name}** — ${s.metric}, ratio to \`${s.baseline}\` paired per repetition (n = ${s.reps.length})`,
+      '',
+    );
+    out.push(
+      '| implementation | median | ratio (median) | ratio min–max | target |',
+      '| --- | ---: | ---: | ---: | --- |',
+    );
+    const impls = Object.keys(s.medians).sort((a, b) => (s.ratios[a]?.median ?? 99) - (s.ratios[b]?.median ?? 99));
+    for (const impl of impls) {
+      const m = s.medians[impl];
+      const r = s.ratios[impl];
+      if (!m) continue;
+      out.push(
+        `| ${impl} | ${formatValue(m.median, s.unit)} | ${r ? `${r.median.toFixed(2)}×` : '–'} | ${r ? `${r.min.toFixed(2)}–${r.max.toFixed(2)}×` : '–'} | ${targetCell(s, impl)} |`,
+      );
+    }
+    out.push('');
+    for (const note of s.notes) out.push(`> ${note}`, '');
+  }
+  if (part.checks?.length) {
+    out.push('| measure | median | min–max | target |', '| --- | ---: | ---: | --- |');
+    for (const c of part.checks) {
+      out.push(
+        `| ${c.name} | ${formatValue(c.median, c.unit)} | ${formatValue(c.min, c.unit)}–${formatValue(c.max, c.unit)} | < ${formatValue(c.limit, c.unit)} ${c.met ? '✅ met' : '❌ missed'} |`,
+      );
+    }
+    out.push('');
+  }
+  for (const note of part.notes) out.push(`> ${note}`, '');
+  return out.join('\n');
+}
+
+function header(run: RunInfo): string {
+  const m = run.machine;
+  const pk = Object.entries(run.packages)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  const excluded = Object.entries(run.excluded);
+  return [
+    `Measured ${run.finishedAt ?? run.startedAt} with \`${run.command}\`${run.quick ? ' (quick: fewer and smaller runs)' : ''}: ` +
+      `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage.join(' ')} ` +
+      `(shared machine). Commit ${run.git.commit.slice(0, 10)}${run.git.dirty ? ' + uncommitted changes' : ''}.`,
+    '',
+    `Packages: ${pk}.`,
+    '',
+    ...(excluded.length ? [`Not measured: ${excluded.map(([k, v]) => `**${k}** — ${v}`).join('; ')}.`, ''] : []),
+  ].join('\n');
+}
+
+/** Writes `<part>.json|.md|.svg` for each part and `latest.json|.md` for the run into `dir`. */
+export function writeResults(dir: string, run: RunInfo, parts: PartResult[]): void {
+  mkdirSync(dir, { recursive: true });
+  for (const part of parts) {
+    const name = FILE_NAMES[part.part] ?? part.part;
+    writeFileSync(join(dir, `${name}.json`), `${JSON.stringify({ run, part }, null, 2)}\n`);
+    writeFileSync(join(dir, `${name}.md`), `${header(run)}\n${partMarkdown(part, '##')}`);
+    if (part.scenarios.some((s) => Object.keys(s.ratios).length))
+      writeFileSync(join(dir, `${name}.svg`), ratioChart(part));
+  }
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ run, parts }, null, 2)}\n`);
+  const charts = parts
+    .filter((p) => p.scenarios.some((s) => Object.keys(s.ratios).length))
+    .map((p) => `![${p.part}. ${p.title}](${FILE_NAMES[p.part] ?? p.part}.svg)`);
+  writeFileSync(
+    join(dir, 'latest.md'),
+    [header(run), ...parts.map((p) => partMarkdown(p)), ...(charts.length ? [charts.join('\n'), ''] : [])].join('\n'),
+  );
+}
+
+/** A plain-text table for the console. */
+export function printPart(part: PartResult, log: (line: string) => void): void {
+  log('');
+  log(`${part.part}. ${part.title}`);
+  if (part.skipped) {
+    log(`  not run: ${part.skipped}`);
+    return;
+  }
+  for (const s of part.scenarios) {
+    log(`  ${s.name} (${s.metric}; ratio to ${s.baseline}, n=${s.reps.length})`);
+    for (const [impl, m] of Object.entries(s.medians)) {
+      const r = s.ratios[impl];
+      const ratio = r ? `${r.median.toFixed(2)}x [${r.min.toFixed(2)}–${r.max.toFixed(2)}]` : '–';
+      log(
+        `    ${impl.padEnd(22)} ${formatValue(m.median, s.unit).padStart(12)}  ${ratio.padEnd(22)} ${targetCell(s, impl)}`,
+      );
+    }
+  }
+  for (const c of part.checks ?? []) {
+    log(
+      `  ${c.name.padEnd(24)} ${formatValue(c.median, c.unit)} [${formatValue(c.min, c.unit)}–${formatValue(c.max, c.unit)}] < ${c.limit} ${c.met ? 'met' : 'MISSED'}`,
+    );
+  }
+  for (const note of part.notes) log(`  note: ${note}`);
+}

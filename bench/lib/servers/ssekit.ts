@@ -1,0 +1,38 @@
+import { implement, type TypedSession } from '@ssekit/server';
+import { serve } from '@ssekit/server/node';
+import { benchContract, HELLO_SEQ, tick } from '../tick.ts';
+import type { BenchServer } from './types.ts';
+
+type TickSession = TypedSession<typeof benchContract.ticks>;
+
+/**
+ * ssekit with a typed, validated `session.send('tick', data)` per connection: every send parses the data with the
+ * event's zod schema, serializes it and encodes a frame (nothing shared between connections).
+ */
+export async function startSsekit(options: { coalesceMs?: number } = {}): Promise<BenchServer> {
+  const sessions = new Set<TickSession>();
+  const router = implement(
+    benchContract,
+    {
+      ticks: async (session) => {
+        sessions.add(session);
+        try {
+          await session.send('tick', tick(HELLO_SEQ));
+          await session.done;
+        } finally {
+          sessions.delete(session);
+        }
+      },
+    },
+    options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs },
+  );
+  const running = await serve(router, { port: 0, host: '127.0.0.1' });
+  return {
+    port: running.port,
+    streams: () => sessions.size,
+    broadcast(t) {
+      for (const session of sessions) void session.send('tick', t);
+    },
+    close: () => running.close(),
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * `npm run bench [-- --quick] [--parts A,B,C,D,E] [--reps N] [--impls raw,ssekit,…] [--cpu-prof] [--out DIR]`
+ *
+ * Runs every part of the benchmark (fan-out CPU, idle memory, client decode, latency, codegen), prints a table per
+ * part and writes JSON, markdown and SVG per part plus `latest.md`/`latest.json` into bench/results/ (quick runs:
+ * bench/results/quick/). See bench/README.md for the method.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runClient } from './client/run.ts';
+import { runCodegen } from './codegen/run.ts';
+import { runFanout } from './fanout/run.ts';
+import { runLatency } from './latency/run.ts';
+import { bundleChildren } from './lib/bundle.ts';
+import { startFleet } from './lib/fleet.ts';
+import { gitState, machineInfo, packageVersions } from './lib/machine.ts';
+import type { PartResult } from './lib/part.ts';
+import { BENCH_DIR, ChildStartError } from './lib/proc.ts';
+import { printPart, type RunInfo, writeResults } from './lib/report.ts';
+import { BASELINE, SERVERS } from './lib/servers/index.ts';
+import { runMemory } from './memory/run.ts';
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    quick: { type: 'boolean', default: false },
+    parts: { type: 'string', default: 'A,B,C,D,E' },
+    reps: { type: 'string' },
+    impls: { type: 'string' },
+    'cpu-prof': { type: 'boolean', default: false },
+    out: { type: 'string' },
+  },
+});
+
+const quick = values.quick ?? false;
+const reps = Number(values.reps ?? (quick ? 1 : 5));
+const parts = new Set((values.parts ?? '').split(',').map((p) => p.trim().toUpperCase()));
+const outDir = values.out ?? join(BENCH_DIR, 'results', quick ? 'quick' : '');
+const log = (line: string) => console.log(line);
+
+// The runner stops itself: a full run takes well under 20 minutes, a quick one about 2.
+const deadlineMs = (quick ? 8 : 28) * 60_000;
+setTimeout(() => {
+  console.error(`[bench] deadline of ${deadlineMs / 60_000} min exceeded, exiting`);
+  process.exit(2);
+}, deadlineMs).unref();
+
+const wanted = values.impls ? values.impls.split(',') : Object.keys(SERVERS);
+if (!wanted.includes(BASELINE)) wanted.unshift(BASELINE);
+
+/** Starts each implementation's server once; the ones that cannot start are excluded, with the reason recorded. */
+async function probe(): Promise<{ impls: string[]; excluded: Record<string, string> }> {
+  const impls: string[] = [];
+  const excluded: Record<string, string> = {};
+  for (const impl of wanted) {
+    if (!SERVERS[impl]) {
+      excluded[impl] = 'unknown implementation';
+      continue;
+    }
+    try {
+      const fleet = await startFleet({ impl, connections: 0, clientProcesses: 0 });
+      await fleet.stop();
+      impls.push(impl);
+    } catch (error) {
+      if (impl === BASELINE) throw error;
+      const reason = error instanceof ChildStartError ? error.reason : (error as Error).message;
+      excluded[impl] = `does not start on Node ${process.version}: ${reason.split('\n')[0]}`;
+      log(`  excluded ${impl}: ${excluded[impl]}`);
+    }
+  }
+  return { impls, excluded };
+}
+
+const run: RunInfo = {
+  command: `npm run bench${
+    process.argv.length > 2
+      ? ` -- ${process.argv
+          .slice(2)
+          .filter((a) => a !== '--')
+          .join(' ')}`
+      : ''
+  }`,
+  quick,
+  reps,
+  startedAt: new Date().toISOString(),
+  machine: machineInfo(),
+  packages: packageVersions(),
+  git: gitState(),
+  excluded: {},
+};
+
+log(
+  `ssekit bench: ${run.machine.cpuModel} × ${run.machine.cores}, Node ${run.machine.node}, ${reps} repetition(s)${quick ? ', quick' : ''}`,
+);
+const serverParts = ['A', 'B', 'D'].some((p) => parts.has(p));
+if (serverParts) await bundleChildren();
+const { impls, excluded } = serverParts ? await probe() : { impls: wanted, excluded: {} };
+run.excluded = excluded;
+log(`implementations: ${impls.join(', ')}`);
+
+const results: PartResult[] = [];
+const started = Date.now();
+async function part(name: string, fn: () => Promise<PartResult>): Promise<void> {
+  if (!parts.has(name)) return;
+  const t0 = Date.now();
+  log(`\n== part ${name} ==`);
+  const result = await fn();
+  results.push(result);
+  printPart(result, log);
+  log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  run.finishedAt = new Date().toISOString();
+  writeResults(outDir, run, results);
+}
+
+await part('A', () =>
+  runFanout({
+    quick,
+    reps,
+    impls,
+    turnOnly: ['ssekit-coalesce'],
+    ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}),
+    log,
+  }),
+);
+await part('B', () =>
+  runMemory({ reps, impls: impls.filter((i) => i !== 'ssekit-coalesce'), connections: quick ? 2000 : 5000, log }),
+);
+await part('C', () => runClient({ quick, reps, log }));
+await part('D', () => runLatency({ quick, reps, impls: impls.filter((i) => i !== 'ssekit-coalesce'), log }));
+await part('E', () => runCodegen({ reps: Math.min(reps, 3), log }));
+
+log(`\nresults in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
