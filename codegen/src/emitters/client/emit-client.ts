@@ -24,7 +24,7 @@ const RUNTIME_TYPES = [
   'Subscription',
   'TypedEvent',
 ];
-const LOCAL = ['createClient', 'Client', 'LifecycleHandlers', 'at', 'safeParse', 'contract'];
+const LOCAL = ['createClient', 'Client', 'LifecycleHandlers', 'at', 'safeParse', 'contract', 'defaultContract'];
 
 interface Context {
   readonly ir: IrDocument;
@@ -53,7 +53,13 @@ function routeParts(route: IrRoute): Part[] {
 function contractRef(context: Context, route: IrRoute): string {
   const exportName = route.contractExport ?? context.ir.contractImport.exportName;
   context.contracts.add(exportName);
-  return `${exportName === 'default' ? 'contract' : exportName}.${route.key}`;
+  return `${exportName === 'default' ? defaultAlias(context.ir) : exportName}.${route.key}`;
+}
+
+/** Local name of a default-exported contract: `contract`, unless a named export already uses it. */
+function defaultAlias(ir: IrDocument): string {
+  const named = new Set(ir.routes.map((r) => r.contractExport ?? ir.contractImport.exportName));
+  return named.has('contract') ? 'defaultContract' : 'contract';
 }
 
 const INFER: Record<Part, string> = {
@@ -320,7 +326,7 @@ function addImports(file: SourceFile, context: Context): void {
       moduleSpecifier: ir.contractImport.specifier,
       namedImports: [...context.contracts]
         .sort()
-        .map((name) => (name === 'default' ? { name, alias: 'contract' } : { name })),
+        .map((name) => (name === 'default' ? { name, alias: defaultAlias(ir) } : { name })),
     });
   }
 }
