@@ -53,11 +53,19 @@ export function watch(options: GenerateOptions, hooks: WatchHooks = {}): WatchHa
       byDir.get(dir)!.add(basename(file));
     }
     // Folders, not files: editors that save by rename would otherwise detach a file watcher.
-    watchers = [...byDir].map(([dir, names]) =>
-      fsWatch(dir, (_event, filename) => {
-        if (filename === null || names.has(basename(filename.toString()))) schedule();
-      }),
-    );
+    watchers = [];
+    for (const [dir, names] of byDir) {
+      try {
+        watchers.push(
+          fsWatch(dir, (_event, filename) => {
+            if (filename === null || names.has(basename(filename.toString()))) schedule();
+          }),
+        );
+      } catch (error) {
+        // A folder that does not exist (yet): nothing to watch there; the error says why generation failed.
+        hooks.onError?.(error);
+      }
+    }
   };
 
   const run = async () => {
