@@ -70,7 +70,7 @@ ${examples === '' ? '' : `<h4>Example${event.examples.length > 1 ? 's' : ''}</h4
 </article>`;
 }
 
-function responses(route: IrRoute): string {
+function responses(route: IrRoute, allow: readonly string[]): string {
   const validated = route.paramNames.length > 0 || route.query || route.headers || route.body;
   const items = [
     `<li><code>200</code> <code>text/event-stream</code>: the events below; heartbeat comments carry no event.${route.replay ? ' Ids are resumable: reconnect with <code>Last-Event-ID</code>.' : ''}</li>`,
@@ -81,12 +81,12 @@ function responses(route: IrRoute): string {
       ? '<li><code>413</code> / <code>415</code> <code>application/problem+json</code>: the body is too large / not <code>application/json</code>.</li>'
       : '',
     '<li><code>204</code>: nothing to stream; the client stops for good.</li>',
-    `<li><code>405</code> <code>application/problem+json</code> with <code>Allow</code>: the path only serves <code>${escapeHtml(route.method)}</code>.</li>`,
+    `<li><code>405</code> <code>application/problem+json</code> with <code>Allow</code>: the path only serves ${allow.map((m) => `<code>${escapeHtml(m)}</code>`).join(', ')}.</li>`,
   ];
   return `<ul class="responses">${items.join('')}</ul>`;
 }
 
-function routeSection(route: IrRoute): string {
+function routeSection(route: IrRoute, allow: readonly string[]): string {
   const id = anchorId('route', route.key);
   const searchText = [route.key, route.path, route.method, route.summary ?? '', ...route.tags].join(' ');
   const badges = [
@@ -110,13 +110,18 @@ ${route.description ? `<p class="description">${escapeProse(route.description)}<
 <h3>Request</h3>
 ${request.trim() === '' ? '<p class="note">No parameters.</p>' : request}
 <h3>Responses</h3>
-${responses(route)}
+${responses(route, allow)}
 <h3>Client</h3>
 ${snippet(snippets.subscribe, `subscribe snippet of ${route.key}`)}
 ${snippet(snippets.stream, `stream snippet of ${route.key}`)}
 <h3>Events</h3>
 ${route.events.map((event) => eventBlock(route, event)).join('\n')}
 </section>`;
+}
+
+/** Every method served at a route's path (the server's 405 `Allow`). */
+function allowedMethods(ir: IrDocument, route: IrRoute): string[] {
+  return [...new Set(ir.routes.filter((r) => r.templatePath === route.templatePath).map((r) => r.method))];
 }
 
 function sidebar(ir: IrDocument): string {
@@ -184,7 +189,7 @@ ${servers}
 <p>Every snippet below uses the typed client that <code>ssekit generate</code> writes next to these docs:</p>
 ${snippet(clientSetup(ir.servers[0]?.url ?? 'https://api.example.com'), 'client setup')}
 </header>
-${ir.routes.map(routeSection).join('\n')}
+${ir.routes.map((route) => routeSection(route, allowedMethods(ir, route))).join('\n')}
 <p id="no-match" hidden>No route or event matches the filter.</p>
 </main>
 </div>
