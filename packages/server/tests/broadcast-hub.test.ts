@@ -319,3 +319,36 @@ describe('hub: a store whose replay reads run ahead of its live feed', () => {
     expect(texts(s)).toEqual(Array.from({ length: total - 1 }, (_, i) => i + 1));
   });
 });
+
+describe('hub.subscribe onLive', () => {
+  it('runs once the subscription is live, after the replay: an event published there reaches the session', async () => {
+    const hub = createHub(contract.room);
+    const live: string[] = [];
+    const router = implement(
+      contract,
+      {
+        room: (session) =>
+          hub.subscribe(session, {
+            onLive: () => {
+              live.push(session.lastEventId ?? '');
+              void hub.publish(session.params, 'note', `welcome ${live.length}`);
+            },
+          }),
+        ticker: (session) => session.done,
+      },
+      { heartbeat: false },
+    );
+    const server = await serve(router);
+    cleanups.push(() => server.close());
+    const first = await openStream(roomUrl(server, 't', 'r'));
+    cleanups.push(() => first.close());
+    await first.waitFor((e) => e.length === 1);
+    expect(first.events[0]).toMatchObject({ event: 'note', data: 'welcome 1' });
+    const id = (await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'missed')).id;
+    const resumed = await openStream(roomUrl(server, 't', 'r'), { lastEventId: first.events[0]?.id as string });
+    cleanups.push(() => resumed.close());
+    await resumed.waitFor((e) => e.length === 2);
+    expect(resumed.events.map((e) => e.data)).toEqual(['missed', 'welcome 2']);
+    expect(resumed.events[0]?.id).toBe(id);
+  });
+});

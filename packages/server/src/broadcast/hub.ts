@@ -78,6 +78,15 @@ export interface PublishReceipt {
   readonly position: StreamPosition;
 }
 
+/** Per-subscription options of {@link Hub.subscribe}. */
+export interface SubscribeOptions {
+  /**
+   * Called once the subscription is live (after the replay, if any): every event published from now on reaches this
+   * session. E.g. announce presence here, so the joining client sees its own announcement.
+   */
+  onLive?: () => void;
+}
+
 /** The `{ beforeStream, handler }` pair to plug into `implement()` for a broadcast route. */
 export interface HubImplementation<R extends AnyContractRoute> {
   beforeStream: (ctx: BeforeStreamContext<InferParams<R>, unknown, unknown, unknown>) => Promise<void>;
@@ -105,7 +114,7 @@ export interface Hub<R extends AnyContractRoute> {
    * Streams the session's topic until the client leaves: on replay routes, first every retained event after its
    * `Last-Event-ID` (or the reset event), then live events, with no gap and no duplicate.
    */
-  subscribe(session: TypedSession<R>): Promise<void>;
+  subscribe(session: TypedSession<R>, options?: SubscribeOptions): Promise<void>;
   /** The topic of a set of params. */
   topicOf(params: InferParamsInput<R>): string;
   /** Runs `authorize`; throws `HttpError(403)` when it refuses. For custom `beforeStream` hooks. */
@@ -416,7 +425,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       }
       return { id: stored.id, topic, epoch: stored.epoch, position: stored.position };
     },
-    async subscribe(typed) {
+    async subscribe(typed, subscribeOptions) {
       const session = typed as unknown as WritableSession;
       if (typeof session.writeEncoded !== 'function') {
         throw new TypeError('hub.subscribe(session): pass the session a route handler received');
@@ -444,6 +453,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       try {
         await state.ready;
         if (wantsReplay) await replayInto(subscriber, topic, session.lastEventId as string);
+        if (!session.closed) subscribeOptions?.onLive?.();
         await session.done;
       } finally {
         leave(topic, state, subscriber);

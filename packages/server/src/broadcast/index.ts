@@ -19,6 +19,7 @@ export {
   type PublishReceipt,
   type ResetInfo,
   type SubscribeContext,
+  type SubscribeOptions,
 } from './hub.ts';
 export { createMemoryReplayStore, type MemoryReplayStoreOptions } from './memory-store.ts';
 export {
