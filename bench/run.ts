@@ -29,6 +29,8 @@ const { values } = parseArgs({
     impls: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string' },
+    sizes: { type: 'string' },
+    bursts: { type: 'string' },
   },
 });
 
@@ -119,14 +121,20 @@ await part('A', () =>
     impls,
     turnOnly: ['ssekit-coalesce'],
     ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}),
+    ...(values.sizes ? { sizes: values.sizes.split(',').map(Number) } : {}),
+    ...(values.bursts ? { bursts: values.bursts.split(',').map(Number) } : {}),
     log,
   }),
 );
 await part('B', () =>
   runMemory({ reps, impls: impls.filter((i) => i !== 'ssekit-coalesce'), connections: quick ? 2000 : 5000, log }),
 );
-await part('C', () => runClient({ quick, reps, log }));
+await part('C', () =>
+  runClient({ quick, reps, log, ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}) }),
+);
 await part('D', () => runLatency({ quick, reps, impls: impls.filter((i) => i !== 'ssekit-coalesce'), log }));
-await part('E', () => runCodegen({ reps: Math.min(reps, 3), log }));
+await part('E', () =>
+  runCodegen({ reps: Math.min(reps, 3), log, ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}) }),
+);
 
 log(`\nresults in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

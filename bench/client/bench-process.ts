@@ -13,6 +13,8 @@ const CHUNK = 64 * 1024;
 
 const mib = Number(argValue('mib') ?? '50');
 const generatedDir = argValue('generated');
+/** Measure only this variant (one variant per process: no inline-cache pollution from the others). */
+const only = argValue('only');
 
 /** Builds the stream once: `event: tick`, an id, and a small JSON tick per event. */
 function buildStream(bytes: number): { chunks: Uint8Array[]; events: number } {
@@ -53,6 +55,11 @@ if (generatedDir) {
     const module = (await import(url)) as { createClient: Parameters<typeof generated>[0] };
     variants[`generated-${mode}`] = generated(module.createClient);
   }
+}
+
+if (only) {
+  if (!variants[only]) throw new Error(`unknown variant ${only} (known: ${Object.keys(variants).join(', ')})`);
+  for (const name of Object.keys(variants)) if (name !== only) delete variants[name];
 }
 
 async function pass(name: string, decoder: Decoder): Promise<{ nsPerEvent: number; mibPerS: number }> {

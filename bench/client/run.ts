@@ -12,6 +12,7 @@ export interface ClientOptions {
   quick: boolean;
   reps: number;
   log: (line: string) => void;
+  cpuProfDir?: string;
 }
 
 /** Generates the bench contract's client in both modes; returns the folder, or why it could not. */
@@ -45,30 +46,54 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
   if (gen.reason)
     notes.push(`generated clients not measured: ${gen.reason}; the runtime with hand-written decoders stands in.`);
   const reps: Repetition[] = [];
+  const isolatedReps: Repetition[] = [];
   let events = 0;
-  for (let rep = 0; rep < options.reps; rep++) {
-    const child = await BenchChild.start({
+  let variants: string[] = [];
+  const start = (label: string, rep: number, extra: string[]) =>
+    BenchChild.start({
       script: 'client/bench-process.ts',
-      args: ['--mib', String(mib), ...(gen.dir ? ['--generated', gen.dir] : [])],
-      label: `client decode rep ${rep + 1}`,
-      startTimeoutMs: 30_000,
+      args: ['--mib', String(mib), ...(gen.dir ? ['--generated', gen.dir] : []), ...extra],
+      label,
+      startTimeoutMs: 40_000,
+      ...(options.cpuProfDir && rep === 0 && extra.length === 0 ? { cpuProfDir: options.cpuProfDir } : {}),
     });
+  const describe = (result: Record<string, { nsPerEvent: number; mibPerS: number }>) =>
+    Object.entries(result)
+      .map(([k, v]) => `${k} ${v.nsPerEvent.toFixed(0)} ns/event (${v.mibPerS.toFixed(0)} MiB/s)`)
+      .join(', ');
+  for (let rep = 0; rep < options.reps; rep++) {
+    // every variant in one process, interleaved (the brief's setting)
+    const child = await start(`client decode rep ${rep + 1}`, rep, []);
     try {
       events = child.ready.events as number;
+      variants = child.ready.variants as string[];
       const result = await child.request<Record<string, { nsPerEvent: number; mibPerS: number }>>(
         'rep',
         { rep },
         55_000,
       );
       reps.push(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.nsPerEvent])));
-      options.log(
-        `  client decode rep ${rep + 1}: ${Object.entries(result)
-          .map(([k, v]) => `${k} ${v.nsPerEvent.toFixed(0)} ns/event (${v.mibPerS.toFixed(0)} MiB/s)`)
-          .join(', ')}`,
-      );
+      options.log(`  client decode rep ${rep + 1} (one process): ${describe(result)}`);
     } finally {
       await child.stop();
     }
+    // each variant alone in a fresh process: what it costs without the others sharing its JIT state
+    const isolated: Record<string, number> = {};
+    for (const variant of variants) {
+      const alone = await start(`client decode ${variant} rep ${rep + 1}`, rep, ['--only', variant]);
+      try {
+        const result = await alone.request<Record<string, { nsPerEvent: number; mibPerS: number }>>(
+          'rep',
+          { rep },
+          55_000,
+        );
+        isolated[variant] = result[variant]?.nsPerEvent as number;
+        options.log(`  client decode rep ${rep + 1} (alone): ${describe(result)}`);
+      } finally {
+        await alone.stop();
+      }
+    }
+    isolatedReps.push(isolated);
   }
   const targets = [
     gen.dir
@@ -82,8 +107,20 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
       `${mib} MiB of small JSON events (${events} events, ~${Math.round((mib * 1024 * 1024) / Math.max(1, events))} B each) ` +
       'in 64 KiB chunks through a fake fetch returning a ReadableStream; every variant decodes the same stream in the ' +
       'same process, one warm-up pass each, then one measured pass each in rotated order; CPU (user+system) per event; ' +
-      'every pass checks count, last seq and checksum. One process per repetition.',
-    scenarios: [scenario('decode per event', 'client CPU per event', 'ns', 'bare', reps, targets)],
+      'every pass checks count, last seq and checksum. Measured twice per repetition: all variants interleaved in one ' +
+      'process, and each variant alone in a fresh process (shared code such as eventsource-parser and the runtime sees ' +
+      'one callback shape only, as in an app with one client).',
+    scenarios: [
+      scenario('decode per event, all variants in one process', 'client CPU per event', 'ns', 'bare', reps, targets),
+      scenario(
+        'decode per event, one variant per process',
+        'client CPU per event',
+        'ns',
+        'bare',
+        isolatedReps,
+        targets,
+      ),
+    ],
     notes,
   };
 }

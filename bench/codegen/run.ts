@@ -10,6 +10,7 @@ import { contractSource } from './make-contract.ts';
 export interface CodegenOptions {
   reps: number;
   log: (line: string) => void;
+  cpuProfDir?: string;
 }
 
 const ROUTES = 200;
@@ -29,6 +30,7 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
       script: 'codegen/generate-process.ts',
       args: ['--contracts', contracts, '--out', out],
       label: `codegen rep ${rep + 1}`,
+      ...(options.cpuProfDir && rep === 0 ? { cpuProfDir: options.cpuProfDir } : {}),
     });
     try {
       const r = await child.request<{

@@ -16,6 +16,9 @@ export interface FanoutOptions {
   /** Implementations that only run the one-event-per-turn mode (e.g. coalescing). */
   turnOnly: string[];
   cpuProfDir?: string;
+  /** Restrict to these connection counts / burst sizes (profiling a single scenario). */
+  sizes?: number[];
+  bursts?: number[];
   log: (line: string) => void;
 }
 
@@ -42,7 +45,8 @@ function targetsFor(connections: number, mode: Mode, impls: string[]): Target[] 
 }
 
 export async function runFanout(options: FanoutOptions): Promise<PartResult> {
-  const sizes = [100, 1000];
+  const sizes = options.sizes ?? [100, 1000];
+  const modes = MODES.filter((m) => !options.bursts || options.bursts.includes(m.burst));
   const deliveries = options.quick ? 20_000 : 100_000;
   const reps = new Map<string, Repetition[]>();
   const key = (n: number, mode: Mode) => `N=${n}, ${mode.name}`;
@@ -65,7 +69,7 @@ export async function runFanout(options: FanoutOptions): Promise<PartResult> {
             open = connections;
           }
           const events = Math.round(deliveries / connections);
-          for (const mode of MODES) {
+          for (const mode of modes) {
             if (mode.burst !== 1 && options.turnOnly.includes(impl)) continue;
             const label = `fanout ${impl} ${key(connections, mode)} rep ${rep + 1}`;
             const warm = Math.max(10, Math.round(events / 4));
@@ -90,7 +94,7 @@ export async function runFanout(options: FanoutOptions): Promise<PartResult> {
   }
   const scenarios = [];
   for (const connections of sizes) {
-    for (const mode of MODES) {
+    for (const mode of modes) {
       scenarios.push(
         scenario(
           key(connections, mode),
