@@ -8,7 +8,7 @@ import { renderDocsHtml } from '../src/emitters/html/html.ts';
 import { buildOpenApi, openapiEmitter } from '../src/emitters/openapi/openapi.ts';
 import type { EmitOptions } from '../src/emitters/types.ts';
 import { generate } from '../src/generate.ts';
-import { collectRefs, officialOpenApiValidator, parseAsyncApi, resolvePointer } from './docs-validators.ts';
+import { collectRefs, officialOpenApiValidator, parseAsyncApi, resolvePointer, schemaAt } from './docs-validators.ts';
 
 const docs = resolve(import.meta.dirname, '../../docs');
 const options: EmitOptions = { validation: 'zod', runtimeImport: '@ssekit/client', openapiVersion: '3.2' };
@@ -84,6 +84,25 @@ describe('docs of contracts/ (real IR)', () => {
       'text',
       'sentAt',
     ]);
+  });
+
+  it('every contract example is valid against the emitted OpenAPI and AsyncAPI schemas', async () => {
+    const openapi = buildOpenApi(ir, '3.2');
+    const [asyncapiJson] = await asyncapiEmitter.emit(ir, options);
+    const asyncapi = JSON.parse(asyncapiJson?.contents ?? '');
+    let checked = 0;
+    for (const route of ir.routes) {
+      for (const event of route.events) {
+        const data = schemaAt(openapi, `/components/schemas/${route.key}.${event.name}`, '2020-12');
+        const payload = schemaAt(asyncapi, `/components/messages/${route.key}.${event.name}/payload`, 'draft-07');
+        for (const example of event.examples) {
+          expect(data(example), `${route.key}.${event.name}`).toBe(true);
+          expect(payload(example), `${route.key}.${event.name}`).toBe(true);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
   });
 
   it('HTML: every route and event, with its client call', () => {

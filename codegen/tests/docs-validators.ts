@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { Parser } from '@asyncapi/parser';
+import { Ajv } from 'ajv';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 
@@ -83,4 +84,17 @@ export async function parseAsyncApi(text: string): Promise<{ ok: boolean; diagno
       path: d.path.join('/'),
     })),
   };
+}
+
+/**
+ * Compiles `#/<pointer>` of a whole OpenAPI (JSON Schema 2020-12) or AsyncAPI (draft-07) document as a schema, so a
+ * test can check values against an emitted schema with every `$ref` resolved inside that document.
+ */
+export function schemaAt(doc: object, pointer: string, dialect: '2020-12' | 'draft-07'): ValidateFunction {
+  const options = { strict: false, allErrors: true, validateSchema: false };
+  const ajv = dialect === '2020-12' ? new Ajv2020(options) : new Ajv(options);
+  ajvFormats.default(ajv);
+  // The document itself is not a schema; only its `$id` matters for resolving `doc#/...` references.
+  ajv.addSchema({ ...doc, $id: 'https://ssekit.test/doc.json' } as object);
+  return ajv.compile({ $ref: `https://ssekit.test/doc.json#${pointer}` });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { collectRefs, parseAsyncApi, resolvePointer } from '../../../tests/docs-validators.ts';
+import { collectRefs, parseAsyncApi, resolvePointer, schemaAt } from '../../../tests/docs-validators.ts';
 import type { IrDocument } from '../../ir/types.ts';
 import { seedIr } from '../fixtures/seed-ir.ts';
 import type { EmitOptions } from '../types.ts';
@@ -158,6 +158,24 @@ describe('asyncapi emitter', () => {
     expect(text).not.toContain('$defs');
     expect(text).not.toContain('prefixItems');
     expect(text).not.toContain('"$schema"');
+  });
+
+  it('the draft-07 payloads accept the contract examples and reject wrong data', async () => {
+    const { json } = await emitted(seedIr);
+    for (const route of seedIr.routes) {
+      for (const event of route.events) {
+        const payload = schemaAt(json, `/components/messages/${route.key}.${event.name}/payload`, 'draft-07');
+        for (const example of event.examples) {
+          expect(payload(example), `${route.key}.${event.name}: ${JSON.stringify(payload.errors)}`).toBe(true);
+        }
+      }
+    }
+    const message = schemaAt(json, '/components/messages/roomMessages.message/payload', 'draft-07');
+    const valid = seedIr.routes[3]?.events[0]?.examples[0] as Json;
+    expect(message({ ...valid, author: { name: 'Ada', role: 'admin' } })).toBe(false);
+    const body = schemaAt(json, '/components/messages/completions.subscribeRequest/payload', 'draft-07');
+    expect(body({ prompt: 'hi', stop: ['a', 'b'] })).toBe(true);
+    expect(body({ prompt: 'hi', stop: ['a', 'b', 'c'] })).toBe(false);
   });
 
   it('is deterministic', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { collectRefs, officialOpenApiValidator, resolvePointer } from '../../../tests/docs-validators.ts';
+import { collectRefs, officialOpenApiValidator, resolvePointer, schemaAt } from '../../../tests/docs-validators.ts';
 import type { IrDocument } from '../../ir/types.ts';
 import { seedIr } from '../fixtures/seed-ir.ts';
 import type { EmitOptions } from '../types.ts';
@@ -179,6 +179,30 @@ describe('openapi emitter, OpenAPI 3.2', () => {
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(resolvePointer(json, ref), ref).toBeDefined();
     expect(JSON.stringify(json)).not.toContain('$defs');
+  });
+
+  it('the emitted schemas accept the contract examples, and each SSE item matches exactly one event', async () => {
+    const { json } = await emitted(seedIr, options32);
+    let checked = 0;
+    for (const route of seedIr.routes) {
+      const media = `/paths/${route.templatePath.replace(/\//g, '~1')}/${route.method.toLowerCase()}/responses/200/content/text~1event-stream/itemSchema`;
+      const item = schemaAt(json, media, '2020-12');
+      for (const event of route.events) {
+        const data = schemaAt(json, `/components/schemas/${route.key}.${event.name}`, '2020-12');
+        for (const example of event.examples) {
+          expect(data(example), `${route.key}.${event.name}: ${JSON.stringify(data.errors)}`).toBe(true);
+          checked++;
+        }
+        expect(item({ event: event.name, data: 'x' }), `${route.key}.${event.name}`).toBe(true);
+        expect(item({ event: `${event.name}-not`, data: 'x' })).toBe(false);
+      }
+      expect(item({ data: 'x' })).toBe(route.events.some((e) => e.name === 'message'));
+    }
+    expect(checked).toBe(seedIr.routes.flatMap((r) => r.events).flatMap((e) => e.examples).length);
+    const customer = schemaAt(json, '/components/schemas/json.customer', '2020-12');
+    expect(customer({ id: 'x', firstName: 'a', lastName: 'b' })).toBe(false);
+    const tree = schemaAt(json, '/components/schemas/catalog.tree', '2020-12');
+    expect(tree({ name: 'a', children: [{ name: 'b', children: [{ name: 1, children: [] }] }] })).toBe(false);
   });
 
   it('is deterministic', async () => {
