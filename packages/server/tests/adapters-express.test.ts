@@ -5,6 +5,7 @@ import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { sseMiddleware } from '../src/adapters/express/index.ts';
+import { createNodeHandler } from '../src/adapters/node/index.ts';
 import { createRouter, implement, type SseRouter } from '../src/index.ts';
 import { closeServer, listen } from './adapters-support.ts';
 import { parseEvents, rawRequest, waitFor } from './conformance/http-client.ts';
@@ -63,6 +64,35 @@ describe('Express 5: sseMiddleware', () => {
     const outside = await rawRequest(`${url}/where`);
     expect(outside.status).toBe(404);
     await outside.text();
+  });
+
+  it('works inside nested express.Router() mounts', async () => {
+    const app = express();
+    const api = express.Router();
+    api.use('/live', sseMiddleware(echoRouter()));
+    app.use('/api/v1', api);
+    const url = await start(app);
+    const where = await rawRequest(`${url}/api/v1/live/where`);
+    expect(parseEvents(await where.text()).events[0]?.data).toBe('/where');
+    const room = await rawRequest(`${url}/api/v1/live/rooms/r1`);
+    expect(parseEvents(await room.text()).events[0]?.data).toBe('r1');
+  });
+
+  it('can dispatch SSE before Express on the same server, handing every other request to the app', async () => {
+    const sse = createNodeHandler(echoRouter());
+    const app = express();
+    app.get('/page', (_req, res) => {
+      res.send('express page');
+    });
+    server = createServer((req, res) => sse(req, res, () => app(req, res)));
+    const url = await listen(server);
+    const where = await rawRequest(`${url}/where`);
+    expect(parseEvents(await where.text()).events[0]?.data).toBe('/where');
+    const page = await rawRequest(`${url}/page`);
+    expect(await page.text()).toBe('express page');
+    const missing = await rawRequest(`${url}/nope`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain('Cannot GET /nope');
   });
 
   it('runs auth middleware mounted before it, before any byte of the stream', async () => {

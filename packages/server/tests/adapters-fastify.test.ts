@@ -108,7 +108,8 @@ describe('Fastify 5: ssekitPlugin', () => {
   it("keeps Fastify's 404 outside the prefix and answers the core's problem inside it", async () => {
     app = Fastify({ forceCloseConnections: true });
     app.get('/health', async () => 'ok');
-    await app.register(ssekitPlugin, { router: roomsRouter([]), prefix: '/sse' });
+    const started: string[] = [];
+    await app.register(ssekitPlugin, { router: roomsRouter(started), prefix: '/sse' });
     const url = await listen(app);
 
     const outside = await rawRequest(`${url}/elsewhere`);
@@ -122,6 +123,13 @@ describe('Fastify 5: ssekitPlugin', () => {
 
     const health = await rawRequest(`${url}/health`);
     expect(await health.text()).toBe('ok');
+
+    // HEAD (Fastify's automatic HEAD route for GET): the stream's headers, no body, no handler.
+    const head = await rawRequest(`${url}/sse/rooms/x`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    expect(await head.text()).toBe('');
+    expect(started).toEqual([]);
   });
 
   it('mounts at the root, and with methodNotAllowed: false leaves other methods to Fastify', async () => {
