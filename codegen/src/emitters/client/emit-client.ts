@@ -98,8 +98,10 @@ function emitRouteTypes(context: Context, route: IrRoute, out: string[]): void {
     const data = names.events[event.name]!.data;
     return `TypedEvent<${str(event.name)}, ${data}>`;
   });
+  const union = members.join(' | ');
+  const unionText = union.length > 80 ? `\n${members.map((m) => `  | ${m}`).join('\n')}` : ` ${union}`;
   out.push(
-    `${doc([`An event of \`${route.key}\`, discriminated by \`event\`.`])}export type ${names.event} = ${members.join(' | ')};`,
+    `${doc([`An event of \`${route.key}\`, discriminated by \`event\`.`])}export type ${names.event} =${unionText};`,
   );
   const handlerLines = route.events.map((event) => {
     const data = names.events[event.name]!.data;
@@ -149,16 +151,16 @@ function emitDecoders(context: Context, route: IrRoute, out: string[]): void {
     if (route.customSerialization) {
       const ref = contractRef(context, route);
       out.push(
-        `const ${e.info}: SerializeInfo = { route: ${str(route.key)}, path: ${str(route.path)}, event: ${str(event.name)}, schema: ${ref}.events.${event.name}, encoding: ${str(event.encoding)} };`,
+        `const ${e.info}: SerializeInfo = {\nroute: ${str(route.key)},\npath: ${str(route.path)},\nevent: ${str(event.name)},\nschema: ${ref}.events.${event.name},\nencoding: ${str(event.encoding)},\n};`,
       );
     }
     const deserialize = deserializeStatement(route, event, names);
     let validate: string;
     if (zod) {
-      validate = `const result = safeParse(${contractRef(context, route)}.events.${event.name}, value);\nreturn result.success ? ok(result.data) : fail(new EventValidationError(raw, result.error.issues, ${routeContext}));`;
+      validate = `const result = safeParse(${contractRef(context, route)}.events.${event.name}, value);\nif (result.success) return ok(result.data);\nreturn fail(new EventValidationError(raw, result.error.issues, ${routeContext}));`;
     } else {
       compileValidator(event.schema, e.validator, context.validators);
-      validate = `const issue = ${e.validator}(value);\nreturn issue === undefined ? ok(value as ${e.data}) : fail(new EventValidationError(raw, [issue], ${routeContext}));`;
+      validate = `const issue = ${e.validator}(value);\nif (issue === undefined) return ok(value as ${e.data});\nreturn fail(new EventValidationError(raw, [issue], ${routeContext}));`;
     }
     const rawUsed = deserialize.includes('raw') || validate.includes('raw');
     out.push(
@@ -198,8 +200,8 @@ function emitClient(context: Context, out: string[]): void {
     const requestParam = hasRequest ? 'request, ' : '';
     entries.push(
       `${propertyKey(route.key)}: {\n` +
-        `subscribe: (${requestParam}handlers, options) => subscribeRoute(config, ${names.spec}, ${requestArg}, handlers as SubscribeHandlers, options),\n` +
-        `stream: (${requestParam}options) => streamRoute(config, ${names.spec}, ${requestArg}, options) as AsyncIterableIterator<${names.event}>,\n},`,
+        `subscribe: (${requestParam}handlers, options) =>\nsubscribeRoute(config, ${names.spec}, ${requestArg}, handlers as SubscribeHandlers, options),\n` +
+        `stream: (${requestParam}options) =>\nstreamRoute(config, ${names.spec}, ${requestArg}, options) as AsyncIterableIterator<${names.event}>,\n},`,
     );
   }
   out.push(
@@ -287,7 +289,21 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     semicolons: ts.SemicolonPreference.Insert,
     insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
   });
-  return file.getFullText();
+  return wrapLongImports(file.getFullText());
+}
+
+/** One name per line for imports wider than 120 columns (the TS formatter keeps them on one line). */
+function wrapLongImports(text: string): string {
+  return text.replace(
+    /^(import (?:type )?)\{ ([^}]+) \}( from '[^']+';)$/gm,
+    (line, head: string, names: string, tail: string) =>
+      line.length <= 120
+        ? line
+        : `${head}{\n${names
+            .split(', ')
+            .map((name) => `  ${name},`)
+            .join('\n')}\n}${tail}`,
+  );
 }
 
 function addImports(file: SourceFile, context: Context): void {

@@ -151,10 +151,17 @@ function emitFunction(scope: Scope, name: string, node: Node): void {
   check(scope, node, 'value', [], lines);
   scope.counter.value = saved;
   // Helpers compiled while building this body were pushed first; declarations hoist, so order is only cosmetic.
-  const body = lines.join('\n');
+  const body = lines.map(braceLongGuard).join('\n');
   scope.module.functions.push(
     `function ${name}(value: unknown): ValidationIssue | undefined {\n${body}${body ? '\n' : ''}return undefined;\n}`,
   );
+}
+
+/** `if (long condition) return {...};` → a braced block, so the formatted file stays within ~120 columns. */
+function braceLongGuard(line: string): string {
+  const at = line.lastIndexOf(') return { path: ');
+  if (line.length <= 96 || at < 0 || !/^(else )?if \(/.test(line)) return line;
+  return `${line.slice(0, at + 1)} {\n${line.slice(at + 2)}\n}`;
 }
 
 function helper(scope: Scope, node: Node): string {
@@ -202,7 +209,14 @@ function check(scope: Scope, node: Node, x: string, path: readonly string[], lin
   const variants = (node.anyOf ?? node.oneOf) as Node[] | undefined;
   if (Array.isArray(variants)) unionCheck(scope, variants, x, path, lines);
   if (Array.isArray(node.allOf)) for (const part of node.allOf as Node[]) check(scope, part, x, path, lines);
-  const types = declaredTypes(node);
+  let types = declaredTypes(node);
+  // A `const`/`enum` already pins the value (and so its type): only the other keywords still need a type guard.
+  const pinned = 'const' in node ? [node.const] : Array.isArray(node.enum) ? node.enum : undefined;
+  if (pinned && types.length === 1 && ['string', 'boolean', 'null'].includes(types[0]!)) {
+    const type = types[0]!;
+    const fits = pinned.every((v) => (type === 'null' ? v === null : typeof v === type));
+    if (fits && (type !== 'string' || !hasStringKeywords(node))) types = [];
+  }
   if (types.length === 0) return;
   // `integer` already covers `number`'s checks; keep one branch per runtime type.
   if (types.length === 1) {
@@ -217,6 +231,10 @@ function check(scope: Scope, node: Node, x: string, path: readonly string[], lin
     lines.push(`${index === 0 ? '' : 'else '}if (${guard(type, x, node)}) {`, ...inner, '}');
   });
   lines.push(`else ${issue(path, describeTypes(types))}`);
+}
+
+function hasStringKeywords(node: JsonSchema): boolean {
+  return node.minLength !== undefined || node.maxLength !== undefined || node.pattern !== undefined;
 }
 
 function enumCheck(scope: Scope, values: unknown[], x: string, path: readonly string[], lines: string[]): void {
@@ -244,9 +262,9 @@ function unionCheck(scope: Scope, variants: Node[], x: string, path: readonly st
     lines.push(`const ${tag} = ${member(`(${x} as Record<string, unknown>)`, discriminator.key)};`);
     lines.push(`switch (${tag}) {`);
     discriminator.tags.forEach((tags, index) => {
-      for (const value of tags) lines.push(`case ${literal(value)}:`);
+      for (const [i, value] of tags.entries())
+        lines.push(`case ${literal(value)}:${i === tags.length - 1 ? ' {' : ''}`);
       const fn = helper(scope, variants[index]!);
-      lines.push('{');
       call(scope, fn, x, path, lines);
       lines.push('break;', '}');
     });
