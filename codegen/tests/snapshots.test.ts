@@ -52,3 +52,23 @@ describe.each(['zod', 'standalone'] as const)('client for the exotic fixture con
     await expect(result.files[0]?.contents).toMatchFileSnapshot(`./__generated__/exotic-${validation}/client.ts`);
   });
 });
+
+// `$defs` (schemas with a registered id): named types and one validator function per definition.
+describe('client for a contract with shared $defs, standalone validation', () => {
+  it('matches the checked-in file', async () => {
+    const result = await generate({
+      config: false,
+      cwd: resolve(import.meta.dirname, '../..'),
+      contracts: resolve(import.meta.dirname, 'fixtures/shared-defs-contract.ts'),
+      out: join(out, 'defs'),
+      validation: 'standalone',
+      outputs: ['client'],
+      contractImport: '../../fixtures/shared-defs-contract.ts',
+    });
+    const text = result.files[0]?.contents ?? '';
+    expect(text).toContain('export type CommentsCommentDataAuthor = {');
+    expect(text).toContain('author: CommentsCommentDataAuthor;');
+    expect(text).toContain('function checkCommentsCommentData$Author(value: unknown)');
+    await expect(text).toMatchFileSnapshot('./__generated__/shared-defs-standalone/client.ts');
+  });
+});

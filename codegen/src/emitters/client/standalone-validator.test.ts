@@ -57,6 +57,8 @@ const Node: z.ZodType<{ name: string; children: unknown[] }> = z.object({
   },
 });
 
+const Author = z.object({ id: z.string(), name: z.string().min(1) }).meta({ id: 'TestAuthor' });
+
 // Every schema kind the client may meet, with valid samples; zod's own verdict is the oracle.
 const CASES: [string, $ZodType, unknown[]][] = [
   ['string lengths', z.string().min(2).max(5), ['ab', 'abcde', '👍👍']],
@@ -113,6 +115,11 @@ const CASES: [string, $ZodType, unknown[]][] = [
   ['loose object', z.looseObject({ a: z.string() }), [{ a: 'x', extra: [1] }]],
   ['catchall', z.object({ a: z.string() }).catchall(z.number()), [{ a: 'x', b: 1 }]],
   ['recursive', Node, [{ name: 'root', children: [{ name: 'leaf', children: [] }] }]],
+  [
+    'shared $defs',
+    z.object({ author: Author, editor: Author.nullable(), more: z.array(Author) }),
+    [{ author: { id: 'a', name: 'Ada' }, editor: null, more: [{ id: 'b', name: 'Bo' }] }],
+  ],
   ['template literal', z.templateLiteral(['id-', z.number()]), ['id-1', 'id-2.5']],
   ['intersection', z.intersection(z.object({ a: z.string() }), z.object({ b: z.number() })), [{ a: 'x', b: 1 }]],
   [
