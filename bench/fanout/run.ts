@@ -47,7 +47,7 @@ function targetsFor(connections: number, mode: Mode, impls: string[]): Target[] 
 export async function runFanout(options: FanoutOptions): Promise<PartResult> {
   const sizes = options.sizes ?? [100, 1000];
   const modes = MODES.filter((m) => !options.bursts || options.bursts.includes(m.burst));
-  const deliveries = options.quick ? 20_000 : 100_000;
+  const deliveries = options.quick ? 20_000 : 50_000;
   const reps = new Map<string, Repetition[]>();
   const key = (n: number, mode: Mode) => `N=${n}, ${mode.name}`;
   for (let rep = 0; rep < options.reps; rep++) {
