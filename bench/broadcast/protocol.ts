@@ -7,7 +7,8 @@ export const CHILD_LIFETIME_MS = 60_000;
 export const STREAM_PATH = '/ticks';
 
 /** Implementations under test. */
-export type Impl = 'raw' | 'ssekit' | 'ssekit-redis';
+/** Implementations under test; `ssekit-core` (a typed route whose handler only awaits `session.done`, no hub) attributes costs. */
+export type Impl = 'raw' | 'ssekit' | 'ssekit-core' | 'ssekit-redis';
 
 /** A tick's data: `seq` lets clients check order and completeness; `sentAt` (ms, epoch-based, µs precision) latency. */
 export interface Tick {

@@ -195,7 +195,7 @@ async function awaitAll(clients: Child[], seq: number, connections: number, what
   }
 }
 
-async function cpuTrial(impl: Impl, connections: number, rounds: number, modes: ('turn' | 'burst')[]) {
+export async function cpuTrial(impl: Impl, connections: number, rounds: number, modes: ('turn' | 'burst')[]) {
   const { server, port } = await startServer(impl);
   const clients = await startClients(2, port, connections).catch(async (error) => {
     await server.stop();
@@ -223,7 +223,7 @@ async function cpuTrial(impl: Impl, connections: number, rounds: number, modes: 
   }
 }
 
-async function memoryTrial(impl: Impl, connections: number) {
+export async function memoryTrial(impl: Impl, connections: number) {
   const { server, port } = await startServer(impl);
   let clients: Child[] = [];
   try {

@@ -83,17 +83,39 @@ async function startSsekit(store: ReplayStore): Promise<Server> {
   };
 }
 
+/** The core alone: sessions held open by their handler, events sent with `session.send` (per-session encoding). */
+async function startCore(): Promise<Server> {
+  const sessions = new Set<{ send: (e: 'tick', t: Tick) => Promise<void> }>();
+  const router = implement(tickContract, {
+    ticks: async (session) => {
+      sessions.add(session);
+      await session.done;
+      sessions.delete(session);
+    },
+  });
+  const running = await serve(router, { port: 0 });
+  return {
+    port: running.port,
+    streams: () => sessions.size,
+    publish(tick) {
+      for (const session of sessions) void session.send('tick', tick).catch(() => {});
+    },
+  };
+}
+
 const server =
   impl === 'raw'
     ? await startRaw()
-    : await startSsekit(
-        impl === 'ssekit-redis'
-          ? await createRedisReplayStore({
-              url: values.redis ?? 'redis://127.0.0.1:6379',
-              prefix: values.prefix ?? 'bench',
-            })
-          : createMemoryReplayStore(),
-      );
+    : impl === 'ssekit-core'
+      ? await startCore()
+      : await startSsekit(
+          impl === 'ssekit-redis'
+            ? await createRedisReplayStore({
+                url: values.redis ?? 'redis://127.0.0.1:6379',
+                prefix: values.prefix ?? 'bench',
+              })
+            : createMemoryReplayStore(),
+        );
 
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const gc = (globalThis as { gc?: () => void }).gc;
