@@ -158,6 +158,10 @@ function emitDecoders(context: Context, route: IrRoute, out: string[]): void {
     let validate: string;
     if (zod) {
       validate = `const result = safeParse(${contractRef(context, route)}.events.${event.name}, value);\nif (result.success) return ok(result.data);\nreturn fail(new EventValidationError(raw, result.error.issues, ${routeContext}));`;
+    } else if (isPlainText(route, event)) {
+      // Any string is valid: the data is the value, nothing to check.
+      out.push(`const ${e.decoder}: EventDecoder<${e.data}> = (data) => ok(data);`);
+      continue;
     } else {
       compileValidator(event.schema, e.validator, context.validators);
       validate = `const issue = ${e.validator}(value);\nif (issue === undefined) return ok(value as ${e.data});\nreturn fail(new EventValidationError(raw, [issue], ${routeContext}));`;
@@ -171,6 +175,13 @@ function emitDecoders(context: Context, route: IrRoute, out: string[]): void {
   out.push(
     `const ${names.spec}: RouteClientSpec = {\nkey: ${str(route.key)},\npath: ${str(route.path)},\nmethod: ${str(route.method)},\ndecoders: { ${decoders.join(', ')} },\n};`,
   );
+}
+
+/** A text event whose schema is a bare string: the wire text needs neither deserializing nor checking. */
+function isPlainText(route: IrRoute, event: IrEvent): boolean {
+  if (route.customSerialization || event.encoding !== 'text') return false;
+  const { $schema: _, description: __, ...rest } = event.schema;
+  return Object.keys(rest).length === 1 && rest.type === 'string';
 }
 
 function routeDoc(route: IrRoute): string {
