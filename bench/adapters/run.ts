@@ -19,7 +19,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { BURST_EVENTS, CHILD_LIFETIME_MS, type CommandBody, type Reply } from './protocol.ts';
-import { ADAPTERS, BASELINE } from './servers.ts';
+import { ADAPTERS, BASELINE, H2_ADAPTERS } from './servers.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BENCH_DIR = dirname(HERE);
@@ -171,7 +171,11 @@ async function trial(
   });
   const run = async () => {
     const { url } = (await server.ready) as { url: string };
-    client = new Child(`client ${name}`, 'client-process.ts', [url, String(connections)]);
+    client = new Child(`client ${name}`, 'client-process.ts', [
+      url,
+      String(connections),
+      H2_ADAPTERS.has(name) ? 'h2' : 'h1',
+    ]);
     await client.ready;
     await client.send({ type: 'connect' }, 45_000);
     const open = await server.send<number>({ type: 'sessions' });

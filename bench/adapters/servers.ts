@@ -5,7 +5,7 @@ import type { SseRouter } from '@ssekit/server';
 import { sseMiddleware } from '@ssekit/server/express';
 import { ssekitPlugin } from '@ssekit/server/fastify';
 import { createFetchHandler } from '@ssekit/server/fetch';
-import { createNodeHandler } from '@ssekit/server/node';
+import { createNodeHandler, serveHttp2 } from '@ssekit/server/node';
 import express from 'express';
 import Fastify from 'fastify';
 
@@ -14,6 +14,9 @@ export interface BenchServer {
   url: string;
   close(): Promise<void>;
 }
+
+/** Adapters the client must speak HTTP/2 (h2c, prior knowledge) to. */
+export const H2_ADAPTERS: ReadonlySet<string> = new Set(['node:http2 (h2c)']);
 
 /** The reference every other adapter is compared with, in the same run. */
 export const BASELINE = 'node';
@@ -53,6 +56,10 @@ export const ADAPTERS: Record<string, (router: SseRouter) => Promise<BenchServer
     app.use(sseMiddleware(router));
     const server = createServer(app);
     return { url: await listen(server), close: closer(router, server) };
+  },
+  'node:http2 (h2c)': async (router) => {
+    const running = await serveHttp2(router, { port: 0 });
+    return { url: running.url, close: running.close };
   },
   'fastify 5': async (router) => {
     const app = Fastify({ logger: false, forceCloseConnections: true });
