@@ -24,7 +24,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'A,B,C,D,E' },
+    parts: { type: 'string', default: 'A,B,C,D,E,F,G' },
     reps: { type: 'string' },
     impls: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -136,5 +136,33 @@ await part('D', () => runLatency({ quick, reps, impls: impls.filter((i) => i !==
 await part('E', () =>
   runCodegen({ reps: Math.min(reps, 3), log, ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}) }),
 );
+
+if (parts.has('F')) {
+  const t0 = Date.now();
+  log('\n== part F: bench/adapters ==');
+  const { runAdapters, formatTable } = await import('./adapters/run.ts');
+  const adapters = await runAdapters({
+    connections: quick ? 100 : 1000,
+    bursts: quick ? 3 : 10,
+    repetitions: quick ? 1 : Math.max(5, reps),
+    log,
+  });
+  log(formatTable(adapters));
+  log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  writeResults(outDir, run, [], { adapters });
+}
+if (parts.has('G')) {
+  const t0 = Date.now();
+  log('\n== part G: bench/broadcast ==');
+  const { runBroadcast, formatBroadcast } = await import('./broadcast/run.ts');
+  const broadcast = await runBroadcast({ quick, log });
+  log(formatBroadcast(broadcast));
+  log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  writeResults(outDir, run, [], { broadcast });
+}
+
+// latest.md/latest.json always reflect every part file in the results folder, including ones from earlier runs
+run.finishedAt = new Date().toISOString();
+writeResults(outDir, run, []);
 
 log(`\nresults in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);

@@ -1,5 +1,8 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { AdapterBenchResult } from '../adapters/run.ts';
+import type { BroadcastBenchResult } from '../broadcast/run.ts';
+import { adaptersMarkdown, broadcastMarkdown } from './external.ts';
 import type { MachineInfo } from './machine.ts';
 import type { PartResult, Scenario } from './part.ts';
 import { ratioChart } from './svg.ts';
@@ -70,15 +73,17 @@ export function partMarkdown(part: PartResult, heading = '###'): string {
   return out.join('\n');
 }
 
-function header(run: RunInfo): string {
+function header(run: RunInfo, withCommand = true): string {
   const m = run.machine;
   const pk = Object.entries(run.packages)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ');
   const excluded = Object.entries(run.excluded);
+  const what = withCommand
+    ? `Measured ${run.finishedAt ?? run.startedAt} with \`${run.command}\`${run.quick ? ' (quick: fewer and smaller runs)' : ''}: `
+    : 'Machine: ';
   return [
-    `Measured ${run.finishedAt ?? run.startedAt} with \`${run.command}\`${run.quick ? ' (quick: fewer and smaller runs)' : ''}: ` +
-      `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load average at start ${m.loadAverage.join(' ')} ` +
+    `${what}${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${withCommand ? `, load average at start ${m.loadAverage.join(' ')}` : ''} ` +
       `(shared machine). Commit ${run.git.commit.slice(0, 10)}${run.git.dirty ? ' + uncommitted changes' : ''}.`,
     '',
     `Packages: ${pk}.`,
@@ -87,8 +92,14 @@ function header(run: RunInfo): string {
   ].join('\n');
 }
 
-/** Writes `<part>.json|.md|.svg` for each part and `latest.json|.md` for the run into `dir`. */
-export function writeResults(dir: string, run: RunInfo, parts: PartResult[]): void {
+/** Every results file, in the order latest.md shows them; `adapters`/`broadcast` are written by their own folders. */
+const ORDER = ['fanout', 'memory', 'client', 'latency', 'codegen', 'adapters', 'broadcast'];
+
+/**
+ * Writes `<part>.json|.md|.svg` for each part of this run, then rebuilds `latest.md`/`latest.json` from every part file
+ * in `dir` — so a run of some parts (`--parts`) updates those and keeps the others, each labelled with its own run.
+ */
+export function writeResults(dir: string, run: RunInfo, parts: PartResult[], external: ExternalResults = {}): void {
   mkdirSync(dir, { recursive: true });
   for (const part of parts) {
     const name = FILE_NAMES[part.part] ?? part.part;
@@ -97,13 +108,51 @@ export function writeResults(dir: string, run: RunInfo, parts: PartResult[]): vo
     if (part.scenarios.some((s) => Object.keys(s.ratios).length))
       writeFileSync(join(dir, `${name}.svg`), ratioChart(part));
   }
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify({ run, parts }, null, 2)}\n`);
-  const charts = parts
-    .filter((p) => p.scenarios.some((s) => Object.keys(s.ratios).length))
-    .map((p) => `![${p.part}. ${p.title}](${FILE_NAMES[p.part] ?? p.part}.svg)`);
+  if (external.adapters) writeFileSync(join(dir, 'adapters.json'), `${JSON.stringify(external.adapters, null, 2)}\n`);
+  if (external.broadcast)
+    writeFileSync(join(dir, 'broadcast.json'), `${JSON.stringify(external.broadcast, null, 2)}\n`);
+  rebuildLatest(dir, run);
+}
+
+export interface ExternalResults {
+  adapters?: AdapterBenchResult;
+  broadcast?: BroadcastBenchResult;
+}
+
+function rebuildLatest(dir: string, run: RunInfo): void {
+  const sections: string[] = [];
+  const all: { run: RunInfo; part: PartResult }[] = [];
+  const external: ExternalResults = {};
+  const excluded: Record<string, string> = {};
+  const charts: string[] = [];
+  for (const name of ORDER) {
+    const file = join(dir, `${name}.json`);
+    if (!existsSync(file)) continue;
+    const data = JSON.parse(readFileSync(file, 'utf8'));
+    if (name === 'adapters') {
+      external.adapters = data as AdapterBenchResult;
+      sections.push(adaptersMarkdown(external.adapters));
+    } else if (name === 'broadcast') {
+      external.broadcast = data as BroadcastBenchResult;
+      sections.push(broadcastMarkdown(external.broadcast));
+    } else {
+      const entry = data as { run: RunInfo; part: PartResult };
+      all.push(entry);
+      Object.assign(excluded, entry.run.excluded);
+      const measured = `_Measured ${entry.run.finishedAt ?? entry.run.startedAt} with \`${entry.run.command}\`, ${entry.run.reps} repetition(s), load average at start ${entry.run.machine.loadAverage.join(' ')}._`;
+      const md = partMarkdown(entry.part);
+      const [title, ...rest] = md.split('\n');
+      sections.push([title, '', measured, ...rest].join('\n'));
+      if (existsSync(join(dir, `${name}.svg`))) charts.push(`![${entry.part.part}. ${entry.part.title}](${name}.svg)`);
+    }
+  }
+  writeFileSync(
+    join(dir, 'latest.json'),
+    `${JSON.stringify({ machine: run.machine, packages: run.packages, parts: all, external }, null, 2)}\n`,
+  );
   writeFileSync(
     join(dir, 'latest.md'),
-    [header(run), ...parts.map((p) => partMarkdown(p)), ...(charts.length ? [charts.join('\n'), ''] : [])].join('\n'),
+    [header({ ...run, excluded }, false), ...sections, ...(charts.length ? [charts.join('\n'), ''] : [])].join('\n'),
   );
 }
 
