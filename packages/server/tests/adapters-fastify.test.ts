@@ -162,6 +162,23 @@ describe('Fastify 5: ssekitPlugin', () => {
     await waitFor(() => aborted === 1 && router.sessionCount === 0, 5000, 'abort');
   });
 
+  it('app.close() ends open streams cleanly instead of waiting for them', async () => {
+    const router = createRouter({ heartbeat: false });
+    router.sse('/hold', async (session) => {
+      await session.send({ data: 'open' });
+      return session.done;
+    });
+    const local = Fastify();
+    await local.register(ssekitPlugin, { router });
+    const url = await listen(local);
+    const res = await rawRequest(`${url}/hold`);
+    const body = res.text();
+    await local.close();
+    // The stream ended (not cut): the client reads the whole body to its end.
+    expect(await body).toBe('data: open\n\n');
+    expect(router.sessionCount).toBe(0);
+  });
+
   it('refuses registration without a router', async () => {
     app = Fastify();
     await expect(app.register(ssekitPlugin, {} as never).ready()).rejects.toThrow(/pass \{ router \}/);

@@ -28,6 +28,11 @@ export interface SsekitFastifyOptions {
    * prefix, where the app's 404 handler answers. Default `true`.
    */
   notFound?: boolean;
+  /**
+   * End the router's streams (gracefully, `router.closeAll()`) in a `preClose` hook, so `app.close()` does not wait
+   * forever on open event streams. Turn off when the router also serves through another server. Default `true`.
+   */
+  closeOnShutdown?: boolean;
 }
 
 /** Methods declared on every SSE path when `methodNotAllowed` is on; OPTIONS stays free for CORS preflight. */
@@ -144,6 +149,12 @@ export const ssekitPlugin: FastifyPluginAsync<SsekitFastifyOptions> = async (
       method: [...methods],
       url: path,
       handler: (request, reply) => handle(router, prefix, request, reply),
+    });
+  }
+  if (options.closeOnShutdown ?? true) {
+    fastify.addHook('preClose', (done) => {
+      router.closeAll();
+      done();
     });
   }
   if (prefix !== '' && (options.notFound ?? true)) {
