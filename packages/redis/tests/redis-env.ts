@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
 /** The real Redis these tests talk to (DESIGN §7). */
@@ -99,5 +102,52 @@ export function shutdownRedis(): void {
     execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { stdio: 'ignore' });
   } catch {
     // redis-cli exits non-zero when the connection closes under it, which is the point
+  }
+}
+
+const LOCK_DIR = join(tmpdir(), 'ssekit-redis-tests.lock');
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs this test file's Redis tests alone: vitest runs files in parallel, and one of them restarts Redis. A lock
+ * directory (mkdir is atomic) holds the owner's pid; a lock whose owner died is taken over. Resolves with its release.
+ */
+export async function lockRedis(timeoutMs = 110_000): Promise<() => void> {
+  const release = await acquire(timeoutMs);
+  // A restart by another run (not under this lock) may still be under way: wait for Redis, bounded.
+  await ensureRedisRunning();
+  return release;
+}
+
+async function acquire(timeoutMs: number): Promise<() => void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      mkdirSync(LOCK_DIR);
+      writeFileSync(join(LOCK_DIR, 'pid'), String(process.pid));
+      return () => rmSync(LOCK_DIR, { recursive: true, force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let owner = Number.NaN;
+      try {
+        owner = Number(readFileSync(join(LOCK_DIR, 'pid'), 'utf8'));
+      } catch {
+        // the owner has not written its pid yet
+      }
+      if (Number.isInteger(owner) && owner !== process.pid && !alive(owner)) {
+        rmSync(LOCK_DIR, { recursive: true, force: true });
+        continue;
+      }
+      if (Date.now() > deadline) throw new Error(`another Redis test file held ${LOCK_DIR} for ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

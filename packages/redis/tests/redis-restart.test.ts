@@ -3,12 +3,25 @@ import { createRedisReplayStore } from '@ssekit/redis';
 import { implement } from '@ssekit/server';
 import { createHub } from '@ssekit/server/broadcast';
 import { serve } from '@ssekit/server/node';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataOf, openStream, until } from '../../server/tests/broadcast-helpers.ts';
 import { feedContract } from './fixtures/feed-contract.ts';
-import { deleteKeys, ensureRedisRunning, noRedis, REDIS_URL, shutdownRedis, uniquePrefix } from './redis-env.ts';
+import {
+  deleteKeys,
+  ensureRedisRunning,
+  lockRedis,
+  noRedis,
+  REDIS_URL,
+  shutdownRedis,
+  uniquePrefix,
+} from './redis-env.ts';
 
+let unlock: (() => void) | undefined;
+beforeAll(async () => {
+  if (!noRedis) unlock = await lockRedis();
+}, 120_000);
 const prefix = uniquePrefix('restart');
+afterAll(() => unlock?.());
 afterAll(async () => {
   // Whatever happened above, leave a running Redis behind.
   await ensureRedisRunning();

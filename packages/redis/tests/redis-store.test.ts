@@ -1,15 +1,20 @@
 import { createRedisReplayStore, type RedisReplayStore } from '@ssekit/redis';
 import type { StoredEvent } from '@ssekit/server/broadcast';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../server/tests/broadcast-helpers.ts';
-import { deleteKeys, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
+import { deleteKeys, lockRedis, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
 
+let unlock: (() => void) | undefined;
+beforeAll(async () => {
+  if (!noRedis) unlock = await lockRedis();
+}, 120_000);
 const prefix = uniquePrefix('store');
 const stores: RedisReplayStore[] = [];
 afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
+afterAll(() => unlock?.());
 afterAll(() => deleteKeys(prefix));
 
 async function open(options: { maxLen?: number; name?: string } = {}): Promise<RedisReplayStore> {

@@ -3,12 +3,17 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { connectEventStream, type RawSseEvent } from '@ssekit/client';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../../server/tests/broadcast-helpers.ts';
-import { deleteKeys, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
+import { deleteKeys, lockRedis, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
 
+let unlock: (() => void) | undefined;
+beforeAll(async () => {
+  if (!noRedis) unlock = await lockRedis();
+}, 120_000);
 const prefix = uniquePrefix('scale-out');
 const children: ChildProcess[] = [];
+afterAll(() => unlock?.());
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
   await deleteKeys(prefix);

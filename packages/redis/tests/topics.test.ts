@@ -4,12 +4,17 @@ import { implement } from '@ssekit/server';
 import { createHub, createMemoryReplayStore, defaultTopic, type ReplayStore } from '@ssekit/server/broadcast';
 import { serve } from '@ssekit/server/node';
 import fc from 'fast-check';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openStream, type TestStream, until } from '../../server/tests/broadcast-helpers.ts';
-import { deleteKeys, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
+import { deleteKeys, lockRedis, noRedis, REDIS_URL, uniquePrefix } from './redis-env.ts';
 
+let unlock: (() => void) | undefined;
+beforeAll(async () => {
+  if (!noRedis) unlock = await lockRedis();
+}, 120_000);
 const prefix = uniquePrefix('topics');
+afterAll(() => unlock?.());
 afterAll(() => deleteKeys(prefix));
 
 const contract = defineContract({
