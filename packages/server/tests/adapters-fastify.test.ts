@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ssekitPlugin } from '../src/adapters/fastify/index.ts';
+import { ssekitFrameworkErrors, ssekitPlugin } from '../src/adapters/fastify/index.ts';
 import { createRouter, type SseRouter } from '../src/index.ts';
 import { parseEvents, rawRequest, waitFor } from './conformance/http-client.ts';
 
@@ -177,6 +177,20 @@ describe('Fastify 5: ssekitPlugin', () => {
     // The stream ended (not cut): the client reads the whole body to its end.
     expect(await body).toBe('data: open\n\n');
     expect(router.sessionCount).toBe(0);
+  });
+
+  it('ssekitFrameworkErrors answers bad URLs under the prefix with the core problem, elsewhere as Fastify does', async () => {
+    const router = roomsRouter([]);
+    app = Fastify({ frameworkErrors: ssekitFrameworkErrors(router, { prefix: '/sse' }) });
+    await app.register(ssekitPlugin, { router, prefix: '/sse' });
+    const url = await listen(app);
+    const inside = await rawRequest(`${url}/sse/rooms/%E0%A4%A`);
+    expect(inside.status).toBe(400);
+    expect(inside.headers['content-type']).toBe('application/problem+json');
+    expect(JSON.parse(await inside.text()).errors[0]).toMatchObject({ in: 'params', path: 'room' });
+    const outside = await rawRequest(`${url}/other/%E0%A4%A`);
+    expect(outside.status).toBe(400);
+    expect(JSON.parse(await outside.text())).toMatchObject({ code: 'FST_ERR_BAD_URL', statusCode: 400 });
   });
 
   it('refuses registration without a router', async () => {
