@@ -142,12 +142,15 @@ class Child {
   }
 
   async stop(): Promise<void> {
-    if (this.#process.exitCode !== null) return;
+    if (this.#process.exitCode !== null || this.#process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.#process.once('exit', () => resolve()));
-    this.#process.kill('SIGTERM');
-    const timer = setTimeout(() => this.#process.kill('SIGKILL'), 2000);
+    // Ask first (a clean exit writes a CPU profile), then insist.
+    this.request({ cmd: 'exit' }).catch(() => {});
+    const term = setTimeout(() => this.#process.kill('SIGTERM'), 3000);
+    const kill = setTimeout(() => this.#process.kill('SIGKILL'), 5000);
     await exited;
-    clearTimeout(timer);
+    clearTimeout(term);
+    clearTimeout(kill);
   }
 }
 

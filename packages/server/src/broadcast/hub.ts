@@ -215,7 +215,6 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     }
   }
 
-  const encoder = new TextEncoder();
   const topics = new Map<string, TopicState>();
   const authorized = new WeakSet<object>();
   let closed = false;
@@ -269,16 +268,14 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       report(new TopicError(key, `the store delivered an undeclared event "${stored.event}" on "${stored.topic}"`));
       return undefined;
     }
-    return encoder.encode(
-      encodeFrame(compiled.line, stored.data, replay ? stored.id : undefined, undefined, undefined),
-    );
+    return toBytes(encodeFrame(compiled.line, stored.data, replay ? stored.id : undefined, undefined, undefined));
   }
 
   function resetFrame(reason: ResetReason, epoch: string, position: StreamPosition): Uint8Array {
     const name = resetEvent as string;
     const text = validate(name, resetData({ reason }));
     const compiled = events.get(name) as { line: string };
-    return encoder.encode(encodeFrame(compiled.line, text, formatEventId(epoch, position), undefined, undefined));
+    return toBytes(encodeFrame(compiled.line, text, formatEventId(epoch, position), undefined, undefined));
   }
 
   function write(state: TopicState, subscriber: Subscriber, frame: Uint8Array): void {
@@ -491,3 +488,15 @@ function asStoreError(error: unknown, what: string): unknown {
     cause: error,
   });
 }
+
+const encoder = new TextEncoder();
+type NodeBuffer = { from(text: string, encoding: 'utf8'): Uint8Array };
+const NodeBufferClass = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+
+/**
+ * Encodes a frame once for all subscribers. On Node a `Buffer` (a Uint8Array): node streams take it as is, while a
+ * plain Uint8Array would be wrapped in a new Buffer on every write, i.e. once per subscriber.
+ */
+const toBytes: (text: string) => Uint8Array = NodeBufferClass
+  ? (text) => NodeBufferClass.from(text, 'utf8')
+  : (text) => encoder.encode(text);
