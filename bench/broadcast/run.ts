@@ -115,8 +115,11 @@ class Child {
     script: string,
     args: string[] = [],
   ) {
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every server process (summarize with bench/lib/profile-top.ts).
+    const dir = process.env.BENCH_CPU_PROF;
+    const profile = dir && script.startsWith('server') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
     this.#process = fork(join(HERE, script), args, {
-      execArgv: EXEC_ARGV,
+      execArgv: [...EXEC_ARGV, ...profile],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     this.ready = new Promise((resolve, reject) => this.#pending.set(0, { resolve, reject }));
@@ -144,7 +147,7 @@ class Child {
   async stop(): Promise<void> {
     if (this.#process.exitCode !== null || this.#process.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.#process.once('exit', () => resolve()));
-    // Ask first (a clean exit writes a CPU profile), then insist.
+    // Ask first (a clean exit writes the CPU profile), then insist.
     this.request({ cmd: 'exit' }).catch(() => {});
     const term = setTimeout(() => this.#process.kill('SIGTERM'), 3000);
     const kill = setTimeout(() => this.#process.kill('SIGKILL'), 5000);
