@@ -84,7 +84,7 @@ function header(run: RunInfo, withCommand = true): string {
     : 'Machine: ';
   return [
     `${what}${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${withCommand ? `, load average at start ${m.loadAverage.join(' ')}` : ''} ` +
-      `(shared machine). Commit ${run.git.commit.slice(0, 10)}${run.git.dirty ? ' + uncommitted changes' : ''}.`,
+      `(shared machine)${withCommand ? `. Commit ${run.git.commit.slice(0, 10)}${run.git.dirty ? ' + uncommitted changes' : ''}` : ''}.`,
     '',
     `Packages: ${pk}.`,
     '',
@@ -139,7 +139,10 @@ function rebuildLatest(dir: string, run: RunInfo): void {
       const entry = data as { run: RunInfo; part: PartResult };
       all.push(entry);
       Object.assign(excluded, entry.run.excluded);
-      const measured = `_Measured ${entry.run.finishedAt ?? entry.run.startedAt} with \`${entry.run.command}\`, ${entry.run.reps} repetition(s), load average at start ${entry.run.machine.loadAverage.join(' ')}._`;
+      const r = entry.run;
+      const measured =
+        `_From the run started ${r.startedAt} with \`${r.command}\` (${r.reps} repetition(s), commit ` +
+        `${r.git.commit.slice(0, 10)}${r.git.dirty ? ' + uncommitted changes in packages/ or codegen/' : ''}, load average at start ${r.machine.loadAverage.join(' ')})._`;
       const md = partMarkdown(entry.part);
       const [title, ...rest] = md.split('\n');
       sections.push([title, '', measured, ...rest].join('\n'));
