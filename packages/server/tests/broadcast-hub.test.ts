@@ -352,3 +352,42 @@ describe('hub.subscribe onLive', () => {
     expect(resumed.events[0]?.id).toBe(id);
   });
 });
+
+describe('hub: bursts', () => {
+  it('writes a burst of publishes from one turn to each subscriber in one write, in order', async () => {
+    const hub = createHub(contract.room);
+    const writes: string[][] = [[], []];
+    let end!: () => void;
+    const done = new Promise<void>((resolve) => {
+      end = resolve;
+    });
+    const sessions = writes.map((log) => ({
+      closed: false,
+      done,
+      lastEventId: undefined,
+      params: { tenant: 't', roomId: 'r' },
+      query: {},
+      headers: {},
+      request: { method: 'GET', url: '/', headers: {}, raw: undefined },
+      writeEncoded: async (frame: string | Uint8Array) => {
+        log.push(typeof frame === 'string' ? frame : new TextDecoder().decode(frame));
+      },
+      close: () => {},
+    }));
+    const subscriptions = sessions.map((s) => hub.subscribe(s as never));
+    await until(() => hub.subscriberCount() === 2);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    await Promise.all(
+      Array.from({ length: 10 }, (_, n) => hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n, text: '' })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    for (const log of writes) {
+      expect(log).toHaveLength(1);
+      const ns = [...(log[0] as string).matchAll(/"n":(\d+)/g)].map((m) => Number(m[1]));
+      expect(ns).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    }
+    end();
+    await Promise.all(subscriptions);
+    expect(hub.subscriberCount()).toBe(0);
+  });
+});

@@ -148,11 +148,19 @@ interface Subscriber {
   skipThrough: StreamPosition | undefined;
 }
 
+interface Pending {
+  readonly stored: StoredEvent;
+  readonly frame: Uint8Array;
+}
+
 interface TopicState {
   readonly subscribers: Set<Subscriber>;
   readonly ready: Promise<void>;
   unsubscribe: (() => void) | undefined;
   failed: unknown;
+  /** Events of the current turn not yet written: flushed together in a microtask (see `flush`). */
+  pending: Pending[];
+  scheduled: boolean;
 }
 
 const RESET_REASONS: readonly ResetReason[] = ['malformed', 'other-epoch', 'expired', 'unknown-position'];
@@ -288,6 +296,38 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     }
   }
 
+  /**
+   * Writes the events that arrived during this turn: one write per subscriber, of their frames concatenated once
+   * (a burst of publishes costs each subscriber one write, not one per event). Subscribers still replaying hold them;
+   * those just past a replay skip what it already wrote.
+   */
+  function flush(state: TopicState): void {
+    state.scheduled = false;
+    const items = state.pending;
+    if (items.length === 0) return;
+    state.pending = [];
+    let batch: Uint8Array | undefined;
+    for (const subscriber of state.subscribers) {
+      if (subscriber.buffer) {
+        for (const item of items) subscriber.buffer.push(item);
+        continue;
+      }
+      const skip = subscriber.skipThrough;
+      if (skip !== undefined) {
+        let i = 0;
+        while (i < items.length && comparePositions((items[i] as Pending).stored.position, skip) <= 0) i++;
+        if (i === items.length) continue;
+        subscriber.skipThrough = undefined;
+        if (i > 0) {
+          write(state, subscriber, concatBytes(items.slice(i).map((item) => item.frame)));
+          continue;
+        }
+      }
+      batch ??= items.length === 1 ? (items[0] as Pending).frame : concatBytes(items.map((item) => item.frame));
+      write(state, subscriber, batch);
+    }
+  }
+
   function openTopic(topic: string): TopicState {
     const existing = topics.get(topic);
     if (existing) return existing;
@@ -297,18 +337,16 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
         if (!state || state.subscribers.size === 0) return;
         const frame = encodeStored(stored);
         if (!frame) return;
-        for (const subscriber of state.subscribers) {
-          if (subscriber.buffer) subscriber.buffer.push({ stored, frame });
-          else if (subscriber.skipThrough === undefined) write(state, subscriber, frame);
-          else if (comparePositions(stored.position, subscriber.skipThrough) > 0) {
-            subscriber.skipThrough = undefined;
-            write(state, subscriber, frame);
-          }
+        state.pending.push({ stored, frame });
+        if (!state.scheduled) {
+          state.scheduled = true;
+          queueMicrotask(() => flush(state));
         }
       },
       reset(epoch) {
         const state = topics.get(topic);
         if (!state) return;
+        flush(state);
         let frame: Uint8Array | undefined;
         for (const subscriber of state.subscribers) {
           if (subscriber.buffer) {
@@ -327,6 +365,8 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       subscribers: new Set(),
       unsubscribe: undefined,
       failed: undefined,
+      pending: [],
+      scheduled: false,
       ready: store.subscribe(topic, listener).then(
         (unsubscribe) => {
           if (topics.get(topic) === state && state.subscribers.size > 0) state.unsubscribe = unsubscribe;
@@ -500,3 +540,20 @@ const NodeBufferClass = (globalThis as { Buffer?: NodeBuffer }).Buffer;
 const toBytes: (text: string) => Uint8Array = NodeBufferClass
   ? (text) => NodeBufferClass.from(text, 'utf8')
   : (text) => encoder.encode(text);
+
+type NodeBufferConcat = { concat(list: readonly Uint8Array[]): Uint8Array };
+
+/** One buffer of several frames (a Node `Buffer` on Node). */
+function concatBytes(frames: readonly Uint8Array[]): Uint8Array {
+  if (frames.length === 1) return frames[0] as Uint8Array;
+  if (NodeBufferClass) return (NodeBufferClass as unknown as NodeBufferConcat).concat(frames);
+  let length = 0;
+  for (const frame of frames) length += frame.length;
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const frame of frames) {
+    out.set(frame, offset);
+    offset += frame.length;
+  }
+  return out;
+}
