@@ -29,7 +29,7 @@ import {
   parseQuery,
   problemResponse,
 } from './request.ts';
-import { type CompiledEvent, type RouteRuntime, type SessionInit, SseSession } from './session.ts';
+import { type CompiledEvent, type RouteRuntime, type SessionInit, type SseRequestInfo, SseSession } from './session.ts';
 import type { SseSink } from './sink.ts';
 
 /** Options shared by a router and, where it makes sense, overridable per route. */
@@ -77,6 +77,8 @@ export interface BeforeStreamContext<Params = unknown, Query = unknown, Headers 
 /** A route's full configuration inside the router. */
 interface RouteEntry {
   readonly method: string;
+  /** True when the path has no `:params` (the params object is then a shared empty one). */
+  readonly paramless: boolean;
   readonly segments: readonly (string | { readonly param: string })[];
   readonly runtime: RouteRuntime;
   readonly schemas: { params?: $ZodType; query?: $ZodType; headers?: $ZodType; body?: $ZodType };
@@ -99,6 +101,31 @@ export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 const DEFAULT_MAX_QUEUE_BYTES = 1024 * 1024;
+const EMPTY: Readonly<Record<string, never>> = Object.freeze({});
+
+/** The request as handlers see it; the header record is copied from the adapter's request on first read only. */
+class LazyRequestInfo implements SseRequestInfo {
+  readonly method: string;
+  readonly url: string;
+  readonly raw: unknown;
+  #source: CoreRequest | undefined;
+  #headers: Record<string, string> | undefined;
+
+  constructor(request: CoreRequest) {
+    this.method = request.method;
+    this.url = request.url;
+    this.raw = request.raw;
+    this.#source = request;
+  }
+
+  get headers(): Readonly<Record<string, string>> {
+    if (this.#headers === undefined) {
+      this.#headers = this.#source?.headers() ?? {};
+      this.#source = undefined;
+    }
+    return this.#headers;
+  }
+}
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /** The default error event payload: a stable code, never an internal message. */
@@ -316,7 +343,8 @@ export class SseRouter extends RouteScope {
     return coalescer;
   }
 
-  #add(entry: RouteEntry): void {
+  #add(declared: Omit<RouteEntry, 'paramless'>): void {
+    const entry: RouteEntry = { ...declared, paramless: declared.segments.every((s) => typeof s === 'string') };
     const clash = this.#routes.find(
       (r) =>
         r.method === entry.method &&
@@ -421,10 +449,14 @@ export class SseRouter extends RouteScope {
         problems.push({ in: 'params', path: name, message: 'malformed percent-encoding' });
       }
     }
-    const headerRecord = request.headers();
-    const params = parsePart('params', entry.schemas.params, decoded, problems);
-    const query = parsePart('query', entry.schemas.query, parseQuery(search), problems);
-    const headers = parsePart('headers', entry.schemas.headers, headerRecord, problems);
+    const rawQuery = parseQuery(search);
+    // Routes without path params share one frozen empty object: nothing to parse, nothing to keep per connection.
+    const params = entry.paramless ? EMPTY : parsePart('params', entry.schemas.params, decoded, problems);
+    const query = parsePart('query', entry.schemas.query, rawQuery, problems);
+    // The full header record is built only when a schema needs it, or when a handler reads `request.headers`.
+    const headers = entry.schemas.headers
+      ? parsePart('headers', entry.schemas.headers, request.headers(), problems)
+      : undefined;
     let body: unknown;
     if (entry.schemas.body) {
       const type = request.header('content-type') ?? '';
@@ -469,10 +501,10 @@ export class SseRouter extends RouteScope {
       }
     }
     const init: SessionInit = {
-      request: { method: request.method, url: request.url, headers: headerRecord, raw: request.raw },
+      request: new LazyRequestInfo(request),
       params: (entry.schemas.params ? params : decoded) as Record<string, unknown>,
-      query: entry.schemas.query ? query : parseQuery(search),
-      headers: entry.schemas.headers ? headers : headerRecord,
+      query,
+      headers,
       body,
       lastEventId,
     };

@@ -148,10 +148,9 @@ export class SseSession implements SseSessionBase, Coalescable {
   readonly request: SseRequestInfo;
   readonly params: Record<string, unknown>;
   readonly query: unknown;
-  readonly headers: unknown;
   readonly body: unknown;
   readonly lastEventId: string | undefined;
-  readonly done: Promise<void>;
+  readonly #headers: unknown;
 
   readonly #sink: SseSink;
   readonly #route: RouteRuntime;
@@ -160,11 +159,12 @@ export class SseSession implements SseSessionBase, Coalescable {
   #closed = false;
   #dropping = false;
   /** Frames held during an open coalescing window, and their size. */
-  #pending: (string | Uint8Array)[] = [];
+  #pending: (string | Uint8Array)[] | undefined;
   #pendingBytes = 0;
   #windowOpen = false;
   #congested = false;
-  #resolveDone!: () => void;
+  #done: Promise<void> | undefined;
+  #resolveDone: (() => void) | undefined;
   readonly #onFinish: (session: SseSession) => void;
 
   constructor(sink: SseSink, route: RouteRuntime, init: SessionInit, onFinish: (session: SseSession) => void) {
@@ -174,12 +174,9 @@ export class SseSession implements SseSessionBase, Coalescable {
     this.request = init.request;
     this.params = init.params;
     this.query = init.query;
-    this.headers = init.headers;
+    this.#headers = init.headers;
     this.body = init.body;
     this.lastEventId = init.lastEventId;
-    this.done = new Promise((resolve) => {
-      this.#resolveDone = resolve;
-    });
     const heartbeat = route.heartbeat;
     if (heartbeat) {
       const frame = encodeComment(heartbeat.comment);
@@ -194,6 +191,20 @@ export class SseSession implements SseSessionBase, Coalescable {
 
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Validated headers on routes with a headers schema; otherwise the raw header record (built on first read). */
+  get headers(): unknown {
+    return this.#headers ?? this.request.headers;
+  }
+
+  get done(): Promise<void> {
+    this.#done ??= this.#closed
+      ? Promise.resolve()
+      : new Promise((resolve) => {
+          this.#resolveDone = resolve;
+        });
+    return this.#done;
   }
 
   get signal(): AbortSignal {
@@ -309,19 +320,19 @@ export class SseSession implements SseSessionBase, Coalescable {
       return this.#writeNow(frame);
     }
     if (this.#overBound(frame.length)) return RESOLVED;
-    this.#pending.push(frame);
+    (this.#pending ??= []).push(frame);
     this.#pendingBytes += frame.length;
     return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
   }
 
   /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
   flushPending(): boolean {
-    if (this.#closed || this.#pending.length === 0) {
+    if (this.#closed || this.#pending === undefined || this.#pending.length === 0) {
       this.#windowOpen = false;
       return false;
     }
     const chunk = joinFrames(this.#pending);
-    this.#pending = [];
+    this.#pending = undefined;
     this.#pendingBytes = 0;
     void this.#writeNow(chunk);
     return true;
@@ -377,9 +388,9 @@ export class SseSession implements SseSessionBase, Coalescable {
     this.#closed = true;
     this.#heartbeat?.stop();
     this.#route.coalescer?.forget(this);
-    this.#pending = [];
+    this.#pending = undefined;
     this.#controller?.abort(new StreamClosedError(`${this.#route.name} (${reason})`));
-    this.#resolveDone();
+    this.#resolveDone?.();
     this.#onFinish(this);
   }
 }

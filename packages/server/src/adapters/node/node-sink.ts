@@ -4,9 +4,21 @@ import type { SseSink } from '../../sink.ts';
 
 type NodeResponse = ServerResponse | Http2ServerResponse;
 
+const kSink = Symbol('ssekit.sink');
+type TaggedResponse = NodeResponse & { [kSink]?: NodeSink };
+
+// Listeners are shared by every sink (EventEmitter calls them with `this` = the response): no closures per connection.
+function onResponseClose(this: TaggedResponse): void {
+  this[kSink]?.handleClose();
+}
+function onResponseDrain(this: TaggedResponse): void {
+  this[kSink]?.handleDrain();
+}
+
 /**
  * A sink over a node:http (or http2 compat) response: writes go straight to the response, the socket's own buffer is
- * the queue, and `drain`/`close` drive backpressure and disconnect.
+ * the queue, and `drain`/`close` drive backpressure and disconnect. (Node's Writable already turns the writes of one
+ * tick after the first into one `writev`, so bursts need no batching here.)
  *
  * @example
  * ```ts
@@ -15,17 +27,18 @@ type NodeResponse = ServerResponse | Http2ServerResponse;
  * ```
  */
 export class NodeSink implements SseSink {
-  readonly #res: NodeResponse;
+  readonly #res: TaggedResponse;
   #closed = false;
-  #closeListeners: (() => void)[] = [];
-  #drainWaiters: (() => void)[] = [];
+  #closeListeners: (() => void)[] | undefined;
+  #drainWaiters: (() => void)[] | undefined;
 
   constructor(res: NodeResponse) {
     this.#res = res;
     if (res.destroyed || res.writableEnded) {
       this.#closed = true;
     } else {
-      res.once('close', this.#onClose);
+      this.#res[kSink] = this;
+      res.once('close', onResponseClose);
     }
   }
 
@@ -45,7 +58,10 @@ export class NodeSink implements SseSink {
   waitForDrain(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     return new Promise((resolve) => {
-      if (this.#drainWaiters.length === 0) this.#res.once('drain', this.#onDrain);
+      if (this.#drainWaiters === undefined) {
+        this.#drainWaiters = [];
+        this.#res.once('drain', onResponseDrain);
+      }
       this.#drainWaiters.push(resolve);
     });
   }
@@ -59,28 +75,31 @@ export class NodeSink implements SseSink {
     if (this.#closed) return;
     this.#res.destroy();
     // `close` may come a tick later; the session must be told now so nothing else is queued.
-    this.#onClose();
+    this.handleClose();
   }
 
   onClose(listener: () => void): void {
     if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
+    else (this.#closeListeners ??= []).push(listener);
   }
 
-  #onDrain = (): void => {
+  /** @internal */
+  handleDrain(): void {
     const waiters = this.#drainWaiters;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  };
+    this.#drainWaiters = undefined;
+    if (waiters) for (const resolve of waiters) resolve();
+  }
 
-  #onClose = (): void => {
-    if (this.#closed && this.#closeListeners.length === 0) return;
+  /** @internal */
+  handleClose(): void {
+    if (this.#closed && this.#closeListeners === undefined) return;
     this.#closed = true;
-    this.#res.off('close', this.#onClose);
-    this.#res.off('drain', this.#onDrain);
-    this.#onDrain();
+    this.#res.off('close', onResponseClose);
+    this.#res.off('drain', onResponseDrain);
+    this.#res[kSink] = undefined;
+    this.handleDrain();
     const listeners = this.#closeListeners;
-    this.#closeListeners = [];
-    for (const listener of listeners) listener();
-  };
+    this.#closeListeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
+  }
 }
