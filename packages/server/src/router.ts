@@ -19,6 +19,7 @@ import {
   type SlowConsumerPolicy,
   StreamClosedError,
 } from './errors.ts';
+import { compileJsonWriter } from './fast-json.ts';
 import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.ts';
 import {
   BodyTooLargeError,
@@ -286,9 +287,16 @@ export class SseRouter extends RouteScope {
         schema,
         encoding: internals.encodings[name] ?? 'json',
       };
-      events.set(name, { schema, info, line: eventLine(name) });
+      events.set(name, { schema, info, line: eventLine(name), writeJson: undefined });
     }
     const serialize = impl.serialize ?? route.serialize;
+    if ((serialize ?? this.options.serialize) === undefined) {
+      // Default JSON serializer: use a writer specialised per schema where one applies (same bytes, about 2× faster).
+      for (const [name, compiled] of events) {
+        if (compiled.info.encoding === 'json')
+          events.set(name, { ...compiled, writeJson: compileJsonWriter(compiled.schema) });
+      }
+    }
     this.#add({
       method: route.method,
       segments: compileSegments(route.path),

@@ -21,6 +21,7 @@ import {
   StreamClosedError,
   summarizeIssues,
 } from './errors.ts';
+import type { JsonWriter } from './fast-json.ts';
 import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, SilenceTimer } from './heartbeat.ts';
 import type { SseSink } from './sink.ts';
 
@@ -112,6 +113,8 @@ export interface CompiledEvent {
   readonly schema: $ZodType;
   readonly info: SerializeInfo;
   readonly line: string;
+  /** A JSON writer specialised for the schema, when the route uses the default JSON serializer and it applies. */
+  readonly writeJson: JsonWriter | undefined;
 }
 
 /** Everything a session needs about its route, compiled once per route. */
@@ -294,7 +297,8 @@ export class SseSession implements SseSessionBase, Coalescable {
     if (!parsed.success) {
       throw new EventValidationError(this.#route.name, name, summarizeIssues(parsed.error.issues), parsed.error);
     }
-    return encodeFrame(compiled.line, this.#serialize(parsed.data, compiled.info), id, retry, comments);
+    const text = compiled.writeJson ? compiled.writeJson(parsed.data) : this.#serialize(parsed.data, compiled.info);
+    return encodeFrame(compiled.line, text, id, retry, comments);
   }
 
   #serialize(value: unknown, info: SerializeInfo): string {
