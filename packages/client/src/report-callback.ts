@@ -45,15 +45,17 @@ export function emitError(onError: ((error: SsekitError) => void) | undefined, e
  * invokeCallback('onEvent', options.onEvent, options.onError, event);
  * ```
  */
-export function invokeCallback<Args extends unknown[]>(
+export function invokeCallback<A, B = undefined>(
   name: string,
-  callback: ((...args: Args) => void) | undefined,
+  callback: ((a: A, b: B) => void) | undefined,
   onError: ((error: SsekitError) => void) | undefined,
-  ...args: Args
+  a: A,
+  b?: B,
 ): void {
   if (!callback) return;
+  // Fixed arity, no rest array: this runs once per event, so it allocates nothing on the happy path.
   try {
-    callback(...args);
+    callback(a, b as B);
   } catch (cause) {
     if (onError) emitError(onError, new CallbackError(name, cause));
     else reportUncaught(cause);

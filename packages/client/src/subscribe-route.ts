@@ -1,5 +1,6 @@
+import { CallbackError } from './lifecycle-errors.ts';
 import { openRoute, warnError } from './open-route.ts';
-import { invokeCallback } from './report-callback.ts';
+import { emitError } from './report-callback.ts';
 import type {
   ClientConfig,
   RouteCallOptions,
@@ -38,7 +39,13 @@ export function subscribeRoute(
     {
       onTyped(event) {
         const handler = Object.hasOwn(handlers, event.event) ? handlers[event.event] : undefined;
-        invokeCallback(`handler for "${event.event}"`, handler, onError, event.data, event);
+        if (!handler) return;
+        // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
+        try {
+          handler(event.data, event);
+        } catch (cause) {
+          emitError(onError, new CallbackError(`handler for "${event.event}"`, cause));
+        }
       },
       onError,
       ...(handlers.onOpen ? { onOpen: (response: Response) => handlers.onOpen?.(response) } : {}),
