@@ -6,9 +6,10 @@
  */
 
 import type { Impl } from './protocol.ts';
-import { memoryTrial } from './run.ts';
+import { bundleChildren, memoryTrial } from './run.ts';
 
 const connections = Number(process.argv[2] ?? 2000);
+await bundleChildren();
 for (const impl of ['raw', 'ssekit-core', 'ssekit'] as Impl[]) {
   const { rss, heap } = await memoryTrial(impl, connections);
   console.log(

@@ -24,12 +24,48 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { build } from 'esbuild';
 import { Redis } from 'ioredis';
 import type { Impl, Reply, Request, Verdict } from './protocol.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const RESULTS = join(dirname(HERE), 'results');
-const EXEC_ARGV = ['--conditions=@ssekit/source', '--import', 'tsx', '--expose-gc'];
+/** Children run as plain node from one esbuild bundle each (see {@link bundleChildren}). */
+const EXEC_ARGV = ['--expose-gc'];
+const BUNDLE_DIR = join(dirname(HERE), 'node_modules', '.cache', 'ssekit-bench-broadcast');
+
+/**
+ * Bundles the server and client children: ssekit's workspace sources included (through the `@ssekit/source`
+ * condition), third-party packages external (loaded from node_modules as an application would). No `keepNames`: like
+ * `tsc` output, and unlike running sources through tsx, whose esbuild `keepNames` gives every closure created at run
+ * time an own `name` property (a dictionary backing store of ~256 B each), which would inflate per-connection memory.
+ */
+export async function bundleChildren(): Promise<void> {
+  await build({
+    entryPoints: {
+      'server-process': join(HERE, 'server-process.ts'),
+      'client-process': join(HERE, 'client-process.ts'),
+    },
+    outdir: BUNDLE_DIR,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    conditions: ['@ssekit/source'],
+    logLevel: 'warning',
+    plugins: [
+      {
+        name: 'third-party-external',
+        setup(b) {
+          b.onResolve({ filter: /^[^./]/ }, (args) =>
+            args.path.startsWith('@ssekit/') || args.path.startsWith('node:') ? undefined : { external: true },
+          );
+        },
+      },
+    ],
+  });
+}
 type Body = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 /** Options of {@link runBroadcast}. */
@@ -118,7 +154,7 @@ class Child {
     // BENCH_CPU_PROF=<dir>: a V8 CPU profile of every server process (summarize with bench/lib/profile-top.ts).
     const dir = process.env.BENCH_CPU_PROF;
     const profile = dir && script.startsWith('server') ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
-    this.#process = fork(join(HERE, script), args, {
+    this.#process = fork(join(BUNDLE_DIR, script.replace(/\.ts$/, '.mjs')), args, {
       execArgv: [...EXEC_ARGV, ...profile],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
@@ -303,6 +339,7 @@ function checkFileLimit(needed: number, log: (line: string) => void): void {
 
 /** Runs the broadcast benchmark; resolves with what it writes to bench/results/broadcast.json. */
 export async function runBroadcast(options: BroadcastBenchOptions = {}): Promise<BroadcastBenchResult> {
+  await bundleChildren();
   const quick = options.quick ?? false;
   const log = options.log ?? ((line: string) => console.log(line));
   const connections = options.connections ?? (quick ? 200 : 1000);
