@@ -38,7 +38,8 @@ export async function bundleChildren(): Promise<void> {
     target: 'node20',
     conditions: ['@ssekit/source'],
     external: EXTERNAL,
-    keepNames: true,
+    // no keepNames: its `__name()` gives every closure a dictionary-mode `name` property, inflating per-connection memory
+    keepNames: false,
     logLevel: 'warning',
   });
 }
