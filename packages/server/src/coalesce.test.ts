@@ -56,7 +56,7 @@ describe('coalesceMs', () => {
     const { sink, session } = await open(createRouter({ heartbeat: { periodMs: 1000 }, coalesceMs: 5000 }));
     await session.send({ data: 'first' });
     await session.send({ data: 'held' });
-    vi.advanceTimersByTime(1000);
+    vi.advanceTimersByTime(1250);
     expect(sink.chunks).toEqual(['data: first\n\n', 'data: held\n\n', ': heartbeat\n\n']);
     await session.send({ data: 'last' });
     session.close();

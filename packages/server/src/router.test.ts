@@ -165,27 +165,32 @@ describe('sessions', () => {
     expect(sink.text.endsWith('data: after\n\n')).toBe(true);
   });
 
-  it('sends a heartbeat comment after silence, and not while events flow', async () => {
+  it('sends a heartbeat after 1–1.25 periods of silence, not while events flow, from one shared timer', async () => {
     vi.useFakeTimers();
     try {
       const router = createRouter({ heartbeat: { periodMs: 1000 } });
-      let session!: RawSession;
+      const sessions: RawSession[] = [];
       router.sse('/h', (s) => {
-        session = s;
+        sessions.push(s);
         return s.done;
       });
       const { sink } = await open(router, '/h');
+      const quiet = await open(router, '/h');
+      // Two streams, one timer.
+      expect(vi.getTimerCount()).toBe(1);
       vi.advanceTimersByTime(999);
       expect(sink.text).toBe('');
-      vi.advanceTimersByTime(1);
+      vi.advanceTimersByTime(251);
       expect(sink.text).toBe(': heartbeat\n\n');
+      expect(quiet.sink.text).toBe(': heartbeat\n\n');
       vi.advanceTimersByTime(600);
-      await session.send({ data: 'x' });
-      vi.advanceTimersByTime(600);
-      expect(sink.chunks.length).toBe(2);
-      vi.advanceTimersByTime(400);
+      await sessions[0]?.send({ data: 'x' });
+      vi.advanceTimersByTime(999);
+      expect(sink.chunks).toEqual([': heartbeat\n\n', 'data: x\n\n']);
+      expect(quiet.sink.chunks).toEqual([': heartbeat\n\n', ': heartbeat\n\n']);
+      vi.advanceTimersByTime(251);
       expect(sink.chunks.at(-1)).toBe(': heartbeat\n\n');
-      session.close();
+      for (const s of sessions) s.close();
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();

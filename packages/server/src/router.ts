@@ -20,7 +20,7 @@ import {
   StreamClosedError,
 } from './errors.ts';
 import { compileJsonWriter } from './fast-json.ts';
-import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.ts';
+import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, HeartbeatWheel } from './heartbeat.ts';
 import {
   BodyTooLargeError,
   type CoreRequest,
@@ -220,6 +220,7 @@ export class SseRouter extends RouteScope {
   readonly #static = new Map<string, RouteEntry[]>();
   readonly #sessions = new Set<SseSession>();
   readonly #coalescers = new Map<number, Coalescer>();
+  readonly #wheels = new Map<string, HeartbeatWheel>();
   readonly #forgetSession = (session: SseSession): void => {
     this.#sessions.delete(session);
   };
@@ -331,12 +332,22 @@ export class SseRouter extends RouteScope {
       path,
       events,
       serialize: options.serialize ?? o.serialize ?? defaultSerialize,
-      heartbeat: heartbeat === false ? false : { periodMs, comment: heartbeat?.comment ?? 'heartbeat' },
+      heartbeat: heartbeat === false ? undefined : this.#wheel(periodMs, heartbeat?.comment ?? 'heartbeat'),
       maxQueueBytes,
       slowConsumer: options.slowConsumer ?? o.slowConsumer ?? 'disconnect',
       coalescer: this.#coalescer(options.coalesceMs ?? o.coalesceMs ?? 0),
       report: (error) => this.report(error, name),
     };
+  }
+
+  #wheel(periodMs: number, comment: string): HeartbeatWheel {
+    const key = `${periodMs}\n${comment}`;
+    let wheel = this.#wheels.get(key);
+    if (!wheel) {
+      wheel = new HeartbeatWheel({ periodMs, comment });
+      this.#wheels.set(key, wheel);
+    }
+    return wheel;
   }
 
   #coalescer(windowMs: number): Coalescer | undefined {
@@ -457,7 +468,7 @@ export class SseRouter extends RouteScope {
         problems.push({ in: 'params', path: name, message: 'malformed percent-encoding' });
       }
     }
-    const rawQuery = parseQuery(search);
+    const rawQuery = search === '' ? EMPTY : parseQuery(search);
     // Routes without path params share one frozen empty object: nothing to parse, nothing to keep per connection.
     const params = entry.paramless ? EMPTY : parsePart('params', entry.schemas.params, decoded, problems);
     const query = parsePart('query', entry.schemas.query, rawQuery, problems);

@@ -22,7 +22,7 @@ import {
   summarizeIssues,
 } from './errors.ts';
 import type { JsonWriter } from './fast-json.ts';
-import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, SilenceTimer } from './heartbeat.ts';
+import { DEFAULT_HEARTBEAT_MS, type HeartbeatMember, type HeartbeatWheel } from './heartbeat.ts';
 import type { SseSink } from './sink.ts';
 
 /** Options of one typed send: the event id and a reconnection hint. */
@@ -124,7 +124,8 @@ export interface RouteRuntime {
   /** Declared events, or `undefined` for raw routes. */
   readonly events: ReadonlyMap<string, CompiledEvent> | undefined;
   readonly serialize: Serializer;
-  readonly heartbeat: Required<HeartbeatOptions> | false;
+  /** The shared heartbeat timer of the route's settings, or `undefined` when heartbeats are off. */
+  readonly heartbeat: HeartbeatWheel | undefined;
   readonly maxQueueBytes: number;
   readonly slowConsumer: SlowConsumerPolicy;
   /** Shared coalescing scheduler when `coalesceMs` > 0. */
@@ -147,7 +148,9 @@ const RESOLVED: Promise<void> = Promise.resolve();
 /**
  * A live SSE stream: the object handlers receive. Adapters create it through the router; users don't.
  */
-export class SseSession implements SseSessionBase, Coalescable {
+export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember {
+  /** @internal The heartbeat wheel's tick at the last write. */
+  lastWriteTick = 0;
   readonly request: SseRequestInfo;
   readonly params: Record<string, unknown>;
   readonly query: unknown;
@@ -157,7 +160,6 @@ export class SseSession implements SseSessionBase, Coalescable {
 
   readonly #sink: SseSink;
   readonly #route: RouteRuntime;
-  readonly #heartbeat: SilenceTimer | undefined;
   #controller: AbortController | undefined;
   #closed = false;
   #dropping = false;
@@ -180,16 +182,8 @@ export class SseSession implements SseSessionBase, Coalescable {
     this.#headers = init.headers;
     this.body = init.body;
     this.lastEventId = init.lastEventId;
-    const heartbeat = route.heartbeat;
-    if (heartbeat) {
-      const frame = encodeComment(heartbeat.comment);
-      this.#heartbeat = new SilenceTimer(heartbeat.periodMs, () => {
-        if (this.#closed) return;
-        this.flushPending();
-        this.#writeNow(frame);
-      });
-    }
     sink.onClose(() => this.#finish('client closed the stream'));
+    if (!this.#closed) route.heartbeat?.join(this);
   }
 
   get closed(): boolean {
@@ -329,6 +323,13 @@ export class SseSession implements SseSessionBase, Coalescable {
     return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
   }
 
+  /** @internal Called by the heartbeat wheel after a period of silence; never delayed by coalescing. */
+  sendHeartbeat(frame: string): void {
+    if (this.#closed) return;
+    this.flushPending();
+    void this.#writeNow(frame);
+  }
+
   /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
   flushPending(): boolean {
     if (this.#closed || this.#pending === undefined || this.#pending.length === 0) {
@@ -370,7 +371,7 @@ export class SseSession implements SseSessionBase, Coalescable {
     const sink = this.#sink;
     if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
     const belowHighWater = sink.write(frame);
-    this.#heartbeat?.touch();
+    if (this.#route.heartbeat) this.lastWriteTick = this.#route.heartbeat.tick;
     if (sink.bufferedBytes > this.#route.maxQueueBytes && this.#route.slowConsumer === 'disconnect') {
       const queued = sink.bufferedBytes;
       this.destroy('slow consumer');
@@ -390,7 +391,7 @@ export class SseSession implements SseSessionBase, Coalescable {
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#heartbeat?.stop();
+    this.#route.heartbeat?.leave(this);
     this.#route.coalescer?.forget(this);
     this.#pending = undefined;
     this.#controller?.abort(new StreamClosedError(`${this.#route.name} (${reason})`));

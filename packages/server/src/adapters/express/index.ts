@@ -29,9 +29,9 @@ function byteLength(text: string): number {
  * The body as text: read from the socket, or — when a body parser mounted before ssekit already consumed it — taken
  * from `req.body` (a string or Buffer as is, a parsed value re-serialized as JSON), still held to the router's limit.
  */
-function readBody(req: ParsedRequest, core: CoreRequest, limit: number): Promise<string> {
+function readBody(req: ParsedRequest, fromSocket: (limit: number) => Promise<string>, limit: number): Promise<string> {
   const consumed = req._body === true || req.readableEnded;
-  if (!consumed || req.body === undefined) return core.readBody(limit);
+  if (!consumed || req.body === undefined) return fromSocket(limit);
   const value = req.body;
   const text =
     typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : JSON.stringify(value);
@@ -43,7 +43,8 @@ function expressCoreRequest(req: NodeRequest): CoreRequest {
   // Inside `app.use('/sse', …)` Express has already made `req.url` relative to the mount path (`/events?x=1`), which
   // is what the router matches; it is read now, before Express restores it for the next layer.
   const core = toCoreRequest(req);
-  return { ...core, readBody: (limit) => readBody(req as ParsedRequest, core, limit) };
+  const fromSocket = core.readBody.bind(core);
+  return Object.assign(core, { readBody: (limit: number) => readBody(req as ParsedRequest, fromSocket, limit) });
 }
 
 /**

@@ -70,12 +70,11 @@ function fastifyCoreRequest(request: FastifyRequest, prefix: string): CoreReques
   const inside = prefix !== '' && (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
   const relative = inside ? url.slice(prefix.length) : url;
   const body = request.body;
-  return {
-    ...core,
+  return Object.assign(core, {
     url: relative === '' || relative.startsWith('?') ? `/${relative}` : relative,
-    readBody: (limit) => (isReadable(body) ? readStream(body, limit) : Promise.resolve('')),
+    readBody: (limit: number) => (isReadable(body) ? readStream(body, limit) : Promise.resolve('')),
     raw: request,
-  };
+  });
 }
 
 async function handle(router: SseRouter, prefix: string, request: FastifyRequest, reply: FastifyReply) {

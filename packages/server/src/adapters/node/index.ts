@@ -63,21 +63,43 @@ function headerValue(value: string | string[] | undefined): string | undefined {
 
 /** Adapts a node request to the core's view without copying what is not needed. */
 export function toCoreRequest(req: NodeRequest): CoreRequest {
-  return {
-    method: req.method ?? 'GET',
-    url: req.url ?? '/',
-    header: (name) => headerValue(req.headers[name]),
-    headers: () => {
-      const out: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        // HTTP/2 pseudo-headers (:path, :method, …) are not request headers for the route.
-        if (value !== undefined && !name.startsWith(':')) out[name] = headerValue(value) as string;
-      }
-      return out;
-    },
-    readBody: (limit) => readBody(req, limit),
-    raw: req,
-  };
+  return new NodeCoreRequest(req);
+}
+
+/**
+ * The core's view of a node request. Methods live on the prototype, so a request costs one small object, not three
+ * closures — it stays referenced for the stream's lifetime (the lazily built header record). Frameworks adjust it
+ * with `Object.assign(toCoreRequest(req), { url, readBody })`.
+ */
+class NodeCoreRequest implements CoreRequest {
+  method: string;
+  url: string;
+  raw: unknown;
+  readonly #req: NodeRequest;
+
+  constructor(req: NodeRequest) {
+    this.#req = req;
+    this.method = req.method ?? 'GET';
+    this.url = req.url ?? '/';
+    this.raw = req;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.#req.headers[name]);
+  }
+
+  headers(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.#req.headers)) {
+      // HTTP/2 pseudo-headers (:path, :method, …) are not request headers for the route.
+      if (value !== undefined && !name.startsWith(':')) out[name] = headerValue(value) as string;
+    }
+    return out;
+  }
+
+  readBody(limit: number): Promise<string> {
+    return readBody(this.#req, limit);
+  }
 }
 
 function readBody(req: NodeRequest, limit: number): Promise<string> {
