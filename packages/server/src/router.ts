@@ -5,12 +5,10 @@ import {
   defaultSerialize,
   isSsekitError,
   parsePathParams,
-  type SerializeInfo,
   type Serializer,
 } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { Coalescer } from './coalesce.ts';
-import { eventLine } from './encode.ts';
 import {
   HandlerError,
   HttpError,
@@ -19,7 +17,7 @@ import {
   type SlowConsumerPolicy,
   StreamClosedError,
 } from './errors.ts';
-import { compileJsonWriter } from './fast-json.ts';
+import { type CompiledEvents, compileRouteEvents } from './event-codec.ts';
 import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, HeartbeatWheel } from './heartbeat.ts';
 import {
   BodyTooLargeError,
@@ -30,7 +28,7 @@ import {
   parseQuery,
   problemResponse,
 } from './request.ts';
-import { type CompiledEvent, type RouteRuntime, type SessionInit, type SseRequestInfo, SseSession } from './session.ts';
+import { type RouteRuntime, type SessionInit, type SseRequestInfo, SseSession } from './session.ts';
 import type { SseSink } from './sink.ts';
 
 /** Options shared by a router and, where it makes sense, overridable per route. */
@@ -277,33 +275,14 @@ export class SseRouter extends RouteScope {
       toErrorEvent?: (error: unknown) => unknown;
     } & StreamOptions,
   ): void {
-    const internals = route['~ssekit'];
-    const events = new Map<string, CompiledEvent>();
-    for (const name of internals.eventNames) {
-      const schema = route.events[name] as $ZodType;
-      const info: SerializeInfo = {
-        route: key,
-        path: route.path,
-        event: name,
-        schema,
-        encoding: internals.encodings[name] ?? 'json',
-      };
-      events.set(name, { schema, info, line: eventLine(name), writeJson: undefined });
-    }
     const serialize = impl.serialize ?? route.serialize;
-    if ((serialize ?? this.options.serialize) === undefined) {
-      // Default JSON serializer: use a writer specialised per schema where one applies (same bytes, about 2× faster).
-      for (const [name, compiled] of events) {
-        if (compiled.info.encoding === 'json')
-          events.set(name, { ...compiled, writeJson: compileJsonWriter(compiled.schema) });
-      }
-    }
+    const events = compileRouteEvents(key, route, serialize ?? this.options.serialize, defaultSerialize);
     this.#add({
       method: route.method,
       segments: compileSegments(route.path),
       runtime: this.#runtime(key, route.path, events, { ...impl, ...(serialize ? { serialize } : {}) }),
       schemas: {
-        params: internals.params,
+        params: route['~ssekit'].params,
         ...(route.query ? { query: route.query } : {}),
         ...(route.headers ? { headers: route.headers } : {}),
         ...(route.body ? { body: route.body } : {}),
@@ -315,12 +294,7 @@ export class SseRouter extends RouteScope {
     });
   }
 
-  #runtime(
-    name: string,
-    path: string,
-    events: Map<string, CompiledEvent> | undefined,
-    options: StreamOptions,
-  ): RouteRuntime {
+  #runtime(name: string, path: string, events: CompiledEvents | undefined, options: StreamOptions): RouteRuntime {
     const o = this.options;
     const heartbeat = options.heartbeat ?? o.heartbeat;
     const maxQueueBytes = options.maxQueueBytes ?? o.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;

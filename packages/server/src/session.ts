@@ -6,22 +6,12 @@ import type {
   InferParams,
   InferQuery,
   RouteDefinition,
-  SerializeInfo,
   Serializer,
 } from '@ssekit/contract';
-import type { $ZodType } from 'zod/v4/core';
-import { safeParse } from 'zod/v4/core';
 import { type Coalescable, type Coalescer, joinFrames } from './coalesce.ts';
 import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.ts';
-import {
-  EventValidationError,
-  SerializationError,
-  SlowConsumerError,
-  type SlowConsumerPolicy,
-  StreamClosedError,
-  summarizeIssues,
-} from './errors.ts';
-import type { JsonWriter } from './fast-json.ts';
+import { SlowConsumerError, type SlowConsumerPolicy, StreamClosedError } from './errors.ts';
+import { type CompiledEvents, runSerializer, serializeEventData } from './event-codec.ts';
 import { DEFAULT_HEARTBEAT_MS, type HeartbeatMember, type HeartbeatWheel } from './heartbeat.ts';
 import type { SseSink } from './sink.ts';
 
@@ -108,21 +98,12 @@ export interface TypedSession<R extends RouteDefinition> extends SseSessionBase 
   send(event: TypedServerSentEvent<R>): Promise<void>;
 }
 
-/** One event of a route, compiled once: schema, serializer info and its `event:` line. */
-export interface CompiledEvent {
-  readonly schema: $ZodType;
-  readonly info: SerializeInfo;
-  readonly line: string;
-  /** A JSON writer specialised for the schema, when the route uses the default JSON serializer and it applies. */
-  readonly writeJson: JsonWriter | undefined;
-}
-
 /** Everything a session needs about its route, compiled once per route. */
 export interface RouteRuntime {
   readonly name: string;
   readonly path: string;
   /** Declared events, or `undefined` for raw routes. */
-  readonly events: ReadonlyMap<string, CompiledEvent> | undefined;
+  readonly events: CompiledEvents | undefined;
   readonly serialize: Serializer;
   /** The shared heartbeat timer of the route's settings, or `undefined` when heartbeats are off. */
   readonly heartbeat: HeartbeatWheel | undefined;
@@ -233,7 +214,7 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
       text =
         typeof value === 'string'
           ? value
-          : this.#serialize(value, {
+          : runSerializer(this.#route.serialize, value, {
               route: this.#route.name,
               path: this.#route.path,
               event: name,
@@ -280,32 +261,9 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
     retry: number | undefined,
     comments: string | readonly string[] | undefined,
   ): string {
-    const compiled = this.#route.events?.get(name);
-    if (!compiled) {
-      const declared = [...(this.#route.events?.keys() ?? [])].join(', ');
-      throw new EventValidationError(this.#route.name, name, [
-        { path: '', message: `"${name}" is not an event of this route (declared: ${declared})` },
-      ]);
-    }
-    const parsed = safeParse(compiled.schema, value);
-    if (!parsed.success) {
-      throw new EventValidationError(this.#route.name, name, summarizeIssues(parsed.error.issues), parsed.error);
-    }
-    const text = compiled.writeJson ? compiled.writeJson(parsed.data) : this.#serialize(parsed.data, compiled.info);
+    const events = this.#route.events as CompiledEvents;
+    const { compiled, text } = serializeEventData(events, name, value);
     return encodeFrame(compiled.line, text, id, retry, comments);
-  }
-
-  #serialize(value: unknown, info: SerializeInfo): string {
-    let text: unknown;
-    try {
-      text = this.#route.serialize(value, info);
-    } catch (error) {
-      throw new SerializationError(info.route, info.event, 'the serializer threw', error);
-    }
-    if (typeof text !== 'string') {
-      throw new SerializationError(info.route, info.event, `the serializer returned ${typeof text}, not a string`);
-    }
-    return text;
   }
 
   #writeFrame(frame: string | Uint8Array): Promise<void> {
@@ -318,7 +276,8 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
       return this.#writeNow(frame);
     }
     if (this.#overBound(frame.length)) return RESOLVED;
-    (this.#pending ??= []).push(frame);
+    this.#pending ??= [];
+    this.#pending.push(frame);
     this.#pendingBytes += frame.length;
     return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
   }

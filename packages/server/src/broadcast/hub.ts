@@ -7,13 +7,13 @@ import {
   type InferParams,
   type InferParamsInput,
   isSsekitError,
-  type SerializeInfo,
   type Serializer,
 } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
-import { encodeFrame, eventLine } from '../encode.ts';
-import { EventValidationError, HttpError, SerializationError, summarizeIssues } from '../errors.ts';
+import { encodeFrame } from '../encode.ts';
+import { EventValidationError, HttpError, summarizeIssues } from '../errors.ts';
+import { compileRouteEvents, serializeEventData } from '../event-codec.ts';
 import type { BeforeStreamContext } from '../router.ts';
 import type { SseRequestInfo, TypedSession } from '../session.ts';
 import { comparePositions, formatEventId, parseEventId, type StreamPosition } from './event-id.ts';
@@ -185,21 +185,10 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   const key = internals.key;
   const replay = route.replay === true;
   const store = options.store ?? createMemoryReplayStore();
-  const serialize = options.serialize ?? route.serialize ?? defaultSerialize;
   const report = options.onError ?? ((error: unknown) => console.error(`[ssekit] hub "${key}"`, error));
   const paramsSchema = internals.params;
-  const events = new Map<string, { schema: $ZodType; info: SerializeInfo; line: string }>();
-  for (const name of internals.eventNames) {
-    const schema = route.events[name] as $ZodType;
-    const info: SerializeInfo = {
-      route: key,
-      path: route.path,
-      event: name,
-      schema,
-      encoding: internals.encodings[name] ?? 'json',
-    };
-    events.set(name, { schema, info, line: eventLine(name) });
-  }
+  // Validated, serialized and encoded exactly as the session's typed `send` does (one codec for both).
+  const events = compileRouteEvents(key, route, options.serialize ?? route.serialize, defaultSerialize);
 
   const resetEvent = route.resetEvent;
   const resetData = options.resetData ?? ((info: ResetInfo) => ({ reason: info.reason }) as ResetEventInput<R>);
@@ -211,7 +200,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       );
     }
     if (!options.resetData) {
-      const schema = events.get(resetEvent)?.schema as $ZodType;
+      const schema = events.byName.get(resetEvent)?.schema as $ZodType;
       for (const reason of RESET_REASONS) {
         if (!safeParse(schema, { reason }).success) {
           throw new ContractDefinitionError(
@@ -228,26 +217,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   let closed = false;
 
   function validate(name: string, value: unknown): string {
-    const compiled = events.get(name);
-    if (!compiled) {
-      throw new EventValidationError(key, name, [
-        { path: '', message: `"${name}" is not an event of this route (declared: ${[...events.keys()].join(', ')})` },
-      ]);
-    }
-    const parsed = safeParse(compiled.schema, value);
-    if (!parsed.success) {
-      throw new EventValidationError(key, name, summarizeIssues(parsed.error.issues), parsed.error);
-    }
-    let text: unknown;
-    try {
-      text = serialize(parsed.data, compiled.info);
-    } catch (error) {
-      throw new SerializationError(key, name, 'the serializer threw', error);
-    }
-    if (typeof text !== 'string') {
-      throw new SerializationError(key, name, `the serializer returned ${typeof text}, not a string`);
-    }
-    return text;
+    return serializeEventData(events, name, value).text;
   }
 
   function topicOfParsed(params: Record<string, unknown>): string {
@@ -271,7 +241,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   }
 
   function encodeStored(stored: StoredEvent): Uint8Array | undefined {
-    const compiled = events.get(stored.event);
+    const compiled = events.byName.get(stored.event);
     if (!compiled) {
       report(new TopicError(key, `the store delivered an undeclared event "${stored.event}" on "${stored.topic}"`));
       return undefined;
@@ -282,7 +252,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   function resetFrame(reason: ResetReason, epoch: string, position: StreamPosition): Uint8Array {
     const name = resetEvent as string;
     const text = validate(name, resetData({ reason }));
-    const compiled = events.get(name) as { line: string };
+    const compiled = events.byName.get(name) as { line: string };
     return toBytes(encodeFrame(compiled.line, text, formatEventId(epoch, position), undefined, undefined));
   }
 

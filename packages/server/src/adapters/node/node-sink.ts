@@ -79,8 +79,12 @@ export class NodeSink implements SseSink {
   }
 
   onClose(listener: () => void): void {
-    if (this.#closed) listener();
-    else (this.#closeListeners ??= []).push(listener);
+    if (this.#closed) {
+      listener();
+      return;
+    }
+    this.#closeListeners ??= [];
+    this.#closeListeners.push(listener);
   }
 
   /** @internal */

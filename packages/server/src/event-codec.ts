@@ -1,0 +1,91 @@
+import type { AnyContractRoute, SerializeInfo, Serializer } from '@ssekit/contract';
+import type { $ZodType } from 'zod/v4/core';
+import { safeParse } from 'zod/v4/core';
+import { eventLine } from './encode.ts';
+import { EventValidationError, SerializationError, summarizeIssues } from './errors.ts';
+import { compileJsonWriter, type JsonWriter } from './fast-json.ts';
+
+/** One event of a route, compiled once: schema, serializer info, its `event:` line and a specialised JSON writer. */
+export interface CompiledEvent {
+  readonly schema: $ZodType;
+  readonly info: SerializeInfo;
+  readonly line: string;
+  /** Set when the route uses the default JSON serializer and the schema allows a specialised writer. */
+  readonly writeJson: JsonWriter | undefined;
+}
+
+/** A route's events by name, with the serializer they go through. */
+export interface CompiledEvents {
+  readonly route: string;
+  readonly byName: ReadonlyMap<string, CompiledEvent>;
+  readonly serialize: Serializer;
+}
+
+/**
+ * Compiles a contract route's events once, for the session's typed `send` and the broadcast hub alike.
+ * `serialize` is the one the route actually uses; `undefined` means the default JSON one.
+ */
+export function compileRouteEvents(
+  key: string,
+  route: AnyContractRoute,
+  serialize: Serializer | undefined,
+  fallback: Serializer,
+): CompiledEvents {
+  const internals = route['~ssekit'];
+  const byName = new Map<string, CompiledEvent>();
+  for (const name of internals.eventNames) {
+    const schema = route.events[name] as $ZodType;
+    const info: SerializeInfo = {
+      route: key,
+      path: route.path,
+      event: name,
+      schema,
+      encoding: internals.encodings[name] ?? 'json',
+    };
+    // Default JSON serializer: a writer specialised per schema where one applies (same bytes, about 2× faster).
+    const writeJson = serialize === undefined && info.encoding === 'json' ? compileJsonWriter(schema) : undefined;
+    byName.set(name, { schema, info, line: eventLine(name), writeJson });
+  }
+  return { route: key, byName, serialize: serialize ?? fallback };
+}
+
+/** Runs a serializer, turning a throw or a non-string into a {@link SerializationError}. */
+export function runSerializer(serialize: Serializer, value: unknown, info: SerializeInfo): string {
+  let text: unknown;
+  try {
+    text = serialize(value, info);
+  } catch (error) {
+    throw new SerializationError(info.route, info.event, 'the serializer threw', error);
+  }
+  if (typeof text !== 'string') {
+    throw new SerializationError(info.route, info.event, `the serializer returned ${typeof text}, not a string`);
+  }
+  return text;
+}
+
+/**
+ * Validates `value` against the event's schema (transforms apply) and serializes the result: the text of its `data:`
+ * field. Throws {@link EventValidationError} for an undeclared event or an invalid value, {@link SerializationError}
+ * when the serializer fails — nothing is written in either case.
+ */
+export function serializeEventData(
+  events: CompiledEvents,
+  name: string,
+  value: unknown,
+): { compiled: CompiledEvent; text: string } {
+  const compiled = events.byName.get(name);
+  if (!compiled) {
+    const declared = [...events.byName.keys()].join(', ');
+    throw new EventValidationError(events.route, name, [
+      { path: '', message: `"${name}" is not an event of this route (declared: ${declared})` },
+    ]);
+  }
+  const parsed = safeParse(compiled.schema, value);
+  if (!parsed.success) {
+    throw new EventValidationError(events.route, name, summarizeIssues(parsed.error.issues), parsed.error);
+  }
+  const text = compiled.writeJson
+    ? compiled.writeJson(parsed.data)
+    : runSerializer(events.serialize, parsed.data, compiled.info);
+  return { compiled, text };
+}
