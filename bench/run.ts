@@ -13,7 +13,7 @@ import { runFanout } from './fanout/run.ts';
 import { runLatency } from './latency/run.ts';
 import { bundleChildren } from './lib/bundle.ts';
 import { startFleet } from './lib/fleet.ts';
-import { gitState, machineInfo, packageVersions } from './lib/machine.ts';
+import { gitState, machineInfo, packageVersions, resolveRef } from './lib/machine.ts';
 import type { PartResult } from './lib/part.ts';
 import { BENCH_DIR, ChildStartError } from './lib/proc.ts';
 import { printPart, type RunInfo, writeResults } from './lib/report.ts';
@@ -30,6 +30,7 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'boolean', default: false },
     out: { type: 'string' },
     sizes: { type: 'string' },
+    ref: { type: 'string' },
     bursts: { type: 'string' },
   },
 });
@@ -87,7 +88,8 @@ const run: RunInfo = {
   startedAt: new Date().toISOString(),
   machine: machineInfo(),
   packages: packageVersions(),
-  git: gitState(),
+  // a --ref snapshot is clean by construction: its commit is what was measured
+  git: values.ref ? { commit: resolveRef(values.ref), dirty: false } : gitState(),
   excluded: {},
 };
 
@@ -95,7 +97,8 @@ log(
   `ssekit bench: ${run.machine.cpuModel} × ${run.machine.cores}, Node ${run.machine.node}, ${reps} repetition(s)${quick ? ', quick' : ''}`,
 );
 const serverParts = ['A', 'B', 'D'].some((p) => parts.has(p));
-if (serverParts) await bundleChildren();
+// --ref <commit>: measure ssekit's sources at that commit (git archive), not the working tree others may be editing
+if (serverParts) await bundleChildren(values.ref);
 const { impls, excluded } = serverParts ? await probe() : { impls: wanted, excluded: {} };
 run.excluded = excluded;
 log(`implementations: ${impls.join(', ')}`);

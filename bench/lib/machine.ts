@@ -76,3 +76,8 @@ export function gitState(): { commit: string; dirty: boolean } {
     return { commit: 'unknown', dirty: true };
   }
 }
+
+/** The full commit hash of a git ref. */
+export function resolveRef(ref: string): string {
+  return execFileSync('git', ['rev-parse', '--verify', `${ref}^{commit}`], { cwd: BENCH_DIR, encoding: 'utf8' }).trim();
+}
