@@ -52,6 +52,22 @@ describe('coalesceMs', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('keeps batching a steady one-event-per-turn flow instead of reopening the window each time', async () => {
+    const { sink, session } = await open(createRouter({ heartbeat: false, coalesceMs: 10 }));
+    await session.send({ data: 'a' });
+    vi.advanceTimersByTime(10);
+    await session.send({ data: 'b' });
+    expect(sink.chunks).toEqual(['data: a\n\n']);
+    vi.advanceTimersByTime(10);
+    await session.send({ data: 'c' });
+    await session.send({ data: 'd' });
+    vi.advanceTimersByTime(10);
+    expect(sink.chunks).toEqual(['data: a\n\n', 'data: b\n\n', 'data: c\n\ndata: d\n\n']);
+    vi.advanceTimersByTime(20);
+    expect(vi.getTimerCount()).toBe(0);
+    session.close();
+  });
+
   it('never delays heartbeats, keeps order, and flushes on close', async () => {
     const { sink, session } = await open(createRouter({ heartbeat: { periodMs: 1000 }, coalesceMs: 5000 }));
     await session.send({ data: 'first' });

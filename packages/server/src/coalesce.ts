@@ -1,7 +1,7 @@
 /** Something that holds frames back during a coalescing window and writes them in one go. */
 export interface Coalescable {
-  /** Writes what is pending; returns false when nothing was pending (the window can close). */
-  flushPending(): boolean;
+  /** Ends a window: writes what is pending; returns false when the window closed (nothing flowed during it). */
+  onWindowEnd(): boolean;
 }
 
 /**
@@ -40,8 +40,8 @@ export class Coalescer {
   #tick = (): void => {
     this.#timer = undefined;
     for (const target of this.#open) {
-      // A target that had nothing to send closes its window; one that sent keeps it open for the next batch.
-      if (!target.flushPending()) this.#open.delete(target);
+      // A target whose window saw no frames closes it; one with traffic keeps it open for the next batch.
+      if (!target.onWindowEnd()) this.#open.delete(target);
     }
     if (this.#open.size > 0) this.#schedule();
   };

@@ -148,6 +148,8 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
   #pending: (string | Uint8Array)[] | undefined;
   #pendingBytes = 0;
   #windowOpen = false;
+  /** The window's only frame so far is the one that opened it. */
+  #windowOpener = false;
   #congested = false;
   #done: Promise<void> | undefined;
   #resolveDone: (() => void) | undefined;
@@ -272,6 +274,7 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
     if (!this.#windowOpen) {
       // The first frame after a quiet window is never delayed; it opens the window for the ones that follow.
       this.#windowOpen = true;
+      this.#windowOpener = true;
       coalescer.open(this);
       return this.#writeNow(frame);
     }
@@ -291,15 +294,27 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
 
   /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
   flushPending(): boolean {
-    if (this.#closed || this.#pending === undefined || this.#pending.length === 0) {
-      this.#windowOpen = false;
-      return false;
-    }
+    if (this.#closed || this.#pending === undefined || this.#pending.length === 0) return false;
     const chunk = joinFrames(this.#pending);
     this.#pending = undefined;
     this.#pendingBytes = 0;
     void this.#writeNow(chunk);
     return true;
+  }
+
+  /**
+   * @internal Called by the coalescer at the end of each window: flushes what is held and keeps the window open while
+   * frames flow. The frame that opened a window went out at once, so a window with only that frame stays open once
+   * more — otherwise a steady one-event-per-turn flow would reopen (and write directly) every time.
+   */
+  onWindowEnd(): boolean {
+    const wrote = this.flushPending();
+    if (wrote || this.#windowOpener) {
+      this.#windowOpener = false;
+      return true;
+    }
+    this.#windowOpen = false;
+    return false;
   }
 
   /** Applies the slow-consumer policy before queueing `size` more bytes; true when the frame must not be queued. */
