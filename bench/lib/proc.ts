@@ -75,7 +75,7 @@ export class BenchChild {
     const nodeArgs = [
       ...(bundled ? [] : ['--conditions=@ssekit/source', '--import', 'tsx']),
       ...(options.exposeGc ? ['--expose-gc'] : []),
-      ...(options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
+      ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-interval=100', `--cpu-prof-dir=${options.cpuProfDir}`] : []),
       bundled ? options.script : join(BENCH_DIR, options.script),
       ...(options.args ?? []),
     ];
