@@ -1,3 +1,4 @@
+import { joinFrames } from '../../coalesce.ts';
 import type { SseSink } from '../../sink.ts';
 
 const encoder = new TextEncoder();
@@ -136,19 +137,8 @@ export class ReadableStreamSink implements SseSink {
     const parts = this.#pending;
     this.#pending = [];
     this.#pendingBytes = 0;
-    if (parts.length === 1) {
-      const only = parts[0]!;
-      return typeof only === 'string' ? encoder.encode(only) : only;
-    }
-    if (parts.every((p) => typeof p === 'string')) return encoder.encode(parts.join(''));
-    const bytes = parts.map((p) => (typeof p === 'string' ? encoder.encode(p) : p));
-    const out = new Uint8Array(bytes.reduce((n, b) => n + b.byteLength, 0));
-    let offset = 0;
-    for (const b of bytes) {
-      out.set(b, offset);
-      offset += b.byteLength;
-    }
-    return out;
+    const joined = joinFrames(parts);
+    return typeof joined === 'string' ? encoder.encode(joined) : joined;
   }
 
   #discard(): void {
