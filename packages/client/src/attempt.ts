@@ -1,6 +1,7 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import { raceAbort } from './abort.ts';
 import { isEventStreamContentType } from './content-type.ts';
+import { EventTooLargeError } from './event-errors.ts';
 import { createEventFeed, type EventFeedHandlers } from './event-feed.ts';
 import { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.ts';
 import { CallbackError } from './lifecycle-errors.ts';
@@ -22,6 +23,8 @@ export interface AttemptRequest extends EventFeedHandlers {
   onActivity(): void;
   /** Called when the response was accepted as an event stream. */
   onOpen(response: Response): void;
+  /** Largest event (or unterminated line) accepted, in characters. */
+  maxEventSize: number;
 }
 
 /** How one attempt ended. */
@@ -111,7 +114,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
   if (!response.body) return { kind: 'ended' };
 
   const reader = response.body.getReader();
-  const feed = createEventFeed(request.lastEventId, request);
+  const feed = createEventFeed(request.lastEventId, request, request.maxEventSize);
   try {
     for (;;) {
       const chunk = await raceAbort(reader.read(), signal);
@@ -119,6 +122,9 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
       request.onActivity();
       feed.push(chunk.value);
       if (signal.aborted) return { kind: 'interrupted' };
+      if (feed.overflowed) {
+        return { kind: 'failed', error: new EventTooLargeError(request.maxEventSize, url), retryable: true };
+      }
     }
   } catch (cause) {
     if (signal.aborted) return { kind: 'interrupted' };

@@ -26,6 +26,12 @@ function checkOptions(options: EventStreamOptions): void {
   if (typeof fetchImpl !== 'function') {
     throw new TypeError('connectEventStream(options): no global fetch here; pass `fetch` in the options');
   }
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
+  if (!Number.isSafeInteger(maxEventSize) || maxEventSize < 1) {
+    throw new TypeError(
+      `connectEventStream(options): \`maxEventSize\` must be a positive integer, got ${String(maxEventSize)}`,
+    );
+  }
   const durations: Array<[string, unknown]> = [['idleTimeoutMs', options.idleTimeoutMs]];
   if (options.reconnect) {
     for (const key of ['initialDelayMs', 'maxDelayMs', 'maxAttempts', 'maxElapsedMs'] as const) {
@@ -41,6 +47,8 @@ function checkOptions(options: EventStreamOptions): void {
   }
 }
 
+/** Default `maxEventSize`: 16 Mi characters, far above any sane event, far below a memory problem. */
+const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
 /**
  * Opens an SSE stream over `fetch` and keeps it open: parses events (spec-exact, see the README),
  * tracks the last event id, reconnects with backoff and `Last-Event-ID`, and stops for good on
@@ -59,6 +67,7 @@ function checkOptions(options: EventStreamOptions): void {
  * ```
  */
 export function connectEventStream(options: EventStreamOptions): EventStreamConnection {
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   checkOptions(options);
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const url = String(options.url);
@@ -103,6 +112,7 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         credentials: options.credentials,
         lastEventId,
         signal,
+        maxEventSize,
         onActivity: () => watchdog.arm(),
         onOpen: (response) => invokeCallback('onOpen', options.onOpen, options.onError, response),
         onEvent: (event) => {

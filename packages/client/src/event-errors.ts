@@ -85,3 +85,22 @@ export class UnknownEventError extends SsekitError<'UNKNOWN_EVENT'> {
     this.raw = raw;
   }
 }
+
+/**
+ * The server sent an event (or an unterminated line) larger than `maxEventSize`: the connection is dropped before it can
+ * exhaust memory, and the client reconnects with backoff like after a network error.
+ *
+ * @example
+ * ```ts
+ * connectEventStream({ url, maxEventSize: 1 << 20, onEvent, onError: (e) => e instanceof EventTooLargeError && alert(e.limit) });
+ * ```
+ */
+export class EventTooLargeError extends SsekitError<'PARSE'> {
+  /** The limit that was passed, in characters. */
+  readonly limit: number;
+
+  constructor(limit: number, url: string) {
+    super('PARSE', `${url}: an event grew past maxEventSize (${limit} characters); the connection was dropped`);
+    this.limit = limit;
+  }
+}

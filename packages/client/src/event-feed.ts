@@ -37,7 +37,9 @@ export interface EventFeedHandlers {
 export function createEventFeed(
   lastEventId: string | undefined,
   handlers: EventFeedHandlers,
-): { push(bytes: Uint8Array): void } {
+  maxEventSize?: number,
+): { push(bytes: Uint8Array): void; readonly overflowed: boolean } {
+  let overflowed = false;
   let currentId = lastEventId === '' ? undefined : lastEventId;
   const decoder = new TextDecoder('utf-8');
   const parser = createParser({
@@ -50,15 +52,23 @@ export function createEventFeed(
     },
     onComment: handlers.onComment ? (comment) => handlers.onComment?.(comment) : undefined,
     onRetry: handlers.onRetry ? (ms) => handlers.onRetry?.(ms) : undefined,
-    // invalid `retry` values and unknown fields are ignored, as the spec says
-    onError: undefined,
+    // Invalid `retry` values and unknown fields are ignored, as the spec says; the only error acted on is a block or
+    // line past `maxEventSize`, after which the parser refuses more input and the attempt is dropped.
+    onError(error) {
+      if (error.type === 'max-buffer-size-exceeded') overflowed = true;
+    },
+    ...(maxEventSize === undefined ? {} : { maxBufferSize: maxEventSize }),
   });
   parser.feed('\n');
 
   return {
     push(bytes) {
+      if (overflowed) return;
       const text = decoder.decode(bytes, { stream: true });
       if (text !== '') parser.feed(text);
+    },
+    get overflowed() {
+      return overflowed;
     },
   };
 }

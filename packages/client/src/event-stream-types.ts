@@ -68,6 +68,11 @@ export interface EventStreamOptions {
   reconnect?: ReconnectOptions | false;
   /** Watchdog: reconnect when nothing (not even a comment) arrived for this long (ms). Default: off. */
   idleTimeoutMs?: number;
+  /**
+   * Largest event (or unterminated line) accepted, in characters. A bigger one drops the connection with an
+   * `EventTooLargeError` and reconnects with backoff, so a misbehaving server cannot exhaust memory. Default 16 MiB.
+   */
+  maxEventSize?: number;
   /** Passed to `fetch` (`'include'` for cookies on a cross-origin stream). */
   credentials?: RequestCredentials;
   /** Called when a response is accepted as an event stream (status 2xx, `text/event-stream`). */

@@ -4,6 +4,7 @@ export { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.
 export { createEventDecoder, type EventDecoderOptions, type StandardSchemaLike } from './event-decoder.ts';
 export {
   type EventErrorContext,
+  EventTooLargeError,
   EventValidationError,
   ParseError,
   UnknownEventError,

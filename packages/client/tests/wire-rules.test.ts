@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectEventStream, type EventStreamConnection } from '../src/index.ts';
+import { connectEventStream, type EventStreamConnection, EventTooLargeError } from '../src/index.ts';
 import { createRecorder } from './helpers/recorder.ts';
 import { startSseServer, type TestSseServer, waitFor } from './helpers/sse-server.ts';
 
@@ -119,5 +119,28 @@ describe('SSE wire rules over real HTTP (DESIGN §4)', () => {
       '{"a":1}',
       'application/json; charset=utf-8',
     ]);
+  });
+
+  it('drops a connection whose event grows past maxEventSize, reports it, and reconnects with the last id', async () => {
+    const r = createRecorder();
+    connection = connectEventStream({
+      url: server.url,
+      maxEventSize: 1000,
+      reconnect: { initialDelayMs: 1, maxDelayMs: 5 },
+      ...r.handlers,
+    });
+    const first = await server.nextConnection();
+    await first.write('id: 7\ndata: small\n\n');
+    await waitFor(() => r.events.length === 1);
+    // An endless line: it never completes, and must not be buffered past the limit.
+    for (let i = 0; i < 5; i++) await first.write(`data: ${'x'.repeat(400)}`);
+    const second = await server.nextConnection();
+    expect(second.request.headers['last-event-id']).toBe('7');
+    const tooLarge = r.errors.find((e) => e instanceof EventTooLargeError) as EventTooLargeError;
+    expect(tooLarge.code).toBe('PARSE');
+    expect(tooLarge.limit).toBe(1000);
+    await second.write('data: after\n\n');
+    await waitFor(() => r.events.length === 2);
+    expect(r.events.map((e) => e.data)).toEqual(['small', 'after']);
   });
 });
