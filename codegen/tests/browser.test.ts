@@ -1,23 +1,13 @@
-import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../scripts/chromium.ts';
 import type { PageLog } from './browser/page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  if (process.env.CI) {
-    it('needs Chromium at /usr/bin/chromium in CI', () => {
-      expect.fail(`${CHROMIUM} is missing: the generated browser client must be tested in real Chromium in CI`);
-    });
-  } else {
-    console.warn(`\n!!! ${CHROMIUM} is missing: SKIPPING the browser e2e of the generated client (fails in CI) !!!\n`);
-  }
-}
+const hasChromium = chromiumAvailable('the browser e2e of the generated client');
 
 // The SSE stream of /json, as id → frame. Event 3 has data the contract rejects; event 5 an undeclared name.
 const FRAMES: [number, string][] = [
@@ -110,17 +100,7 @@ describe.skipIf(!hasChromium)('generated client in real Chromium', () => {
       logLevel: 'silent',
     });
     bundle = result.outputFiles[0]!.text;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -1,22 +1,16 @@
-import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../scripts/chromium.ts';
 import { seedIr } from '../src/emitters/fixtures/seed-ir.ts';
 import { renderDocsHtml } from '../src/emitters/html/html.ts';
 import { generate } from '../src/generate.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = resolve(import.meta.dirname, '../..');
 const artifacts = resolve(root, 'test-artifacts');
-const hasChromium = existsSync(CHROMIUM);
-
-if (!hasChromium) {
-  if (process.env.CI) throw new Error(`${CHROMIUM} is missing: CI must install chromium to test the docs page`);
-  console.warn(`\n!!! ${CHROMIUM} is missing: the docs page's Chromium tests are SKIPPED (they fail under CI) !!!\n`);
-}
+const hasChromium = chromiumAvailable("the docs page's Chromium tests");
 
 // The page for contracts/ as `ssekit generate` writes it (docs/ssekit.config.ts, without touching the files).
 const { ir, files } = await generate({ cwd: resolve(root, 'docs'), check: true });
@@ -62,17 +56,7 @@ async function visibleTexts(tab: Page, selector: string, attribute: string): Pro
 describe('docs page in Chromium', () => {
   beforeAll(async () => {
     if (!hasChromium) return;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

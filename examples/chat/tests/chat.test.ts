@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs';
 import { createMemoryReplayStore, type ReplayStore, StoreUnavailableError } from '@ssekit/server/broadcast';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataOf, openStream, type TestStream, until } from '../../../packages/server/tests/broadcast-helpers.ts';
+import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.ts';
 import { type ChatApp, startChat } from '../src/app.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -147,16 +147,14 @@ describe('chat HTTP API', () => {
   });
 });
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`\n!!! ${CHROMIUM} is missing: SKIPPING the chat page test in Chromium !!!\n`);
+const hasChromium = chromiumAvailable('the chat page test');
 
 describe('chat page in Chromium', () => {
-  it.skipIf(!hasChromium && !process.env.CI)(
+  it.skipIf(!hasChromium)(
     'joins a room through the generated client, sends a message and shows it, with presence',
     async () => {
       const app = await chat();
-      const browser: Browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+      const browser: Browser = await launchChromium();
       cleanups.push(() => browser.close());
       const page = await browser.newPage();
       const errors: string[] = [];
