@@ -1,16 +1,4 @@
+import { runExample } from '../../ktor-parity/src/run-example.ts';
 import { startFastifyExample } from './app.ts';
 
-const port = Number(process.env.PORT ?? 8080);
-const host = process.env.HOST ?? '127.0.0.1';
-const running = await startFastifyExample({ port, host, logger: true });
-console.log(`ssekit fastify example listening on ${running.url}`);
-console.log(`  curl -N ${running.url}/events`);
-console.log(`  curl -N ${running.url}/json`);
-console.log(`  curl -N "${running.url}/greetings/Ada?count=3"`);
-console.log(`  curl -N ${running.url}/ktor/nested`);
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    void running.close().then(() => process.exit(0));
-  });
-}
+await runExample('fastify', (options) => startFastifyExample({ ...options, logger: true }));

@@ -7,9 +7,9 @@ import {
   type Http2ServerResponse,
   type Http2Session,
 } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import type { SseRouter } from '../../router.ts';
 import { createNodeHandler, type NodeHandler } from './index.ts';
+import { listenOn } from './listen.ts';
 
 /** How long `close()` lets sessions flush before cutting them. */
 const CLOSE_GRACE_MS = 1000;
@@ -65,20 +65,11 @@ export async function serveHttp2(router: SseRouter, options: ServeHttp2Options =
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const { port, host } = await listenOn(server, options.port, options.host);
   return {
     server,
     port,
-    url: `${options.tls ? 'https' : 'http'}://${shownHost}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         router.closeAll();

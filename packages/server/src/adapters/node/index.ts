@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
 import type { SseRouter } from '../../router.ts';
+import { listenOn } from './listen.ts';
 import { NodeSink } from './node-sink.ts';
 
 export { type RunningHttp2Server, type ServeHttp2Options, serveHttp2 } from './http2.ts';
@@ -198,20 +198,11 @@ export async function serve(
 ): Promise<RunningServer> {
   const handler = options.handler ?? createNodeHandler(router);
   const server = createServer((req, res) => handler(req, res));
-  const host = options.host ?? '127.0.0.1';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const { port, host } = await listenOn(server, options.port, options.host);
   return {
     server,
     port,
-    url: `http://${shownHost}:${port}`,
+    url: `http://${host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
         router.closeAll();
