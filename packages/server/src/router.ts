@@ -1,7 +1,5 @@
 import {
   type AnyContractRoute,
-  type Contract,
-  contractRoutes,
   defaultSerialize,
   isSsekitError,
   parsePathParams,
@@ -568,6 +566,3 @@ export class SseRouter extends RouteScope {
 export function createRouter(options?: RouterOptions): SseRouter {
   return new SseRouter(options);
 }
-
-export type { Contract };
-export { contractRoutes };

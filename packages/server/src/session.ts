@@ -12,7 +12,7 @@ import { type Coalescable, type Coalescer, joinFrames } from './coalesce.ts';
 import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.ts';
 import { SlowConsumerError, type SlowConsumerPolicy, StreamClosedError } from './errors.ts';
 import { type CompiledEvents, runSerializer, serializeEventData } from './event-codec.ts';
-import { DEFAULT_HEARTBEAT_MS, type HeartbeatMember, type HeartbeatWheel } from './heartbeat.ts';
+import type { HeartbeatMember, HeartbeatWheel } from './heartbeat.ts';
 import type { SseSink } from './sink.ts';
 
 /** Options of one typed send: the event id and a reconnection hint. */
@@ -373,5 +373,3 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
     this.#onFinish(this);
   }
 }
-
-export { DEFAULT_HEARTBEAT_MS };
