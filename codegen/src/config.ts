@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { CodegenError } from './errors.ts';
-import { importModule } from './loader/import-module.ts';
+import { CodegenError } from './errors.js';
+import { importModule } from './loader/import-module.js';
 
 /** How the generated client validates event data. */
 export type ValidationMode = 'zod' | 'standalone';

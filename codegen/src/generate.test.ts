@@ -1,10 +1,10 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_CONTRACT, type TempProject, tempProject } from '../tests/helpers/temp-project.ts';
-import type { Emitter } from './emitters/types.ts';
-import { CodegenError } from './errors.ts';
-import { generate } from './generate.ts';
+import { SMALL_CONTRACT, type TempProject, tempProject } from '../tests/helpers/temp-project.js';
+import type { Emitter } from './emitters/types.js';
+import { CodegenError } from './errors.js';
+import { generate } from './generate.js';
 
 let project: TempProject;
 beforeAll(async () => {

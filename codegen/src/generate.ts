@@ -1,14 +1,14 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve, sep } from 'node:path';
-import { configRoot, loadConfigFile, type ResolvedConfig, resolveConfig, type SsekitConfig } from './config.ts';
-import { diffSummary } from './diff-summary.ts';
-import { emitters as registry } from './emitters/index.ts';
-import type { EmitOptions, Emitter } from './emitters/types.ts';
-import { CodegenError } from './errors.ts';
-import { buildIr } from './ir/build.ts';
-import type { IrDocument } from './ir/types.ts';
-import { findContracts } from './loader/find-contracts.ts';
-import { importModule } from './loader/import-module.ts';
+import { configRoot, loadConfigFile, type ResolvedConfig, resolveConfig, type SsekitConfig } from './config.js';
+import { diffSummary } from './diff-summary.js';
+import { emitters as registry } from './emitters/index.js';
+import type { EmitOptions, Emitter } from './emitters/types.js';
+import { CodegenError } from './errors.js';
+import { buildIr } from './ir/build.js';
+import type { IrDocument } from './ir/types.js';
+import { findContracts } from './loader/find-contracts.js';
+import { importModule } from './loader/import-module.js';
 
 /** Options of {@link generate}: config keys override the config file's, like CLI flags. */
 export interface GenerateOptions extends Partial<SsekitConfig> {

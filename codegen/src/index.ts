@@ -1,4 +1,4 @@
-export { type CliIo, HELP, runCli } from './cli/run-cli.ts';
+export { type CliIo, HELP, runCli } from './cli/run-cli.js';
 export {
   CONFIG_FILES,
   defineConfig,
@@ -6,16 +6,16 @@ export {
   resolveConfig,
   type SsekitConfig,
   type ValidationMode,
-} from './config.ts';
-export { diffSummary } from './diff-summary.ts';
-export { BANNER, clientEmitter, emitClientSource } from './emitters/client/index.ts';
-export { emitters } from './emitters/index.ts';
-export type { EmitOptions, EmittedFile, Emitter } from './emitters/types.ts';
-export { CodegenError, type CodegenErrorLocation } from './errors.ts';
-export { type GeneratedFile, type GenerateOptions, type GenerateResult, generate } from './generate.ts';
-export { type AnyContract, type BuildIrOptions, buildIr } from './ir/build.ts';
-export { type JsonSchemaToTsOptions, jsonSchemaToTs } from './ir/json-schema-to-ts.ts';
-export { zodOnlyFeatures } from './ir/needs-zod.ts';
+} from './config.js';
+export { diffSummary } from './diff-summary.js';
+export { BANNER, clientEmitter, emitClientSource } from './emitters/client/index.js';
+export { emitters } from './emitters/index.js';
+export type { EmitOptions, EmittedFile, Emitter } from './emitters/types.js';
+export { CodegenError, type CodegenErrorLocation } from './errors.js';
+export { type GeneratedFile, type GenerateOptions, type GenerateResult, generate } from './generate.js';
+export { type AnyContract, type BuildIrOptions, buildIr } from './ir/build.js';
+export { type JsonSchemaToTsOptions, jsonSchemaToTs } from './ir/json-schema-to-ts.js';
+export { zodOnlyFeatures } from './ir/needs-zod.js';
 export type {
   IrDocument,
   IrEvent,
@@ -23,7 +23,7 @@ export type {
   IrRoute,
   IrTypeDefinition,
   JsonSchema,
-} from './ir/types.ts';
-export { findContracts, type NamedContract } from './loader/find-contracts.ts';
-export { type ImportedModule, type ImportModuleOptions, importModule } from './loader/import-module.ts';
-export { type WatchHandle, type WatchHooks, watch } from './watch.ts';
+} from './ir/types.js';
+export { findContracts, type NamedContract } from './loader/find-contracts.js';
+export { type ImportedModule, type ImportModuleOptions, importModule } from './loader/import-module.js';
+export { type WatchHandle, type WatchHooks, watch } from './watch.js';

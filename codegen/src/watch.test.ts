@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_CONTRACT, type TempProject, tempProject } from '../tests/helpers/temp-project.ts';
-import type { GenerateResult } from './generate.ts';
-import { watch } from './watch.ts';
+import { SMALL_CONTRACT, type TempProject, tempProject } from '../tests/helpers/temp-project.js';
+import type { GenerateResult } from './generate.js';
+import { watch } from './watch.js';
 
 let project: TempProject;
 beforeAll(async () => {
@@ -24,7 +24,7 @@ describe('watch', () => {
     await project.write('src/events.ts', "import { z } from 'zod';\nexport const Tick = z.object({ n: z.int() });\n");
     await project.write(
       'src/contracts.ts',
-      "import { defineContract } from '@ssekit/contract';\nimport { Tick } from './events.ts';\nexport const contract = defineContract({ ticks: { path: '/ticks', events: { tick: Tick } } });\n",
+      "import { defineContract } from '@ssekit/contract';\nimport { Tick } from './events.js';\nexport const contract = defineContract({ ticks: { path: '/ticks', events: { tick: Tick } } });\n",
     );
     const results: GenerateResult[] = [];
     const errors: unknown[] = [];

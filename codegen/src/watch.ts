@@ -1,6 +1,6 @@
 import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
-import { type GenerateOptions, type GenerateResult, generate } from './generate.ts';
+import { type GenerateOptions, type GenerateResult, generate } from './generate.js';
 
 /** Callbacks of {@link watch}. */
 export interface WatchHooks {

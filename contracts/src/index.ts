@@ -53,4 +53,4 @@ export {
   Presence,
   ReplayReset,
   RoomId,
-} from './chat.ts';
+} from './chat.js';

@@ -1,4 +1,4 @@
-import { runCli } from './run-cli.ts';
+import { runCli } from './run-cli.js';
 
 // Entry point of the `ssekit` bin (after tsx and the source condition are registered by bin/ssekit.js).
 const stop = new Promise<void>((resolve) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_CONTRACT, type TempProject, tempProject } from '../../tests/helpers/temp-project.ts';
-import { HELP, runCli } from './run-cli.ts';
+import { SMALL_CONTRACT, type TempProject, tempProject } from '../../tests/helpers/temp-project.js';
+import { HELP, runCli } from './run-cli.js';
 
 let project: TempProject;
 beforeAll(async () => {

@@ -1,9 +1,9 @@
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSsekitError } from '@ssekit/contract';
-import type { ValidationMode } from '../config.ts';
-import { type GenerateOptions, type GenerateResult, generate } from '../generate.ts';
-import { watch } from '../watch.ts';
+import type { ValidationMode } from '../config.js';
+import { type GenerateOptions, type GenerateResult, generate } from '../generate.js';
+import { watch } from '../watch.js';
 
 /** Where the CLI writes and how it is stopped; `process` in the real bin, fakes in tests. */
 export interface CliIo {

@@ -1,8 +1,8 @@
-import { asyncapiEmitter } from './asyncapi/asyncapi.ts';
-import { clientEmitter } from './client/index.ts';
-import { htmlEmitter } from './html/html.ts';
-import { openapiEmitter } from './openapi/openapi.ts';
-import type { Emitter } from './types.ts';
+import { asyncapiEmitter } from './asyncapi/asyncapi.js';
+import { clientEmitter } from './client/index.js';
+import { htmlEmitter } from './html/html.js';
+import { openapiEmitter } from './openapi/openapi.js';
+import type { Emitter } from './types.js';
 
 /**
  * Every emitter `ssekit generate` can run, by the name used in `outputs` / `--outputs`.
@@ -20,4 +20,4 @@ export const emitters: Record<string, Emitter> = {
   html: htmlEmitter,
 };
 
-export type { EmitOptions, EmittedFile, Emitter } from './types.ts';
+export type { EmitOptions, EmittedFile, Emitter } from './types.js';

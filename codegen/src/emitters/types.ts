@@ -1,4 +1,4 @@
-import type { IrDocument } from '../ir/types.ts';
+import type { IrDocument } from '../ir/types.js';
 
 /** One file an emitter writes, relative to the output folder. */
 export interface EmittedFile {

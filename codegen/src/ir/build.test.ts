@@ -2,8 +2,8 @@ import { defineContract } from '@ssekit/contract';
 import { seedContract } from '@ssekit-examples/contracts';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CodegenError } from '../errors.ts';
-import { buildIr } from './build.ts';
+import { CodegenError } from '../errors.js';
+import { buildIr } from './build.js';
 
 describe('buildIr', () => {
   const ir = buildIr([{ exportName: 'seedContract', contract: seedContract }], {

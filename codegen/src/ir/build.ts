@@ -1,12 +1,12 @@
 import { type ContractInternals, type ContractRoute, toTemplatePath } from '@ssekit/contract';
 import { z } from 'zod';
 import type { $ZodType } from 'zod/v4/core';
-import { CodegenError, describeError } from '../errors.ts';
-import type { NamedContract } from '../loader/find-contracts.ts';
-import { jsonSchemaToTs } from './json-schema-to-ts.ts';
-import { defTypeName, eventTypeName } from './names.ts';
-import { zodOnlyFeatures } from './needs-zod.ts';
-import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from './types.ts';
+import { CodegenError, describeError } from '../errors.js';
+import type { NamedContract } from '../loader/find-contracts.js';
+import { jsonSchemaToTs } from './json-schema-to-ts.js';
+import { defTypeName, eventTypeName } from './names.js';
+import { zodOnlyFeatures } from './needs-zod.js';
+import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from './types.js';
 
 /**
  * Any contract made by `defineContract` (typed loosely: a specific `Contract<Routes>` is not assignable to the

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { $ZodType } from 'zod/v4/core';
-import { jsonSchemaToTs } from './json-schema-to-ts.ts';
+import { jsonSchemaToTs } from './json-schema-to-ts.js';
 
 const ts = (schema: $ZodType, io: 'input' | 'output' = 'output') =>
   jsonSchemaToTs(z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>, {

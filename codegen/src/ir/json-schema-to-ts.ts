@@ -1,5 +1,5 @@
-import { quote } from './ts-literal.ts';
-import type { JsonSchema } from './types.ts';
+import { quote } from './ts-literal.js';
+import type { JsonSchema } from './types.js';
 
 /** Options for {@link jsonSchemaToTs}. */
 export interface JsonSchemaToTsOptions {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { zodOnlyFeatures } from './needs-zod.ts';
+import { zodOnlyFeatures } from './needs-zod.js';
 
 describe('zodOnlyFeatures', () => {
   it('is empty for what JSON Schema expresses fully', () => {

@@ -1,6 +1,6 @@
 import { isContract } from '@ssekit/contract';
-import { CodegenError } from '../errors.ts';
-import type { AnyContract } from '../ir/build.ts';
+import { CodegenError } from '../errors.js';
+import type { AnyContract } from '../ir/build.js';
 
 /** A contract found among a module's exports, with the name it is exported under. */
 export interface NamedContract {
@@ -14,7 +14,7 @@ export interface NamedContract {
  *
  * @example
  * ```ts
- * findContracts(await import('./contracts.ts'), 'contracts.ts'); // [{ exportName: 'seedContract', contract }]
+ * findContracts(await import('./contracts.js'), 'contracts.ts'); // [{ exportName: 'seedContract', contract }]
  * ```
  */
 export function findContracts(exports: Record<string, unknown>, module: string, exportName?: string): NamedContract[] {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SMALL_CONTRACT, type TempProject, tempProject } from '../../tests/helpers/temp-project.ts';
-import { CodegenError } from '../errors.ts';
-import { findContracts } from './find-contracts.ts';
-import { importModule } from './import-module.ts';
+import { SMALL_CONTRACT, type TempProject, tempProject } from '../../tests/helpers/temp-project.js';
+import { CodegenError } from '../errors.js';
+import { findContracts } from './find-contracts.js';
+import { importModule } from './import-module.js';
 
 let project: TempProject;
 beforeAll(async () => {

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
-import { CodegenError, describeError } from '../errors.ts';
-import { registerConditions } from './conditions.ts';
+import { CodegenError, describeError } from '../errors.js';
+import { registerConditions } from './conditions.js';
 
 /** What {@link importModule} returns: the module's exports and every local file it pulled in. */
 export interface ImportedModule {

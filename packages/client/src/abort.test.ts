@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { raceAbort, sleep } from './abort.ts';
+import { raceAbort, sleep } from './abort.js';
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,12 +1,12 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import { raceAbort } from './abort.ts';
-import { isEventStreamContentType } from './content-type.ts';
-import { EventTooLargeError } from './event-errors.ts';
-import { createEventFeed, type EventFeedHandlers } from './event-feed.ts';
-import { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.ts';
-import { CallbackError } from './lifecycle-errors.ts';
-import { buildRequestHeaders, type HeadersSource, resolveHeaders } from './request-headers.ts';
-import { parseRetryAfter } from './retry-after.ts';
+import { raceAbort } from './abort.js';
+import { isEventStreamContentType } from './content-type.js';
+import { EventTooLargeError } from './event-errors.js';
+import { createEventFeed, type EventFeedHandlers } from './event-feed.js';
+import { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.js';
+import { CallbackError } from './lifecycle-errors.js';
+import { buildRequestHeaders, type HeadersSource, resolveHeaders } from './request-headers.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** Everything one connection attempt needs. */
 export interface AttemptRequest extends EventFeedHandlers {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay } from './backoff.ts';
+import { backoffDelay } from './backoff.js';
 
 describe('backoffDelay', () => {
   it('doubles the ceiling per attempt from the base, capped at the max', () => {

@@ -1,11 +1,11 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import { sleep } from './abort.ts';
-import { type AttemptOutcome, runAttempt } from './attempt.ts';
-import { backoffDelay } from './backoff.ts';
-import type { CloseInfo, EventStreamConnection, EventStreamOptions } from './event-stream-types.ts';
-import { IdleTimeoutError, RetriesExhaustedError } from './lifecycle-errors.ts';
-import { emitError, invokeCallback, reportUncaught } from './report-callback.ts';
-import { createWatchdog } from './watchdog.ts';
+import { sleep } from './abort.js';
+import { type AttemptOutcome, runAttempt } from './attempt.js';
+import { backoffDelay } from './backoff.js';
+import type { CloseInfo, EventStreamConnection, EventStreamOptions } from './event-stream-types.js';
+import { IdleTimeoutError, RetriesExhaustedError } from './lifecycle-errors.js';
+import { emitError, invokeCallback, reportUncaught } from './report-callback.js';
+import { createWatchdog } from './watchdog.js';
 
 const DEFAULT_INITIAL_DELAY_MS = 1000;
 const DEFAULT_MAX_DELAY_MS = 30_000;

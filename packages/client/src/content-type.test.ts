@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isEventStreamContentType } from './content-type.ts';
+import { isEventStreamContentType } from './content-type.js';
 
 describe('isEventStreamContentType', () => {
   it('accepts text/event-stream with any case and parameters', () => {

@@ -1,5 +1,5 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import type { RawSseEvent } from './raw-event.ts';
+import type { RawSseEvent } from './raw-event.js';
 
 /**
  * The outcome of decoding one event: a value, or the error to report (the stream goes on either way).

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { fail, ok } from './decode-result.ts';
-import { createEventDecoder } from './event-decoder.ts';
-import { EventValidationError, ParseError } from './event-errors.ts';
-import type { RawSseEvent } from './raw-event.ts';
+import { fail, ok } from './decode-result.js';
+import { createEventDecoder } from './event-decoder.js';
+import { EventValidationError, ParseError } from './event-errors.js';
+import type { RawSseEvent } from './raw-event.js';
 
 const raw = (data: string): RawSseEvent => ({ event: 'customer', data, id: '3' });
 

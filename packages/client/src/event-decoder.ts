@@ -1,5 +1,5 @@
-import { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.ts';
-import { EventValidationError, ParseError, type ValidationIssue } from './event-errors.ts';
+import { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.js';
+import { EventValidationError, ParseError, type ValidationIssue } from './event-errors.js';
 
 /**
  * The part of the Standard Schema interface (implemented by zod 4, valibot, arktype...) the

@@ -1,5 +1,5 @@
 import { SsekitError } from '@ssekit/contract/errors';
-import type { RawSseEvent } from './raw-event.ts';
+import type { RawSseEvent } from './raw-event.js';
 
 /** Where a typed event error happened, for the message. */
 export interface EventErrorContext {

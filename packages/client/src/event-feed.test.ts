@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createEventFeed } from './event-feed.ts';
-import type { RawSseEvent } from './raw-event.ts';
+import { createEventFeed } from './event-feed.js';
+import type { RawSseEvent } from './raw-event.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -1,5 +1,5 @@
 import { createParser } from 'eventsource-parser';
-import type { RawSseEvent } from './raw-event.ts';
+import type { RawSseEvent } from './raw-event.js';
 
 /** What a feed reports while it reads one connection's bytes. */
 export interface EventFeedHandlers {

@@ -1,6 +1,6 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import type { RawSseEvent } from './raw-event.ts';
-import type { HeadersSource } from './request-headers.ts';
+import type { RawSseEvent } from './raw-event.js';
+import type { HeadersSource } from './request-headers.js';
 
 /**
  * How the client reconnects after a network error, a retryable status (5xx, 429), an idle

@@ -20,7 +20,7 @@ import {
   streamRoute,
   type TypedEvent,
   UnknownEventError,
-} from './index.ts';
+} from './index.js';
 
 const raw: RawSseEvent = { event: 'message', data: '', id: undefined };
 

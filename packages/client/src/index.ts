@@ -1,7 +1,7 @@
 export { isSsekitError, SsekitError, type SsekitErrorCode } from '@ssekit/contract/errors';
-export { connectEventStream } from './connect-event-stream.ts';
-export { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.ts';
-export { createEventDecoder, type EventDecoderOptions, type StandardSchemaLike } from './event-decoder.ts';
+export { connectEventStream } from './connect-event-stream.js';
+export { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.js';
+export { createEventDecoder, type EventDecoderOptions, type StandardSchemaLike } from './event-decoder.js';
 export {
   type EventErrorContext,
   EventTooLargeError,
@@ -9,7 +9,7 @@ export {
   ParseError,
   UnknownEventError,
   type ValidationIssue,
-} from './event-errors.ts';
+} from './event-errors.js';
 export type {
   CloseInfo,
   CloseReason,
@@ -17,16 +17,16 @@ export type {
   EventStreamOptions,
   ReconnectOptions,
   RetryInfo,
-} from './event-stream-types.ts';
-export { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.ts';
+} from './event-stream-types.js';
+export { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.js';
 export {
   AbortedError,
   CallbackError,
   IdleTimeoutError,
   RetriesExhaustedError,
-} from './lifecycle-errors.ts';
-export type { RawSseEvent } from './raw-event.ts';
-export type { HeadersSource } from './request-headers.ts';
+} from './lifecycle-errors.js';
+export type { RawSseEvent } from './raw-event.js';
+export type { HeadersSource } from './request-headers.js';
 export type {
   ClientConfig,
   RouteCallOptions,
@@ -35,7 +35,7 @@ export type {
   SubscribeHandlers,
   Subscription,
   TypedEvent,
-} from './route-types.ts';
-export { buildRouteUrl } from './route-url.ts';
-export { type StreamRouteOptions, streamRoute } from './stream-route.ts';
-export { subscribeRoute } from './subscribe-route.ts';
+} from './route-types.js';
+export { buildRouteUrl } from './route-url.js';
+export { type StreamRouteOptions, streamRoute } from './stream-route.js';
+export { subscribeRoute } from './subscribe-route.js';

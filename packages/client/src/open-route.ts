@@ -1,10 +1,10 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import { connectEventStream } from './connect-event-stream.ts';
-import { ParseError, UnknownEventError } from './event-errors.ts';
-import type { CloseInfo, EventStreamConnection, RetryInfo } from './event-stream-types.ts';
-import { resolveHeaders } from './request-headers.ts';
-import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.ts';
-import { buildRouteUrl } from './route-url.ts';
+import { connectEventStream } from './connect-event-stream.js';
+import { ParseError, UnknownEventError } from './event-errors.js';
+import type { CloseInfo, EventStreamConnection, RetryInfo } from './event-stream-types.js';
+import { resolveHeaders } from './request-headers.js';
+import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
+import { buildRouteUrl } from './route-url.js';
 
 /** The sinks the typed layers plug into one route stream. */
 export interface RouteSinks {

@@ -1,5 +1,5 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import { CallbackError } from './lifecycle-errors.ts';
+import { CallbackError } from './lifecycle-errors.js';
 
 /**
  * Rethrows `error` outside the client's own call stack, so a bug in an error handler surfaces

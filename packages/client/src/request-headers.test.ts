@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRequestHeaders, resolveHeaders } from './request-headers.ts';
+import { buildRequestHeaders, resolveHeaders } from './request-headers.js';
 
 describe('buildRequestHeaders', () => {
   it('adds Accept and keeps the caller headers', () => {

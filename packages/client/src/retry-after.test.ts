@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRetryAfter } from './retry-after.ts';
+import { parseRetryAfter } from './retry-after.js';
 
 describe('parseRetryAfter', () => {
   const now = Date.parse('2026-11-28T08:00:00Z');

@@ -1,7 +1,7 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import type { EventDecoder } from './decode-result.ts';
-import type { CloseInfo, ReconnectOptions, RetryInfo } from './event-stream-types.ts';
-import type { HeadersSource } from './request-headers.ts';
+import type { EventDecoder } from './decode-result.js';
+import type { CloseInfo, ReconnectOptions, RetryInfo } from './event-stream-types.js';
+import type { HeadersSource } from './request-headers.js';
 
 /**
  * What a generated client knows about one contract route.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildRouteUrl } from './route-url.ts';
+import { buildRouteUrl } from './route-url.js';
 
 describe('buildRouteUrl', () => {
   it('appends the filled path to the base path', () => {

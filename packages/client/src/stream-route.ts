@@ -1,8 +1,8 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import type { CloseInfo, EventStreamConnection } from './event-stream-types.ts';
-import { AbortedError } from './lifecycle-errors.ts';
-import { openRoute, warnError } from './open-route.ts';
-import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.ts';
+import type { CloseInfo, EventStreamConnection } from './event-stream-types.js';
+import { AbortedError } from './lifecycle-errors.js';
+import { openRoute, warnError } from './open-route.js';
+import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
 
 /**
  * Options of {@link streamRoute}.

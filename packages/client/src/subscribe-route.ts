@@ -1,6 +1,6 @@
-import { CallbackError } from './lifecycle-errors.ts';
-import { openRoute, warnError } from './open-route.ts';
-import { emitError } from './report-callback.ts';
+import { CallbackError } from './lifecycle-errors.js';
+import { openRoute, warnError } from './open-route.js';
+import { emitError } from './report-callback.js';
 import type {
   ClientConfig,
   RouteCallOptions,
@@ -8,7 +8,7 @@ import type {
   RouteRequest,
   SubscribeHandlers,
   Subscription,
-} from './route-types.ts';
+} from './route-types.js';
 
 /**
  * Subscribes to a contract route with one callback per event name. Used by generated clients

@@ -8,7 +8,7 @@ import {
   type InferParams,
   type InferParamsInput,
   type InferQuery,
-} from './index.ts';
+} from './index.js';
 
 const contract = defineContract({
   json: {

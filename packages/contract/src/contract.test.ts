@@ -12,7 +12,7 @@ import {
   isSsekitError,
   parsePathParams,
   toTemplatePath,
-} from './index.ts';
+} from './index.js';
 
 const ev = { message: z.string() };
 

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { $ZodObject, $ZodType, input, output } from 'zod/v4/core';
-import { ContractDefinitionError } from './errors.ts';
-import { assertEventName, assertRouteKey } from './names.ts';
-import { type PathParamNames, parsePathParams } from './path.ts';
+import { ContractDefinitionError } from './errors.js';
+import { assertEventName, assertRouteKey } from './names.js';
+import { type PathParamNames, parsePathParams } from './path.js';
 
 /** HTTP methods an SSE route may use. POST routes may declare a `body`. */
 export type SseMethod = 'GET' | 'POST';

@@ -33,8 +33,8 @@ export {
   type SerializeInfo,
   type Serializer,
   type SseMethod,
-} from './contract.ts';
-export { ContractDefinitionError, isSsekitError, SsekitError, type SsekitErrorCode } from './errors.ts';
-export { assertEventName, assertRouteKey } from './names.ts';
-export { buildPath, type PathParamNames, parsePathParams, toTemplatePath } from './path.ts';
-export { defaultDeserialize, defaultSerialize } from './serialization.ts';
+} from './contract.js';
+export { ContractDefinitionError, isSsekitError, SsekitError, type SsekitErrorCode } from './errors.js';
+export { assertEventName, assertRouteKey } from './names.js';
+export { buildPath, type PathParamNames, parsePathParams, toTemplatePath } from './path.js';
+export { defaultDeserialize, defaultSerialize } from './serialization.js';

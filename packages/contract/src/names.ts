@@ -1,4 +1,4 @@
-import { ContractDefinitionError } from './errors.ts';
+import { ContractDefinitionError } from './errors.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

@@ -1,4 +1,4 @@
-import { ContractDefinitionError } from './errors.ts';
+import { ContractDefinitionError } from './errors.js';
 
 /**
  * The `:param` names of a path, as a union of string literals.

@@ -1,4 +1,4 @@
-import type { Deserializer, Serializer } from './contract.ts';
+import type { Deserializer, Serializer } from './contract.js';
 
 /**
  * The default serializer: text events verbatim, everything else `JSON.stringify`.

@@ -1,1 +1,1 @@
-export { createRedisReplayStore, type RedisReplayStore, type RedisReplayStoreOptions } from './redis-store.ts';
+export { createRedisReplayStore, type RedisReplayStore, type RedisReplayStoreOptions } from './redis-store.js';

@@ -13,7 +13,7 @@ import {
   ZERO_POSITION,
 } from '@ssekit/server/broadcast';
 import { Redis, type RedisOptions } from 'ioredis';
-import { APPEND_LUA, EPOCH_LUA, HEAD_LUA, READ_LUA } from './scripts.ts';
+import { APPEND_LUA, EPOCH_LUA, HEAD_LUA, READ_LUA } from './scripts.js';
 
 /** Options of {@link createRedisReplayStore}. */
 export interface RedisReplayStoreOptions {

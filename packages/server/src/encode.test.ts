@@ -1,8 +1,8 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { assertSafeField, encodeComment, encodeFrame, encodeLines, eventLine } from './encode.ts';
-import { FieldInjectionError } from './errors.ts';
+import { assertSafeField, encodeComment, encodeFrame, encodeLines, eventLine } from './encode.js';
+import { FieldInjectionError } from './errors.js';
 
 function parse(wire: string): { events: EventSourceMessage[]; comments: string[]; retries: number[] } {
   const events: EventSourceMessage[] = [];

@@ -1,4 +1,4 @@
-import { FieldInjectionError } from './errors.ts';
+import { FieldInjectionError } from './errors.js';
 
 /**
  * A raw SSE event, the fields of Ktor's `ServerSentEvent(data, event, id, retry, comments)`.

@@ -1,9 +1,9 @@
 import type { AnyContractRoute, SerializeInfo, Serializer } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
-import { eventLine } from './encode.ts';
-import { EventValidationError, SerializationError, summarizeIssues } from './errors.ts';
-import { compileJsonWriter, type JsonWriter } from './fast-json.ts';
+import { eventLine } from './encode.js';
+import { EventValidationError, SerializationError, summarizeIssues } from './errors.js';
+import { compileJsonWriter, type JsonWriter } from './fast-json.js';
 
 /** One event of a route, compiled once: schema, serializer info, its `event:` line and a specialised JSON writer. */
 export interface CompiledEvent {

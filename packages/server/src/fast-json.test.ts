@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { compileJsonWriter } from './fast-json.ts';
+import { compileJsonWriter } from './fast-json.js';
 
 const hostileString = fc.oneof(
   fc.string(),

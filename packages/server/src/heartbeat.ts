@@ -1,4 +1,4 @@
-import { encodeComment } from './encode.ts';
+import { encodeComment } from './encode.js';
 
 /** Heartbeat settings: a comment sent after `periodMs` of silence on a stream. */
 export interface HeartbeatOptions {

@@ -1,7 +1,7 @@
 import { defineContract } from '@ssekit/contract';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { implement } from './implement.ts';
+import { implement } from './implement.js';
 
 const contract = defineContract({
   json: {

@@ -9,15 +9,15 @@ import type {
   RouteKeys,
 } from '@ssekit/contract';
 import { contractRoutes } from '@ssekit/contract';
-import { MissingHandlerError } from './errors.ts';
+import { MissingHandlerError } from './errors.js';
 import {
   type BeforeStreamContext,
   createRouter,
   type RouterOptions,
   type SseRouter,
   type StreamOptions,
-} from './router.ts';
-import type { TypedSession } from './session.ts';
+} from './router.js';
+import type { TypedSession } from './session.js';
 
 /**
  * A contract route's handler: receives the typed session; the stream ends when it returns (or its promise settles).

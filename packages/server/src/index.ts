@@ -9,7 +9,7 @@ export {
   type ResetReason,
   type StoredEvent,
   StoreUnavailableError,
-} from './broadcast/index.ts';
+} from './broadcast/index.js';
 export {
   assertSafeField,
   encodeComment,
@@ -17,7 +17,7 @@ export {
   encodeLines,
   eventLine,
   type ServerSentEvent,
-} from './encode.ts';
+} from './encode.js';
 export {
   EventValidationError,
   FieldInjectionError,
@@ -31,8 +31,8 @@ export {
   SlowConsumerError,
   type SlowConsumerPolicy,
   StreamClosedError,
-} from './errors.ts';
-export { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.ts';
+} from './errors.js';
+export { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.js';
 export {
   type ContractImplementation,
   type ErrorEventData,
@@ -40,8 +40,8 @@ export {
   type RouteHandler,
   type RouteImplementation,
   type RouteImplementationObject,
-} from './implement.ts';
-export { type CoreRequest, MAX_LAST_EVENT_ID_BYTES, type PlainResponse } from './request.ts';
+} from './implement.js';
+export { type CoreRequest, MAX_LAST_EVENT_ID_BYTES, type PlainResponse } from './request.js';
 export {
   type BeforeStreamContext,
   createRouter,
@@ -54,7 +54,7 @@ export {
   SseRouter,
   STREAM_HEADERS,
   type StreamOptions,
-} from './router.ts';
+} from './router.js';
 export type {
   RawSession,
   SendOptions,
@@ -63,5 +63,5 @@ export type {
   SseSessionBase,
   TypedServerSentEvent,
   TypedSession,
-} from './session.ts';
-export type { SseSink } from './sink.ts';
+} from './session.js';
+export type { SseSink } from './sink.js';

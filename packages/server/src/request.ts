@@ -1,6 +1,6 @@
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
-import { type ProblemBody, statusTitle, summarizeIssues } from './errors.ts';
+import { type ProblemBody, statusTitle, summarizeIssues } from './errors.js';
 
 /**
  * The request as the core sees it, built by each adapter without copying what it does not need.

@@ -1,13 +1,13 @@
 import { defineContract } from '@ssekit/contract';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { StreamClosedError } from './errors.ts';
-import { implement } from './implement.ts';
-import { MissingHandlerError } from './index.ts';
-import type { CoreRequest } from './request.ts';
-import { createRouter, type DispatchResult, type SseRouter } from './router.ts';
-import type { RawSession } from './session.ts';
-import { MemorySink } from './test-sink.ts';
+import { StreamClosedError } from './errors.js';
+import { implement } from './implement.js';
+import { MissingHandlerError } from './index.js';
+import type { CoreRequest } from './request.js';
+import { createRouter, type DispatchResult, type SseRouter } from './router.js';
+import type { RawSession } from './session.js';
+import { MemorySink } from './test-sink.js';
 
 function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

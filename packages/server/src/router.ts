@@ -6,7 +6,7 @@ import {
   type Serializer,
 } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
-import { Coalescer } from './coalesce.ts';
+import { Coalescer } from './coalesce.js';
 import {
   HandlerError,
   HttpError,
@@ -14,9 +14,9 @@ import {
   type ProblemBody,
   type SlowConsumerPolicy,
   StreamClosedError,
-} from './errors.ts';
-import { type CompiledEvents, compileRouteEvents } from './event-codec.ts';
-import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, HeartbeatWheel } from './heartbeat.ts';
+} from './errors.js';
+import { type CompiledEvents, compileRouteEvents } from './event-codec.js';
+import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, HeartbeatWheel } from './heartbeat.js';
 import {
   BodyTooLargeError,
   type CoreRequest,
@@ -25,9 +25,9 @@ import {
   parsePart,
   parseQuery,
   problemResponse,
-} from './request.ts';
-import { type RouteRuntime, type SessionInit, type SseRequestInfo, SseSession } from './session.ts';
-import type { SseSink } from './sink.ts';
+} from './request.js';
+import { type RouteRuntime, type SessionInit, type SseRequestInfo, SseSession } from './session.js';
+import type { SseSink } from './sink.js';
 
 /** Options shared by a router and, where it makes sense, overridable per route. */
 export interface StreamOptions {
@@ -150,7 +150,7 @@ function joinPath(prefix: string, path: string): string {
 }
 
 /** A raw route's handler. */
-export type RawHandler = (session: import('./session.ts').RawSession) => unknown;
+export type RawHandler = (session: import('./session.js').RawSession) => unknown;
 
 /**
  * A place to declare routes: the router itself, or a `route(path, …)` block inside it (Ktor's `route("/x") { sse { … } }`).

@@ -8,12 +8,12 @@ import type {
   RouteDefinition,
   Serializer,
 } from '@ssekit/contract';
-import { type Coalescable, type Coalescer, joinFrames } from './coalesce.ts';
-import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.ts';
-import { SlowConsumerError, type SlowConsumerPolicy, StreamClosedError } from './errors.ts';
-import { type CompiledEvents, runSerializer, serializeEventData } from './event-codec.ts';
-import type { HeartbeatMember, HeartbeatWheel } from './heartbeat.ts';
-import type { SseSink } from './sink.ts';
+import { type Coalescable, type Coalescer, joinFrames } from './coalesce.js';
+import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.js';
+import { SlowConsumerError, type SlowConsumerPolicy, StreamClosedError } from './errors.js';
+import { type CompiledEvents, runSerializer, serializeEventData } from './event-codec.js';
+import type { HeartbeatMember, HeartbeatWheel } from './heartbeat.js';
+import type { SseSink } from './sink.js';
 
 /** Options of one typed send: the event id and a reconnection hint. */
 export interface SendOptions {

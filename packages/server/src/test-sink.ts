@@ -1,4 +1,4 @@
-import type { SseSink } from './sink.ts';
+import type { SseSink } from './sink.js';
 
 /**
  * An in-memory sink for unit tests: records writes, simulates a buffer that only drains when told to.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { collectRefs, parseAsyncApi, resolvePointer, schemaAt } from '../../../tests/docs-validators.ts';
-import type { IrDocument } from '../../ir/types.ts';
-import { seedIr } from '../fixtures/seed-ir.ts';
-import type { EmitOptions } from '../types.ts';
-import { asyncapiEmitter, buildAsyncApi } from './asyncapi.ts';
-import { toDraft07 } from './draft-07.ts';
+import { collectRefs, parseAsyncApi, resolvePointer, schemaAt } from '../../../tests/docs-validators.js';
+import type { IrDocument } from '../../ir/types.js';
+import { seedIr } from '../../../tests/fixtures/seed-ir.ts';
+import type { EmitOptions } from '../types.js';
+import { asyncapiEmitter, buildAsyncApi } from './asyncapi.js';
+import { toDraft07 } from './draft-07.js';
 
 const options: EmitOptions = { validation: 'zod', runtimeImport: '@ssekit/client', openapiVersion: '3.2' };
 

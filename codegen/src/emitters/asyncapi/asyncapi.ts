@@ -1,9 +1,9 @@
 import { stringify as toYaml } from 'yaml';
-import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.ts';
-import { schemaSummary } from '../html/schema-text.ts';
-import { componentName, embedSchema, SchemaComponents } from '../openapi/json-schema.ts';
-import type { EmittedFile, Emitter } from '../types.ts';
-import { toDraft07 } from './draft-07.ts';
+import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
+import { schemaSummary } from '../html/schema-text.js';
+import { componentName, embedSchema, SchemaComponents } from '../openapi/json-schema.js';
+import type { EmittedFile, Emitter } from '../types.js';
+import { toDraft07 } from './draft-07.js';
 
 /** An AsyncAPI 3.0 document as plain JSON data. */
 export type AsyncApiDocument = { asyncapi: '3.0.0' } & Record<string, unknown>;

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../ir/types.ts';
+import type { JsonSchema } from '../../ir/types.js';
 
 const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example']);
 /** Keywords whose value is one subschema. */

@@ -2,11 +2,11 @@ import { defineContract } from '@ssekit/contract';
 import { seedContract } from '@ssekit-examples/contracts';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CodegenError } from '../../errors.ts';
-import { buildIr } from '../../ir/build.ts';
-import type { EmitOptions } from '../types.ts';
-import { emitClientSource } from './emit-client.ts';
-import { clientEmitter } from './index.ts';
+import { CodegenError } from '../../errors.js';
+import { buildIr } from '../../ir/build.js';
+import type { EmitOptions } from '../types.js';
+import { emitClientSource } from './emit-client.js';
+import { clientEmitter } from './index.js';
 
 const options = (validation: 'zod' | 'standalone'): EmitOptions => ({
   validation,

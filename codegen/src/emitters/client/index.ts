@@ -1,5 +1,5 @@
-import type { Emitter } from '../types.ts';
-import { emitClientSource } from './emit-client.ts';
+import type { Emitter } from '../types.js';
+import { emitClientSource } from './emit-client.js';
 
 /**
  * The `client` emitter: writes `client.ts`, the typed client of every route (see `emitClientSource`).
@@ -14,4 +14,4 @@ export const clientEmitter: Emitter = {
   emit: (ir, options) => [{ path: 'client.ts', contents: emitClientSource(ir, options) }],
 };
 
-export { BANNER, emitClientSource } from './emit-client.ts';
+export { BANNER, emitClientSource } from './emit-client.js';

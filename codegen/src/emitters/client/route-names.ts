@@ -1,6 +1,6 @@
-import { CodegenError } from '../../errors.ts';
-import { defTypeName, eventTypeName, pascalCase } from '../../ir/names.ts';
-import type { IrEvent, IrRoute } from '../../ir/types.ts';
+import { CodegenError } from '../../errors.js';
+import { defTypeName, eventTypeName, pascalCase } from '../../ir/names.js';
+import type { IrEvent, IrRoute } from '../../ir/types.js';
 
 /** Every identifier the client emitter declares for one route. */
 export interface RouteNames {

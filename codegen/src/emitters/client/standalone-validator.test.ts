@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { $ZodType } from 'zod/v4/core';
-import type { JsonSchema } from '../../ir/types.ts';
-import { AT_HELPER, compileValidator, ValidatorModule } from './standalone-validator.ts';
+import type { JsonSchema } from '../../ir/types.js';
+import { AT_HELPER, compileValidator, ValidatorModule } from './standalone-validator.js';
 
 type Issue = { path: PropertyKey[]; message: string };
 type Check = (value: unknown) => Issue | undefined;

@@ -1,5 +1,5 @@
-import { quote, tsLiteral } from '../../ir/ts-literal.ts';
-import type { JsonSchema } from '../../ir/types.ts';
+import { quote, tsLiteral } from '../../ir/ts-literal.js';
+import type { JsonSchema } from '../../ir/types.js';
 
 type Node = JsonSchema | boolean;
 

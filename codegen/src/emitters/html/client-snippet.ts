@@ -1,6 +1,6 @@
-import type { IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.ts';
-import { resolveLocalRef } from '../openapi/json-schema.ts';
-import { sampleValue } from './sample.ts';
+import type { IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
+import { resolveLocalRef } from '../openapi/json-schema.js';
+import { sampleValue } from './sample.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 

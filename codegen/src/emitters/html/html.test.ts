@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { IrDocument } from '../../ir/types.ts';
-import { seedIr } from '../fixtures/seed-ir.ts';
-import type { EmitOptions } from '../types.ts';
-import { clientSnippets, jsLiteral, requestLiteral } from './client-snippet.ts';
-import { escapeHtml } from './escape.ts';
-import { htmlEmitter, renderDocsHtml } from './html.ts';
-import { schemaRows } from './schema-table.ts';
+import type { IrDocument } from '../../ir/types.js';
+import { seedIr } from '../../../tests/fixtures/seed-ir.ts';
+import type { EmitOptions } from '../types.js';
+import { clientSnippets, jsLiteral, requestLiteral } from './client-snippet.js';
+import { escapeHtml } from './escape.js';
+import { htmlEmitter, renderDocsHtml } from './html.js';
+import { schemaRows } from './schema-table.js';
 
 const options: EmitOptions = { validation: 'zod', runtimeImport: '@ssekit/client', openapiVersion: '3.2' };
 const HOSTILE = `<script>alert("x")</script><img src=x onerror=alert(1)>'"&`;

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.ts';
-import { resolveLocalRef } from '../openapi/json-schema.ts';
-import { exampleData, sseFrame } from '../openapi/sse-frame.ts';
-import type { EmittedFile, Emitter } from '../types.ts';
-import { SCRIPT, STYLE } from './assets.ts';
-import { clientSetup, clientSnippets } from './client-snippet.ts';
-import { anchorId, escapeHtml, escapeProse } from './escape.ts';
-import { schemaTable } from './schema-table.ts';
+import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
+import { resolveLocalRef } from '../openapi/json-schema.js';
+import { exampleData, sseFrame } from '../openapi/sse-frame.js';
+import type { EmittedFile, Emitter } from '../types.js';
+import { SCRIPT, STYLE } from './assets.js';
+import { clientSetup, clientSnippets } from './client-snippet.js';
+import { anchorId, escapeHtml, escapeProse } from './escape.js';
+import { schemaTable } from './schema-table.js';
 
 function hash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;

@@ -1,6 +1,6 @@
-import type { JsonSchema } from '../../ir/types.ts';
-import { escapeHtml, escapeProse } from './escape.ts';
-import { constraintPhrases, typeName } from './schema-text.ts';
+import type { JsonSchema } from '../../ir/types.js';
+import { escapeHtml, escapeProse } from './escape.js';
+import { constraintPhrases, typeName } from './schema-text.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../ir/types.ts';
+import type { JsonSchema } from '../../ir/types.js';
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

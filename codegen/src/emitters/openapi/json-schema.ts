@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../ir/types.ts';
+import type { JsonSchema } from '../../ir/types.js';
 
 /** Keywords whose values are data, not subschemas: never rewrite `$ref`-looking strings inside them. */
 const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example']);

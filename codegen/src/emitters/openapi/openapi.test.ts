@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { collectRefs, officialOpenApiValidator, resolvePointer, schemaAt } from '../../../tests/docs-validators.ts';
-import type { IrDocument } from '../../ir/types.ts';
-import { seedIr } from '../fixtures/seed-ir.ts';
-import type { EmitOptions } from '../types.ts';
-import { buildOpenApi, openapiEmitter } from './openapi.ts';
+import { collectRefs, officialOpenApiValidator, resolvePointer, schemaAt } from '../../../tests/docs-validators.js';
+import type { IrDocument } from '../../ir/types.js';
+import { seedIr } from '../../../tests/fixtures/seed-ir.ts';
+import type { EmitOptions } from '../types.js';
+import { buildOpenApi, openapiEmitter } from './openapi.js';
 
 const options32: EmitOptions = { validation: 'zod', runtimeImport: '@ssekit/client', openapiVersion: '3.2' };
 const options31: EmitOptions = { ...options32, openapiVersion: '3.1' };

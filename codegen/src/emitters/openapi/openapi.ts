@@ -12,11 +12,11 @@ import {
   type SchemaObjectValue,
   type TagObject,
 } from 'openapi3-ts/oas32';
-import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.ts';
-import type { EmitOptions, EmittedFile, Emitter } from '../types.ts';
-import { componentName, embedSchema, SchemaComponents } from './json-schema.ts';
-import { problemExample, problemSchema } from './problem.ts';
-import { exampleData, sseFrame } from './sse-frame.ts';
+import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
+import type { EmitOptions, EmittedFile, Emitter } from '../types.js';
+import { componentName, embedSchema, SchemaComponents } from './json-schema.js';
+import { problemExample, problemSchema } from './problem.js';
+import { exampleData, sseFrame } from './sse-frame.js';
 
 type Version = '3.2' | '3.1';
 

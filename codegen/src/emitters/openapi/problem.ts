@@ -1,4 +1,4 @@
-import type { JsonSchema } from '../../ir/types.ts';
+import type { JsonSchema } from '../../ir/types.js';
 
 /**
  * The RFC 9457 problem body the server answers before a stream starts (400 for invalid params, query, headers or

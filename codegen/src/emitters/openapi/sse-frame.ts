@@ -1,4 +1,4 @@
-import type { IrEvent, IrRoute } from '../../ir/types.ts';
+import type { IrEvent, IrRoute } from '../../ir/types.js';
 
 /**
  * The `data:` text of an example as the default serializer writes it (text verbatim, else JSON), or `undefined`

@@ -11,13 +11,13 @@ import {
 } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
-import { encodeFrame } from '../encode.ts';
-import { EventValidationError, HttpError, summarizeIssues } from '../errors.ts';
-import { compileRouteEvents, serializeEventData } from '../event-codec.ts';
-import type { BeforeStreamContext } from '../router.ts';
-import type { SseRequestInfo, TypedSession } from '../session.ts';
-import { comparePositions, formatEventId, parseEventId, type StreamPosition } from './event-id.ts';
-import { createMemoryReplayStore } from './memory-store.ts';
+import { encodeFrame } from '../encode.js';
+import { EventValidationError, HttpError, summarizeIssues } from '../errors.js';
+import { compileRouteEvents, serializeEventData } from '../event-codec.js';
+import type { BeforeStreamContext } from '../router.js';
+import type { SseRequestInfo, TypedSession } from '../session.js';
+import { comparePositions, formatEventId, parseEventId, type StreamPosition } from './event-id.js';
+import { createMemoryReplayStore } from './memory-store.js';
 import {
   type ReplayResult,
   type ReplayStore,
@@ -25,8 +25,8 @@ import {
   type StoredEvent,
   type StoreListener,
   StoreUnavailableError,
-} from './store.ts';
-import { checkTopic, defaultTopic, TopicError } from './topic.ts';
+} from './store.js';
+import { checkTopic, defaultTopic, TopicError } from './topic.js';
 
 /** What the authorization hook sees: the validated request and the topic it would join. */
 export interface SubscribeContext<R extends AnyContractRoute> {

@@ -10,7 +10,7 @@ export {
   randomEpoch,
   type StreamPosition,
   ZERO_POSITION,
-} from './event-id.ts';
+} from './event-id.js';
 export {
   createHub,
   type Hub,
@@ -20,8 +20,8 @@ export {
   type ResetInfo,
   type SubscribeContext,
   type SubscribeOptions,
-} from './hub.ts';
-export { createMemoryReplayStore, type MemoryReplayStoreOptions } from './memory-store.ts';
+} from './hub.js';
+export { createMemoryReplayStore, type MemoryReplayStoreOptions } from './memory-store.js';
 export {
   type ReplayResult,
   type ReplayStore,
@@ -29,5 +29,5 @@ export {
   type StoredEvent,
   type StoreListener,
   StoreUnavailableError,
-} from './store.ts';
-export { checkTopic, defaultTopic, MAX_TOPIC_LENGTH, TopicError, type TopicFn } from './topic.ts';
+} from './store.js';
+export { checkTopic, defaultTopic, MAX_TOPIC_LENGTH, TopicError, type TopicFn } from './topic.js';

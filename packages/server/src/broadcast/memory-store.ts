@@ -1,5 +1,5 @@
-import { comparePositions, formatEventId, randomEpoch, type StreamPosition, ZERO_POSITION } from './event-id.ts';
-import type { ReplayResult, ReplayStore, StoredEvent, StoreListener } from './store.ts';
+import { comparePositions, formatEventId, randomEpoch, type StreamPosition, ZERO_POSITION } from './event-id.js';
+import type { ReplayResult, ReplayStore, StoredEvent, StoreListener } from './store.js';
 
 /** Bounds of the in-memory store: whichever is hit first trims the oldest events. */
 export interface MemoryReplayStoreOptions {

@@ -1,5 +1,5 @@
 import { SsekitError } from '@ssekit/contract';
-import type { StreamPosition } from './event-id.ts';
+import type { StreamPosition } from './event-id.js';
 
 /** One stored event, as the store hands it back for live delivery and replay. */
 export interface StoredEvent {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
-import type { SseRouter } from '../../router.ts';
-import { createNodeHandler, type NodeRequest, toCoreRequest } from '../node/index.ts';
+import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import type { SseRouter } from '../../router.js';
+import { createNodeHandler, type NodeRequest, toCoreRequest } from '../node/index.js';
 
 /** Options of {@link sseMiddleware}. */
 export interface ExpressSseOptions {

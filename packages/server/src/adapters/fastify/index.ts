@@ -7,12 +7,12 @@ import type {
   FastifyRequest,
   HTTPMethods,
 } from 'fastify';
-import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
-import type { SseRouter } from '../../router.ts';
-import { toCoreRequest } from '../node/index.ts';
-import { NodeReadableSink } from './readable-sink.ts';
+import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import type { SseRouter } from '../../router.js';
+import { toCoreRequest } from '../node/index.js';
+import { NodeReadableSink } from './readable-sink.js';
 
-export { NodeReadableSink, READABLE_SINK_HIGH_WATER_MARK } from './readable-sink.ts';
+export { NodeReadableSink, READABLE_SINK_HIGH_WATER_MARK } from './readable-sink.js';
 
 /** Options of {@link ssekitPlugin}; Fastify's own `prefix` register option mounts the routes under a path. */
 export interface SsekitFastifyOptions {

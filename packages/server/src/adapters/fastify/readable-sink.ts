@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { SseSink } from '../../sink.ts';
+import type { SseSink } from '../../sink.js';
 
 /** Bytes a {@link NodeReadableSink} holds before `write` reports backpressure. */
 export const READABLE_SINK_HIGH_WATER_MARK = 16 * 1024;

@@ -1,13 +1,13 @@
-import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
-import type { SseRouter } from '../../router.ts';
-import { ReadableStreamSink } from './readable-stream-sink.ts';
+import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import type { SseRouter } from '../../router.js';
+import { ReadableStreamSink } from './readable-stream-sink.js';
 
 export {
   DEFAULT_SINK_HIGH_WATER_MARK,
   ReadableStreamSink,
   type ReadableStreamSinkOptions,
   SinkDestroyedError,
-} from './readable-stream-sink.ts';
+} from './readable-stream-sink.js';
 
 async function readLimited(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';

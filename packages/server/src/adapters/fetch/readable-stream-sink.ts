@@ -1,5 +1,5 @@
-import { joinFrames } from '../../coalesce.ts';
-import type { SseSink } from '../../sink.ts';
+import { joinFrames } from '../../coalesce.js';
+import type { SseSink } from '../../sink.js';
 
 const encoder = new TextEncoder();
 

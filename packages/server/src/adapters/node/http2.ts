@@ -7,9 +7,9 @@ import {
   type Http2ServerResponse,
   type Http2Session,
 } from 'node:http2';
-import type { SseRouter } from '../../router.ts';
-import { createNodeHandler, type NodeHandler } from './index.ts';
-import { listenOn } from './listen.ts';
+import type { SseRouter } from '../../router.js';
+import { createNodeHandler, type NodeHandler } from './index.js';
+import { listenOn } from './listen.js';
 
 /** How long `close()` lets sessions flush before cutting them. */
 const CLOSE_GRACE_MS = 1000;

@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { BodyTooLargeError, type CoreRequest } from '../../request.ts';
-import type { SseRouter } from '../../router.ts';
-import { listenOn } from './listen.ts';
-import { NodeSink } from './node-sink.ts';
+import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import type { SseRouter } from '../../router.js';
+import { listenOn } from './listen.js';
+import { NodeSink } from './node-sink.js';
 
-export { type RunningHttp2Server, type ServeHttp2Options, serveHttp2 } from './http2.ts';
+export { type RunningHttp2Server, type ServeHttp2Options, serveHttp2 } from './http2.js';
 export { NodeSink };
 
 /** A request from node:http, or node:http2's compatibility API. */

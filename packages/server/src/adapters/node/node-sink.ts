@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import type { SseSink } from '../../sink.ts';
+import type { SseSink } from '../../sink.js';
 
 type NodeResponse = ServerResponse | Http2ServerResponse;
 
