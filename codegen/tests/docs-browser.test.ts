@@ -4,9 +4,9 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../scripts/chromium.ts';
-import { seedIr } from './fixtures/seed-ir.ts';
 import { renderDocsHtml } from '../src/emitters/html/html.ts';
 import { generate } from '../src/generate.ts';
+import { seedIr } from './fixtures/seed-ir.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 const artifacts = resolve(root, 'test-artifacts');

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { collectRefs, parseAsyncApi, resolvePointer, schemaAt } from '../../../tests/docs-validators.js';
+import { seedIr } from '../../../tests/fixtures/seed-ir.js';
 import type { IrDocument } from '../../ir/types.js';
-import { seedIr } from '../../../tests/fixtures/seed-ir.ts';
 import type { EmitOptions } from '../types.js';
 import { asyncapiEmitter, buildAsyncApi } from './asyncapi.js';
 import { toDraft07 } from './draft-07.js';

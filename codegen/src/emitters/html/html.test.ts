@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { seedIr } from '../../../tests/fixtures/seed-ir.js';
 import type { IrDocument } from '../../ir/types.js';
-import { seedIr } from '../../../tests/fixtures/seed-ir.ts';
 import type { EmitOptions } from '../types.js';
 import { clientSnippets, jsLiteral, requestLiteral } from './client-snippet.js';
 import { escapeHtml } from './escape.js';
