@@ -15,7 +15,7 @@ export interface EventFeedHandlers {
 
 /**
  * Feeds one connection's bytes to `eventsource-parser` and closes its gaps against the
- * SSE spec (DESIGN §4):
+ * SSE spec's event-stream interpretation:
  *
  * - Bytes are decoded by a fresh streaming `TextDecoder` per connection, which strips exactly
  *   one leading BOM even when its bytes are split across chunks. The parser's own BOM check

@@ -19,7 +19,7 @@ afterEach(async () => {
 const msg = (data: string, id?: string, event = 'message') => ({ event, data, id });
 const pause = () => new Promise((resolve) => setTimeout(resolve, 2));
 
-describe('SSE wire rules over real HTTP (DESIGN §4)', () => {
+describe('SSE wire rules over real HTTP', () => {
   it('parses events, types, ids, multi-line data and comments', async () => {
     const r = createRecorder();
     connection = connectEventStream({ url: `${server.url}/e`, ...r.handlers });

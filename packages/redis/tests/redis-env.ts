@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-/** The real Redis these tests talk to (DESIGN §7). */
+/** The real Redis these tests talk to: loopback, default port (CI starts one; locally the tests skip without it). */
 export const REDIS_URL = 'redis://127.0.0.1:6379';
 
 /** The command that (re)starts the test Redis: loopback only, no persistence. */

@@ -79,7 +79,7 @@ export function parseQuery(search: string): Record<string, string | string[]> {
   return out;
 }
 
-/** Max `Last-Event-ID` we accept, in bytes (DESIGN §4: oversized ids are treated as absent). */
+/** Max `Last-Event-ID` we accept, in bytes; a longer id is treated as absent (reported, never echoed). */
 export const MAX_LAST_EVENT_ID_BYTES = 1024;
 
 /** Checks a `Last-Event-ID` header in O(1) of its content beyond the length check; returns the reason it is refused. */

@@ -90,7 +90,7 @@ export type DispatchResult =
   | ({ kind: 'response'; matched: boolean } & PlainResponse)
   | { kind: 'stream'; headers: Record<string, string>; start(sink: SseSink): SseSession };
 
-/** Response headers of every stream (DESIGN §4). Adapters add nothing but what their protocol needs. */
+/** Headers of every stream (no-cache, no-transform, no proxy buffering). Adapters add only what the protocol needs. */
 export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache, no-transform',

@@ -88,7 +88,7 @@ async function handle(router: SseRouter, prefix: string, request: FastifyRequest
   if (request.method === 'HEAD') return reply.send();
   const res = reply.raw;
   const sink = new NodeReadableSink(res);
-  // Fastify writes the headers with the first chunk; SSE clients must see the stream open at once (DESIGN §4).
+  // Fastify writes the headers with the first chunk; SSE clients must see the stream open at once (headers flushed).
   // `pipe` is emitted by `payload.pipe(res)`, after Fastify has set every header (onSend hooks included).
   const onPipe = (source: Readable): void => {
     if (source === sink.readable && !res.headersSent) res.flushHeaders();
