@@ -19,6 +19,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // `ssekit generate` run in-process loads contracts (and the workspace packages they import) from sources too.
+    env: { SSEKIT_CONDITIONS: '@ssekit/source' },
     reporters: ['default', './scripts/summary-reporter.ts'],
   },
 });

@@ -1,7 +1,7 @@
 import { defineConfig } from '@ssekit/codegen';
 
 // The API docs of every contract in contracts/ (seed + chat): AsyncAPI 3.0, OpenAPI 3.2 and the HTML page.
-// Regenerate: `cd docs && node ../codegen/bin/ssekit.js generate`; codegen/tests/docs-contracts.test.ts fails when stale.
+// Regenerate: `cd docs && node ../codegen/bin/ssekit-dev.js generate`; codegen/tests/docs-contracts.test.ts fails when stale.
 export default defineConfig({
   contracts: '../contracts/src/index.ts',
   out: './api',

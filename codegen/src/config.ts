@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { CodegenError } from './errors.js';
+import { defaultConditions } from './loader/conditions.js';
 import { importModule } from './loader/import-module.js';
 
 /** How the generated client validates event data. */
@@ -43,7 +44,7 @@ export interface SsekitConfig {
    * emits what JSON Schema can check and reports the gap; `error` fails generation.
    */
   onNeedsZod?: 'warn' | 'error';
-  /** Export conditions used to load the contracts. Default `['@ssekit/source']`. */
+  /** Export conditions used to load the contracts. Default: the `SSEKIT_CONDITIONS` environment variable (comma-separated), else none. */
   conditions?: string[];
 }
 
@@ -138,7 +139,7 @@ export function resolveConfig(config: Partial<SsekitConfig>, root: string, confi
     runtimeImport: config.runtimeImport ?? '@ssekit/client',
     openapiVersion: config.openapiVersion ?? '3.2',
     onNeedsZod: config.onNeedsZod ?? 'warn',
-    conditions: config.conditions ?? ['@ssekit/source'],
+    conditions: config.conditions ?? defaultConditions(),
     root,
     configFile,
   };

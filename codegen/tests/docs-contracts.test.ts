@@ -35,7 +35,7 @@ describe('docs of contracts/ (real IR)', () => {
     const stale = result.files
       .filter((f) => f.status !== 'unchanged')
       .map((f) => `${f.name}: ${f.status}\n${f.diff ?? ''}`);
-    expect(stale, 'run `cd docs && node ../codegen/bin/ssekit.js generate`').toEqual([]);
+    expect(stale, 'run `cd docs && node ../codegen/bin/ssekit-dev.js generate`').toEqual([]);
   });
 
   it('AsyncAPI: @asyncapi/parser reports no error and no warning', async () => {

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SMALL_CONTRACT, tempProject } from './helpers/temp-project.ts';
 
-const bin = resolve(import.meta.dirname, '../bin/ssekit.js');
+const bin = resolve(import.meta.dirname, '../bin/ssekit-dev.js');
 const contractsDir = resolve(import.meta.dirname, '../../contracts');
 
 function run(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,6 +1,6 @@
 import { runCli } from './run-cli.js';
 
-// Entry point of the `ssekit` bin (after tsx and the source condition are registered by bin/ssekit.js).
+// Entry point of the `ssekit` bin (bin/ssekit.js runs it compiled; bin/ssekit-dev.js from sources in the monorepo).
 const stop = new Promise<void>((resolve) => {
   process.once('SIGINT', () => resolve());
   process.once('SIGTERM', () => resolve());

@@ -31,3 +31,21 @@ export function registerConditions(conditions: readonly string[]): void {
   done.add(key);
   register(`data:text/javascript,${encodeURIComponent(hookSource(conditions))}`);
 }
+
+/**
+ * Export conditions used to load contracts and configs when none are configured: the comma-separated list in the
+ * `SSEKIT_CONDITIONS` environment variable, or none. (Inside the ssekit monorepo it is `@ssekit/source`, so workspace
+ * packages load from their TypeScript sources; an installed app needs none.)
+ *
+ * @example
+ * ```ts
+ * process.env.SSEKIT_CONDITIONS = 'development,@acme/source';
+ * defaultConditions(); // ['development', '@acme/source']
+ * ```
+ */
+export function defaultConditions(): string[] {
+  return (process.env.SSEKIT_CONDITIONS ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
+}

@@ -3,7 +3,7 @@ import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tsImport } from 'tsx/esm/api';
 import { CodegenError, describeError } from '../errors.js';
-import { registerConditions } from './conditions.js';
+import { defaultConditions, registerConditions } from './conditions.js';
 
 /** What {@link importModule} returns: the module's exports and every local file it pulled in. */
 export interface ImportedModule {
@@ -14,7 +14,7 @@ export interface ImportedModule {
 
 /** Options for {@link importModule}. */
 export interface ImportModuleOptions {
-  /** Export conditions added to resolution. Default `['@ssekit/source']`. */
+  /** Export conditions added to resolution. Default {@link defaultConditions}. */
   readonly conditions?: readonly string[];
   /** Name shown in error messages; default the path relative to the cwd. */
   readonly displayName?: string;
@@ -33,7 +33,7 @@ export async function importModule(path: string, options: ImportModuleOptions = 
   const absolute = resolve(path);
   const displayName = options.displayName ?? (relative(process.cwd(), absolute) || absolute);
   if (!existsSync(absolute)) throw new CodegenError(`module not found (${absolute})`, { module: displayName });
-  registerConditions(options.conditions ?? ['@ssekit/source']);
+  registerConditions(options.conditions ?? defaultConditions());
   const files = new Set<string>();
   let exports: Record<string, unknown>;
   try {
