@@ -47,7 +47,6 @@ interface Scope {
   counter: { value: number; helpers: number };
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const TYPE_NAMES = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] as const;
 type TypeName = (typeof TYPE_NAMES)[number];
@@ -65,8 +64,12 @@ function issue(path: readonly string[], message: string): string {
   return `return { path: [${path.join(', ')}], message: ${quote(message)} };`;
 }
 
+/**
+ * `object['key']`, always with brackets: `object` is a `Record<string, unknown>`, and a user's tsconfig may enable
+ * `noPropertyAccessFromIndexSignature`, which rejects `object.key` on an index signature (minifiers emit `.key` anyway).
+ */
 function member(object: string, key: string): string {
-  return IDENTIFIER.test(key) ? `${object}.${key}` : `${object}[${quote(key)}]`;
+  return `${object}[${quote(key)}]`;
 }
 
 const literal = tsLiteral;

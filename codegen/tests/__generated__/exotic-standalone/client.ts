@@ -374,11 +374,11 @@ function checkTreeNodeData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.name;
+  const v2 = o1['name'];
   if (v2 === undefined) return { path: ['name'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['name'], message: 'expected a string' };
   if (v2.length < 1) return { path: ['name'], message: 'must have at least 1 characters' };
-  const v3 = o1.children;
+  const v3 = o1['children'];
   if (v3 === undefined) return { path: ['children'], message: 'is required' };
   if (!(Array.isArray(v3))) return { path: ['children'], message: 'expected an array' };
   for (let i4 = 0; i4 < v3.length; i4++) {
@@ -394,7 +394,7 @@ function checkTreeDeletedData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.at;
+  const v2 = o1['at'];
   if (v2 === undefined) return { path: ['at'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['at'], message: 'expected a string' };
   if (!pattern0.test(v2)) return { path: ['at'], message: 'does not match the expected format' };
@@ -413,10 +413,10 @@ function checkOrdersAcceptedData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.orderId;
+  const v2 = o1['orderId'];
   if (v2 === undefined) return { path: ['orderId'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['orderId'], message: 'expected a string' };
-  const v3 = o1.at;
+  const v3 = o1['at'];
   if (v3 === undefined) return { path: ['at'], message: 'is required' };
   return undefined;
 }
@@ -426,10 +426,10 @@ function checkOrdersShapeData$variant1(value: unknown): ValidationIssue | undefi
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.kind;
+  const v2 = o1['kind'];
   if (v2 === undefined) return { path: ['kind'], message: 'is required' };
   if (v2 !== 'circle') return { path: ['kind'], message: 'expected "circle"' };
-  const v3 = o1.r;
+  const v3 = o1['r'];
   if (v3 === undefined) return { path: ['r'], message: 'is required' };
   if (!(typeof v3 === 'number' && Number.isFinite(v3))) {
     return { path: ['r'], message: 'expected a number' };
@@ -443,15 +443,15 @@ function checkOrdersShapeData$variant2(value: unknown): ValidationIssue | undefi
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.kind;
+  const v2 = o1['kind'];
   if (v2 === undefined) return { path: ['kind'], message: 'is required' };
   if (v2 !== 'rect') return { path: ['kind'], message: 'expected "rect"' };
-  const v3 = o1.w;
+  const v3 = o1['w'];
   if (v3 === undefined) return { path: ['w'], message: 'is required' };
   if (!(typeof v3 === 'number' && Number.isFinite(v3))) {
     return { path: ['w'], message: 'expected a number' };
   }
-  const v4 = o1.h;
+  const v4 = o1['h'];
   if (v4 === undefined) return { path: ['h'], message: 'is required' };
   if (!(typeof v4 === 'number' && Number.isFinite(v4))) {
     return { path: ['h'], message: 'expected a number' };
@@ -463,7 +463,7 @@ function checkOrdersShapeData(value: unknown): ValidationIssue | undefined {
   if (!(typeof value === 'object' && value !== null && !Array.isArray(value))) {
     return { path: [], message: 'expected an object' };
   }
-  const tag1 = (value as Record<string, unknown>).kind;
+  const tag1 = (value as Record<string, unknown>)['kind'];
   switch (tag1) {
     case 'circle': {
       const issue2 = checkOrdersShapeData$variant1(value);
@@ -485,10 +485,10 @@ function checkOrdersErrorData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.code;
+  const v2 = o1['code'];
   if (v2 === undefined) return { path: ['code'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['code'], message: 'expected a string' };
-  const v3 = o1.message;
+  const v3 = o1['message'];
   if (v3 === undefined) return { path: ['message'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['message'], message: 'expected a string' };
   return undefined;

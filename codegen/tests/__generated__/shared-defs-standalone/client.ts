@@ -138,16 +138,16 @@ function checkCommentsCommentData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.author;
+  const v2 = o1['author'];
   if (v2 === undefined) return { path: ['author'], message: 'is required' };
   const issue3 = checkCommentsCommentData$Author(v2);
   if (issue3 !== undefined) return at(['author'], issue3);
-  const v4 = o1.editor;
+  const v4 = o1['editor'];
   if (v4 === undefined) return { path: ['editor'], message: 'is required' };
   if (checkCommentsCommentData$variant1(v4) !== undefined && checkCommentsCommentData$variant2(v4) !== undefined) {
     return { path: ['editor'], message: 'matches none of the allowed shapes' };
   }
-  const v5 = o1.text;
+  const v5 = o1['text'];
   if (v5 === undefined) return { path: ['text'], message: 'is required' };
   if (!(typeof v5 === 'string')) return { path: ['text'], message: 'expected a string' };
   return undefined;
@@ -158,10 +158,10 @@ function checkCommentsCommentData$Author(value: unknown): ValidationIssue | unde
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.id;
+  const v2 = o1['id'];
   if (v2 === undefined) return { path: ['id'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['id'], message: 'expected a string' };
-  const v3 = o1.name;
+  const v3 = o1['name'];
   if (v3 === undefined) return { path: ['name'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['name'], message: 'expected a string' };
   if (v3.length < 1) return { path: ['name'], message: 'must have at least 1 characters' };
@@ -184,10 +184,10 @@ function checkCommentsAuthorsData$Author(value: unknown): ValidationIssue | unde
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.id;
+  const v2 = o1['id'];
   if (v2 === undefined) return { path: ['id'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['id'], message: 'expected a string' };
-  const v3 = o1.name;
+  const v3 = o1['name'];
   if (v3 === undefined) return { path: ['name'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['name'], message: 'expected a string' };
   if (v3.length < 1) return { path: ['name'], message: 'must have at least 1 characters' };

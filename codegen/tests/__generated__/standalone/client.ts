@@ -241,15 +241,15 @@ function checkJsonCustomerData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.id;
+  const v2 = o1['id'];
   if (v2 === undefined) return { path: ['id'], message: 'is required' };
   if (!(typeof v2 === 'number' && Number.isSafeInteger(v2))) {
     return { path: ['id'], message: 'expected an integer' };
   }
-  const v3 = o1.firstName;
+  const v3 = o1['firstName'];
   if (v3 === undefined) return { path: ['firstName'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['firstName'], message: 'expected a string' };
-  const v4 = o1.lastName;
+  const v4 = o1['lastName'];
   if (v4 === undefined) return { path: ['lastName'], message: 'is required' };
   if (!(typeof v4 === 'string')) return { path: ['lastName'], message: 'expected a string' };
   return undefined;
@@ -260,12 +260,12 @@ function checkJsonProductData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.id;
+  const v2 = o1['id'];
   if (v2 === undefined) return { path: ['id'], message: 'is required' };
   if (!(typeof v2 === 'number' && Number.isSafeInteger(v2))) {
     return { path: ['id'], message: 'expected an integer' };
   }
-  const v3 = o1.prices;
+  const v3 = o1['prices'];
   if (v3 === undefined) return { path: ['prices'], message: 'is required' };
   if (!(Array.isArray(v3))) return { path: ['prices'], message: 'expected an array' };
   for (let i4 = 0; i4 < v3.length; i4++) {
@@ -282,10 +282,10 @@ function checkGreetingsGreetingData(value: unknown): ValidationIssue | undefined
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.text;
+  const v2 = o1['text'];
   if (v2 === undefined) return { path: ['text'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['text'], message: 'expected a string' };
-  const v3 = o1.n;
+  const v3 = o1['n'];
   if (v3 === undefined) return { path: ['n'], message: 'is required' };
   if (!(typeof v3 === 'number' && Number.isSafeInteger(v3))) {
     return { path: ['n'], message: 'expected an integer' };
@@ -298,10 +298,10 @@ function checkGreetingsErrorData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.code;
+  const v2 = o1['code'];
   if (v2 === undefined) return { path: ['code'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['code'], message: 'expected a string' };
-  const v3 = o1.message;
+  const v3 = o1['message'];
   if (v3 === undefined) return { path: ['message'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['message'], message: 'expected a string' };
   return undefined;

@@ -172,17 +172,17 @@ function checkRoomEventsMessageData(value: unknown): ValidationIssue | undefined
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.user;
+  const v2 = o1['user'];
   if (v2 === undefined) return { path: ['user'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['user'], message: 'expected a string' };
   if (v2.length < 1) return { path: ['user'], message: 'must have at least 1 characters' };
   if (v2.length > 64) return { path: ['user'], message: 'must have at most 64 characters' };
-  const v3 = o1.text;
+  const v3 = o1['text'];
   if (v3 === undefined) return { path: ['text'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['text'], message: 'expected a string' };
   if (v3.length < 1) return { path: ['text'], message: 'must have at least 1 characters' };
   if (v3.length > 2000) return { path: ['text'], message: 'must have at most 2000 characters' };
-  const v4 = o1.sentAt;
+  const v4 = o1['sentAt'];
   if (v4 === undefined) return { path: ['sentAt'], message: 'is required' };
   if (!(typeof v4 === 'string')) return { path: ['sentAt'], message: 'expected a string' };
   if (!pattern0.test(v4)) {
@@ -196,12 +196,12 @@ function checkRoomEventsPresenceData(value: unknown): ValidationIssue | undefine
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.user;
+  const v2 = o1['user'];
   if (v2 === undefined) return { path: ['user'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['user'], message: 'expected a string' };
   if (v2.length < 1) return { path: ['user'], message: 'must have at least 1 characters' };
   if (v2.length > 64) return { path: ['user'], message: 'must have at most 64 characters' };
-  const v3 = o1.status;
+  const v3 = o1['status'];
   if (v3 === undefined) return { path: ['status'], message: 'is required' };
   if (v3 !== 'joined' && v3 !== 'left') {
     return { path: ['status'], message: 'expected one of "joined", "left"' };
@@ -214,7 +214,7 @@ function checkRoomEventsResetData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.reason;
+  const v2 = o1['reason'];
   if (v2 === undefined) return { path: ['reason'], message: 'is required' };
   if (v2 !== 'malformed' && v2 !== 'other-epoch' && v2 !== 'expired' && v2 !== 'unknown-position') {
     return { path: ['reason'], message: 'expected one of "malformed", "other-epoch", "expired", "unknown-position"' };
@@ -227,10 +227,10 @@ function checkRoomEventsErrorData(value: unknown): ValidationIssue | undefined {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1.code;
+  const v2 = o1['code'];
   if (v2 === undefined) return { path: ['code'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['code'], message: 'expected a string' };
-  const v3 = o1.message;
+  const v3 = o1['message'];
   if (v3 === undefined) return { path: ['message'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['message'], message: 'expected a string' };
   return undefined;
