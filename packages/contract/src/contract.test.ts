@@ -44,6 +44,15 @@ describe('defineContract', () => {
     expect(contractRoutes(c).map(([key]) => key)).toEqual(['room']);
   });
 
+  it('builds the default params schema from zod core, validating exactly like z.object of z.string()', () => {
+    const params = defineContract({ r: { path: '/a/:x/:y', events: ev } }).r['~ssekit'].params;
+    const classic = z.object({ x: z.string(), y: z.string() });
+    for (const value of [{ x: 'a', y: 'b' }, { x: 'a', y: 'b', extra: 1 }, { x: 1 }, {}, [], null, 'x']) {
+      expect(z.safeParse(params as z.ZodType, value)).toEqual(z.safeParse(classic, value));
+    }
+    expect(z.toJSONSchema(params as z.ZodType)).toEqual(z.toJSONSchema(classic));
+  });
+
   it.each([
     ['', 'an event name is empty'],
     ['a\nb', 'contains CR, LF or NUL'],

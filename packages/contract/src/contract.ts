@@ -1,5 +1,6 @@
-import { z } from 'zod';
-import type { $ZodObject, $ZodType, input, output } from 'zod/v4/core';
+// zod/v4/core only, never `zod` (classic): a contract module is bundled into browser clients, and classic zod's
+// namespace pulls in every locale. The user's own schemas decide which zod flavour the bundle carries.
+import { _string, $ZodObject, $ZodString, type $ZodType, type input, type output, toJSONSchema } from 'zod/v4/core';
 import { ContractDefinitionError } from './errors.js';
 import { assertEventName, assertRouteKey } from './names.js';
 import { type PathParamNames, parsePathParams } from './path.js';
@@ -170,7 +171,7 @@ export function eventEncoding(schema: $ZodType): EventEncoding {
   if (cached) return cached;
   let encoding: EventEncoding = 'json';
   try {
-    const json = z.toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { type?: unknown };
+    const json = toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { type?: unknown };
     if (json.type === 'string') encoding = 'text';
   } catch {
     encoding = 'json';
@@ -220,7 +221,11 @@ function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
     }
     params = route.params;
   } else {
-    params = z.object(Object.fromEntries(paramNames.map((name) => [name, z.string()])));
+    // the equivalent of z.object({ [name]: z.string() }), built from core classes
+    params = new $ZodObject({
+      type: 'object',
+      shape: Object.fromEntries(paramNames.map((name) => [name, _string($ZodString)])),
+    });
   }
   if (typeof route.events !== 'object' || route.events === null) {
     throw new ContractDefinitionError('has no `events` record', key);
