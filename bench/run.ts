@@ -1,9 +1,9 @@
 /**
  * `npm run bench [-- --quick] [--parts A,B,C,D,E] [--reps N] [--impls raw,ssekit,…] [--cpu-prof] [--out DIR]`
  *
- * Runs every part of the benchmark (fan-out CPU, idle memory, client decode, latency, codegen), prints a table per
- * part and writes JSON, markdown and SVG per part plus `latest.md`/`latest.json` into bench/results/ (quick runs:
- * bench/results/quick/). See bench/README.md for the method.
+ * Runs every part of the benchmark (fan-out CPU, idle memory, client decode, latency, codegen, adapters, broadcast,
+ * browser bundle size), prints a table per part and writes JSON, markdown and SVG per part plus
+ * `latest.md`/`latest.json` into bench/results/ (quick runs: bench/results/quick/). See bench/README.md for the method.
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'A,B,C,D,E,F,G' },
+    parts: { type: 'string', default: 'A,B,C,D,E,F,G,H' },
     reps: { type: 'string' },
     impls: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -162,6 +162,14 @@ if (parts.has('G')) {
   log(formatBroadcast(broadcast));
   log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   writeResults(outDir, run, [], { broadcast });
+}
+
+if (parts.has('H')) {
+  const t0 = Date.now();
+  log('\n== part H: bench/size (browser bundle size) ==');
+  const { runSize } = await import('./size/run.ts');
+  await runSize({ outDir, command: run.command, log });
+  log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
 }
 
 // latest.md/latest.json always reflect every part file in the results folder, including ones from earlier runs
