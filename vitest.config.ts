@@ -12,6 +12,7 @@ export default defineConfig({
       '{packages,codegen,contracts,examples,bench}/**/*.test.ts',
       '{packages,codegen,contracts,examples}/*/tests/**/*.test.ts',
       '{packages,examples}/*/*/tests/**/*.test.ts',
+      'tests/**/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**'],
     // Type tests only; source errors are `npm run typecheck`'s job (it runs first in `npm test`).

@@ -34,6 +34,15 @@ describe('importModule', () => {
     expect(files.some((f) => f.endsWith('/packages/contract/src/contract.ts'))).toBe(true);
   });
 
+  it('imports a contract and a default export from a CommonJS package (no "type": "module")', async () => {
+    await project.write('cjs/package.json', '{ "type": "commonjs" }\n');
+    const contracts = await project.write('cjs/contracts.ts', SMALL_CONTRACT);
+    const config = await project.write('cjs/ssekit.config.ts', "export default { out: './generated' };\n");
+    const [found] = findContracts((await importModule(contracts)).exports, 'cjs/contracts.ts');
+    expect(found?.exportName).toBe('contract');
+    expect((await importModule(config)).exports.default).toEqual({ out: './generated' });
+  });
+
   it('picks up edits: each import is a fresh module graph', async () => {
     const file = await project.write('fresh/contracts.ts', 'export const n = 1;\n');
     expect((await importModule(file)).exports.n).toBe(1);

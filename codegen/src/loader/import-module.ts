@@ -49,5 +49,15 @@ export async function importModule(path: string, options: ImportModuleOptions = 
     throw new CodegenError(`cannot load the module: ${describeError(error)}`, { module: displayName, cause: error });
   }
   files.add(absolute);
-  return { exports, files: [...files].sort() };
+  return { exports: esExports(exports), files: [...files].sort() };
+}
+
+/**
+ * A TypeScript file in a CommonJS package (no `"type": "module"`) is compiled to CommonJS and arrives as
+ * `{ default: module.exports }`, with its ES exports (and its own `default`) inside that object.
+ */
+function esExports(namespace: Record<string, unknown>): Record<string, unknown> {
+  const inner = namespace.default;
+  const compiledEsm = typeof inner === 'object' && inner !== null && (inner as { __esModule?: unknown }).__esModule;
+  return compiledEsm === true ? (inner as Record<string, unknown>) : namespace;
 }

@@ -5,7 +5,13 @@ import { EventTooLargeError } from './event-errors.js';
 import { createEventFeed, type EventFeedHandlers } from './event-feed.js';
 import { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.js';
 import { CallbackError } from './lifecycle-errors.js';
-import { buildRequestHeaders, type HeadersSource, resolveHeaders } from './request-headers.js';
+import {
+  buildRequestHeaders,
+  type FetchCredentials,
+  type FetchInit,
+  type HeadersSource,
+  resolveHeaders,
+} from './request-headers.js';
 import { parseRetryAfter } from './retry-after.js';
 
 /** Everything one connection attempt needs. */
@@ -15,7 +21,7 @@ export interface AttemptRequest extends EventFeedHandlers {
   fetch: typeof fetch;
   headers: HeadersSource | undefined;
   body: string | (() => string) | undefined;
-  credentials: RequestCredentials | undefined;
+  credentials: FetchCredentials | undefined;
   lastEventId: string | undefined;
   /** Aborted to interrupt the attempt (close, restart, idle timeout). */
   signal: AbortSignal;
@@ -67,7 +73,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
   }
   if (signal.aborted) return { kind: 'interrupted' };
 
-  const init: RequestInit = {
+  const init: FetchInit = {
     method,
     headers: buildRequestHeaders(headers, { lastEventId: request.lastEventId, hasBody: body !== undefined }),
     signal,

@@ -1,6 +1,6 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import type { RawSseEvent } from './raw-event.js';
-import type { HeadersSource } from './request-headers.js';
+import type { FetchCredentials, HeadersSource } from './request-headers.js';
 
 /**
  * How the client reconnects after a network error, a retryable status (5xx, 429), an idle
@@ -74,7 +74,7 @@ export interface EventStreamOptions {
    */
   maxEventSize?: number;
   /** Passed to `fetch` (`'include'` for cookies on a cross-origin stream). */
-  credentials?: RequestCredentials;
+  credentials?: FetchCredentials;
   /** Called when a response is accepted as an event stream (status 2xx, `text/event-stream`). */
   onOpen?(response: Response): void;
   /** Called for every dispatched event, in order. */

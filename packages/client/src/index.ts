@@ -26,7 +26,7 @@ export {
   RetriesExhaustedError,
 } from './lifecycle-errors.js';
 export type { RawSseEvent } from './raw-event.js';
-export type { HeadersSource } from './request-headers.js';
+export type { FetchCredentials, FetchHeaders, FetchInit, HeadersSource } from './request-headers.js';
 export type {
   ClientConfig,
   RouteCallOptions,

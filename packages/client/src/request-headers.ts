@@ -1,5 +1,43 @@
-/** Headers, or a function computing them (re-run on every connection attempt, e.g. for a fresh token). */
-export type HeadersSource = HeadersInit | (() => HeadersInit | Promise<HeadersInit>);
+/**
+ * The `init` argument of the platform's own `fetch` — the DOM's in a browser, Node's (`@types/node`) on a server — so
+ * the client's types need no DOM lib in a Node-only app.
+ *
+ * @example
+ * ```ts
+ * const init: FetchInit = { credentials: 'include', headers: { accept: 'text/event-stream' } };
+ * ```
+ */
+export type FetchInit = NonNullable<Parameters<typeof fetch>[1]>;
+
+/**
+ * Request headers as `fetch` takes them: a `Headers` object, a record or a list of pairs.
+ *
+ * @example
+ * ```ts
+ * const headers: FetchHeaders = { authorization: 'Bearer abc' };
+ * ```
+ */
+export type FetchHeaders = NonNullable<FetchInit['headers']>;
+
+/**
+ * The `credentials` mode of `fetch`: `'omit'`, `'same-origin'` or `'include'`.
+ *
+ * @example
+ * ```ts
+ * const credentials: FetchCredentials = 'include'; // send cookies on a cross-origin stream
+ * ```
+ */
+export type FetchCredentials = NonNullable<FetchInit['credentials']>;
+
+/**
+ * Headers, or a function computing them (re-run on every connection attempt, e.g. for a fresh token).
+ *
+ * @example
+ * ```ts
+ * const headers: HeadersSource = async () => ({ authorization: `Bearer ${await getToken()}` });
+ * ```
+ */
+export type HeadersSource = FetchHeaders | (() => FetchHeaders | Promise<FetchHeaders>);
 
 /**
  * Evaluates a {@link HeadersSource} into a fresh `Headers` object.

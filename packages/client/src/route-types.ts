@@ -1,7 +1,7 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import type { EventDecoder } from './decode-result.js';
 import type { CloseInfo, ReconnectOptions, RetryInfo } from './event-stream-types.js';
-import type { HeadersSource } from './request-headers.js';
+import type { FetchCredentials, HeadersSource } from './request-headers.js';
 
 /**
  * What a generated client knows about one contract route.
@@ -37,7 +37,7 @@ export interface ClientConfig {
   reconnect?: ReconnectOptions | false;
   idleTimeoutMs?: number;
   /** Passed to `fetch`. */
-  credentials?: RequestCredentials;
+  credentials?: FetchCredentials;
 }
 
 /**

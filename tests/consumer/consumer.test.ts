@@ -1,0 +1,334 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, launchChromium } from '../../scripts/chromium.ts';
+import { appFiles, SHAPES, type ShapeSpec } from './app-files.ts';
+import { EXTRA_NODE_MAJORS, nodeBinary } from './node-binaries.ts';
+import { type PackedPackage, packAll } from './pack.ts';
+
+// ssekit as a user gets it: every package packed by `npm pack` (its prepack builds it), installed from the tarballs
+// into fresh apps in a temp folder outside the repository (no workspace links, no source conditions), then
+// generated, type-checked with TypeScript 5.9 and 7, and run on Node 20 (this process), 22 and 24.
+
+const repo = resolve(import.meta.dirname, '../..');
+const hasChromium = chromiumAvailable('the consumer test of the bundled client in Chromium');
+const MINUTES = 60_000;
+
+/** The environment of a user's shell: nothing that `npm test` or vitest set for this repo leaks into the app. */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (/^(npm_|INIT_CWD$|SSEKIT_|VITEST|NODE_OPTIONS$|TSX_)/i.test(key)) continue;
+    env[key] = value;
+  }
+  return { ...env, NODE_NO_WARNINGS: '1', ...extra };
+}
+
+function run(command: string, args: string[], cwd: string, env = userEnv()): string {
+  try {
+    return execFileSync(command, args, { cwd, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${stdout ?? ''}\n${stderr ?? ''}`);
+  }
+}
+
+function readTarFile(tarball: string, path: string): string {
+  return execFileSync('tar', ['-xzOf', tarball, `package/${path}`], { encoding: 'utf8' });
+}
+
+let work: string;
+let packed: PackedPackage[];
+const tarball = (name: string): string => {
+  const found = packed.find((p) => p.name === name);
+  if (!found) throw new Error(`${name} was not packed`);
+  return found.tarball;
+};
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'ssekit-consumer-'));
+  mkdirSync(join(work, 'tarballs'));
+  packed = packAll(join(work, 'tarballs'), repo);
+}, 5 * MINUTES);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('the packed tarballs', () => {
+  it('hold compiled JavaScript, declarations, README and LICENSE — and no tests, fixtures or monorepo scripts', () => {
+    expect(packed.map((p) => p.name).sort()).toEqual(
+      [
+        '@ssekit/client',
+        '@ssekit/codegen',
+        '@ssekit/contract',
+        '@ssekit/redis',
+        '@ssekit/server',
+        'create-ssekit',
+      ].sort(),
+    );
+    for (const pkg of packed) {
+      const files = new Set(pkg.files);
+      for (const required of ['package.json', 'README.md', 'LICENSE']) expect(files, pkg.name).toContain(required);
+      const manifest = JSON.parse(readTarFile(pkg.tarball, 'package.json')) as {
+        exports: Record<string, Record<string, string>>;
+        bin?: Record<string, string>;
+        scripts?: Record<string, string>;
+        engines?: Record<string, string>;
+        license?: string;
+        repository?: unknown;
+        description?: string;
+        keywords?: string[];
+      };
+      expect(manifest.license, pkg.name).toBe('MIT');
+      expect(manifest.description, pkg.name).toBeTruthy();
+      expect(manifest.keywords?.length, pkg.name).toBeGreaterThan(0);
+      expect(manifest.repository, pkg.name).toBeTruthy();
+      expect(manifest.engines?.node, pkg.name).toBe('>=22.12.0');
+      // Every entry point resolves to a compiled file and its declarations, for `import` and `require` alike.
+      for (const [subpath, conditions] of Object.entries(manifest.exports)) {
+        for (const condition of ['types', 'import', 'default']) {
+          const target = conditions[condition];
+          expect(target, `${pkg.name} ${subpath} ${condition}`).toBeDefined();
+          expect(files, `${pkg.name} ${subpath} ${condition}`).toContain(target?.replace(/^\.\//, ''));
+        }
+      }
+      for (const bin of Object.values(manifest.bin ?? {})) expect(files, pkg.name).toContain(bin.replace(/^\.\//, ''));
+      // What is packed is what users need: no tests, fixtures or build state.
+      const stray = pkg.files.filter((f) =>
+        /\.test(-d)?\.ts$|(^|\/)(tests?|fixtures|__generated__)\/|tsbuildinfo/.test(f),
+      );
+      expect(stray, pkg.name).toEqual([]);
+      // Scripts that run in the monorepo only (tests, paths outside the package) are not shipped.
+      for (const [name, script] of Object.entries(manifest.scripts ?? {})) {
+        expect(['build', 'clean', 'prepack'], `${pkg.name} script ${name}`).toContain(name);
+        expect(script, `${pkg.name} script ${name}`).not.toMatch(/\.\.\/|vitest/);
+      }
+    }
+  });
+
+  it('ship declarations whose relative imports use .js specifiers (resolvable by every TypeScript consumer)', () => {
+    const extract = join(work, 'extract');
+    for (const pkg of packed) {
+      const into = join(extract, pkg.name.replace('/', '__'));
+      mkdirSync(into, { recursive: true });
+      execFileSync('tar', ['-xzf', pkg.tarball, '-C', into]);
+      const declarations = pkg.files.filter((f) => f.endsWith('.d.ts'));
+      expect(declarations.length, pkg.name).toBeGreaterThan(0);
+      for (const file of declarations) {
+        const text = readFileSync(join(into, 'package', file), 'utf8');
+        expect(text, `${pkg.name}/${file}`).not.toMatch(/from ['"]\.{1,2}\/[^'"]*\.ts['"]/);
+      }
+    }
+  });
+});
+
+describe.each(SHAPES)('an app ($shape, $validation validation) installed from the tarballs', (spec: ShapeSpec) => {
+  let app: string;
+
+  beforeAll(() => {
+    app = join(work, spec.shape);
+    mkdirSync(app, { recursive: true });
+  });
+
+  it(
+    'installs with npm, with no workspace links',
+    () => {
+      const manifest = {
+        name: `consumer-${spec.shape}`,
+        version: '1.0.0',
+        private: true,
+        type: spec.type,
+        dependencies: {
+          '@ssekit/contract': `file:${tarball('@ssekit/contract')}`,
+          '@ssekit/server': `file:${tarball('@ssekit/server')}`,
+          '@ssekit/client': `file:${tarball('@ssekit/client')}`,
+          zod: '^4.1.0',
+        },
+        devDependencies: {
+          '@ssekit/codegen': `file:${tarball('@ssekit/codegen')}`,
+          '@types/node': '^22.0.0',
+          esbuild: '^0.28.2',
+          typescript: '~5.9.3',
+          'typescript-7': 'npm:typescript@^7.0.2',
+        },
+      };
+      writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      const include = ['src', 'generated', 'ssekit.config.ts'];
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: spec.tsconfig, include }, null, 2));
+      const hasDom = (spec.tsconfig.lib as string[]).includes('DOM');
+      for (const [path, content] of Object.entries(appFiles(spec))) {
+        if (path === 'src/browser.ts' && !hasDom) continue;
+        mkdirSync(dirname(join(app, path)), { recursive: true });
+        writeFileSync(join(app, path), content);
+      }
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
+      for (const name of ['contract', 'server', 'client', 'codegen']) {
+        const installed = join(app, 'node_modules', '@ssekit', name);
+        expect(lstatSync(installed).isSymbolicLink(), name).toBe(false);
+        expect(existsSync(join(installed, 'dist', 'index.js')), name).toBe(true);
+      }
+      // One copy of each ssekit package: the server's and client's dependency on the contract is the app's own.
+      expect(existsSync(join(app, 'node_modules/@ssekit/server/node_modules/@ssekit/contract'))).toBe(false);
+    },
+    5 * MINUTES,
+  );
+
+  it(
+    'generates the client, AsyncAPI, OpenAPI and the HTML page with `npx ssekit generate`',
+    () => {
+      const out = run('npx', ['--no', 'ssekit', 'generate'], app);
+      expect(out).toMatch(/client\.ts/);
+      const generated = readdirSync(join(app, 'generated')).sort();
+      expect(generated).toContain('client.ts');
+      expect(existsSync(join(app, 'generated/docs/index.html'))).toBe(true);
+      expect(generated.some((f) => f.startsWith('asyncapi.'))).toBe(true);
+      expect(generated.some((f) => f.startsWith('openapi.'))).toBe(true);
+      const client = readFileSync(join(app, 'generated/client.ts'), 'utf8');
+      if (spec.validation === 'standalone') expect(client).not.toMatch(/from 'zod/);
+      // `--check` passes on the files just written, under every Node version users run.
+      for (const major of EXTRA_NODE_MAJORS) {
+        run(nodeBinary(major), ['node_modules/@ssekit/codegen/bin/ssekit.js', 'generate', '--check'], app);
+      }
+    },
+    3 * MINUTES,
+  );
+
+  it(
+    'type-checks with TypeScript 5.9 and 7 (strictest flags, skipLibCheck off); wrong payloads do not compile',
+    () => {
+      // compile-checks.ts holds @ts-expect-error lines: a wrong payload that compiled would fail the check.
+      run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], app);
+      run(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.json', '--noEmit'], app);
+      const bad = join(app, 'bad');
+      mkdirSync(bad, { recursive: true });
+      writeFileSync(
+        join(bad, 'wrong-payload.ts'),
+        `import { implement } from '@ssekit/server';
+import { contract } from '../src/contract${spec.ext}';
+export const router = implement(contract, { ticker: async (session) => { await session.send('price', { symbol: 'X', price: 'free', n: 1 }); } });
+`,
+      );
+      writeFileSync(
+        join(app, 'tsconfig.bad.json'),
+        JSON.stringify({ extends: './tsconfig.json', compilerOptions: { noEmit: true }, include: ['bad'] }),
+      );
+      let output = '';
+      try {
+        execFileSync(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.bad.json'], {
+          cwd: app,
+          encoding: 'utf8',
+          env: userEnv(),
+        });
+      } catch (error) {
+        output = String((error as { stdout?: string }).stdout);
+      }
+      expect(output).toMatch(/bad\/wrong-payload\.ts\(\d+,\d+\): error TS2322/);
+      expect(output).toMatch(/string.*number|number.*string/);
+    },
+    3 * MINUTES,
+  );
+
+  it(
+    'runs on Node 20, 22 and 24: typed events, a wrong payload rejected by the server and by the client',
+    () => {
+      if (spec.build === 'tsc') {
+        run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], app);
+      } else {
+        const args = ['src/main.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external'];
+        run('npx', ['--no', 'esbuild', ...args, `--outfile=${spec.main}`], app);
+      }
+      const nodes = [process.execPath, ...EXTRA_NODE_MAJORS.map((major) => nodeBinary(major))];
+      const versions: string[] = [];
+      for (const node of nodes) {
+        const lines = run(node, [spec.main], app).trim().split('\n');
+        const result = JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;
+        versions.push(String(result.node));
+        expect(result, `${spec.shape} on ${result.node}`).toEqual({
+          node: expect.any(String),
+          prices: [1, 2, 3].map((n) => ({ symbol: 'ACME', price: 100 + n, n, id: String(n) })),
+          serverRejected: { code: 'CONTRACT_VALIDATION', message: 'price rejected' },
+          badRequest: { code: 'HTTP_STATUS', status: 400 },
+          clientRejected: ['VALIDATION'],
+          afterInvalid: { symbol: 'X', price: 1, n: 2 },
+        });
+      }
+      expect(versions.map((v) => v.split('.')[0])).toEqual(['v20', 'v22', 'v24']);
+    },
+    5 * MINUTES,
+  );
+
+  // The CommonJS app is Node-only (no DOM lib): it has no browser entry.
+  if (!(spec.tsconfig.lib as string[]).includes('DOM')) return;
+  it.skipIf(!hasChromium)(
+    'bundled with esbuild, the generated client runs in Chromium',
+    async () => {
+      const bundle = join(app, 'dist/browser.js');
+      run(
+        'npx',
+        ['--no', 'esbuild', 'src/browser.ts', '--bundle', '--minify', '--format=esm', `--outfile=${bundle}`],
+        app,
+      );
+      const serve = `import { readFileSync } from 'node:fs';
+import { start } from './src/server${spec.ext}';
+const running = await start({
+  '/': { type: 'text/html', body: '<!doctype html><script type="module" src="/browser.js"></script>' },
+  '/browser.js': { type: 'text/javascript', body: readFileSync('dist/browser.js', 'utf8') },
+});
+console.log(running.url);
+process.on('SIGTERM', () => running.close().then(() => process.exit(0)));
+`;
+      writeFileSync(join(app, 'serve.ts'), serve);
+      run(
+        'npx',
+        [
+          '--no',
+          'esbuild',
+          'serve.ts',
+          '--bundle',
+          '--platform=node',
+          '--format=esm',
+          '--packages=external',
+          '--outfile=dist/serve.mjs',
+        ],
+        app,
+      );
+      const server: ChildProcess = spawn(process.execPath, ['dist/serve.mjs'], { cwd: app, env: userEnv() });
+      try {
+        const url = await new Promise<string>((resolveUrl, reject) => {
+          server.stdout?.on('data', (chunk: Buffer) => resolveUrl(chunk.toString().trim()));
+          server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+        });
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on('pageerror', (error) => errors.push(error.message));
+          await page.goto(`${url}/`);
+          await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, {
+            timeout: 20_000,
+          });
+          const result = await page.evaluate(() => (window as { result?: unknown }).result);
+          expect(errors).toEqual([]);
+          expect(result).toEqual({ prices: [1, 2, 3].map((n) => ({ n, price: 100 + n, id: String(n) })) });
+        } finally {
+          await browser.close();
+        }
+      } finally {
+        server.kill('SIGTERM');
+      }
+    },
+    3 * MINUTES,
+  );
+});
