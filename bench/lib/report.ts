@@ -92,8 +92,8 @@ function header(run: RunInfo, withCommand = true): string {
   ].join('\n');
 }
 
-/** Every results file, in the order latest.md shows them; `adapters`/`broadcast` are written by their own folders. */
-const ORDER = ['fanout', 'memory', 'client', 'latency', 'codegen', 'adapters', 'broadcast'];
+/** Every results file, in the order latest.md shows them; `adapters`/`broadcast`/`size` are written by their own folders. */
+const ORDER = ['fanout', 'memory', 'client', 'latency', 'codegen', 'adapters', 'broadcast', 'size'];
 
 /**
  * Writes `<part>.json|.md|.svg` for each part of this run, then rebuilds `latest.md`/`latest.json` from every part file
@@ -129,6 +129,11 @@ function rebuildLatest(dir: string, run: RunInfo): void {
     const file = join(dir, `${name}.json`);
     if (!existsSync(file)) continue;
     const data = JSON.parse(readFileSync(file, 'utf8'));
+    if (name === 'size') {
+      // Part H (bench/size) writes its own markdown; sizes are deterministic, so it carries no run statistics.
+      sections.push(readFileSync(join(dir, 'size.md'), 'utf8'));
+      continue;
+    }
     if (name === 'adapters') {
       external.adapters = data as AdapterBenchResult;
       sections.push(adaptersMarkdown(external.adapters));

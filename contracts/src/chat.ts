@@ -1,5 +1,5 @@
 import { defineContract } from '@ssekit/contract';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A room id: 1–64 characters, anything printable (percent-encoded in the path). */
 export const RoomId = z.string().min(1).max(64);

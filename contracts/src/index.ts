@@ -1,5 +1,5 @@
 import { defineContract } from '@ssekit/contract';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A customer, as in Ktor's SSE example. */
 export const Customer = z.object({ id: z.number().int(), firstName: z.string(), lastName: z.string() });
