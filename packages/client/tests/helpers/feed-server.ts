@@ -91,7 +91,10 @@ export async function startFeedServer(page: string): Promise<FeedServer> {
  * const script = await bundlePage(new URL('../browser/page.tsx', import.meta.url), { react: 18 });
  * ```
  */
-export async function bundlePage(entry: URL, options: { react?: 18 | 19 } = {}): Promise<string> {
+export async function bundlePage(
+  entry: URL,
+  options: { react?: 18 | 19; platform?: 'browser' | 'node' } = {},
+): Promise<string> {
   const plugins: Plugin[] = [];
   if (options.react === 18) {
     const react18 = fileURLToPath(new URL('../../../../tests/react18/', import.meta.url));
@@ -111,7 +114,7 @@ export async function bundlePage(entry: URL, options: { react?: 18 | 19 } = {}):
     bundle: true,
     write: false,
     format: 'esm',
-    platform: 'browser',
+    platform: options.platform ?? 'browser',
     target: 'es2022',
     conditions: ['@ssekit/source'],
     jsx: 'automatic',
