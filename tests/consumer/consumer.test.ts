@@ -73,6 +73,7 @@ describe('the packed tarballs', () => {
         '@ssekit/client',
         '@ssekit/codegen',
         '@ssekit/contract',
+        '@ssekit/react',
         '@ssekit/redis',
         '@ssekit/server',
         'create-ssekit',
