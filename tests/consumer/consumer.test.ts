@@ -332,4 +332,109 @@ process.on('SIGTERM', () => running.close().then(() => process.exit(0)));
     },
     3 * MINUTES,
   );
+
+  // @ssekit/react from its tarball, in the bundler-shaped app: a hook rendered by React, bundled with esbuild.
+  if (spec.shape !== 'esm-bundler') return;
+  it.skipIf(!hasChromium)(
+    '@ssekit/react from its tarball: a hook renders typed events in a React app bundled with esbuild, in Chromium',
+    async () => {
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          `@ssekit/react@file:${tarball('@ssekit/react')}`,
+          'react@^19.0.0',
+          'react-dom@^19.0.0',
+          '@types/react@^19.0.0',
+          '@types/react-dom@^19.0.0',
+        ],
+        app,
+      );
+      writeFileSync(join(app, 'src/react-app.tsx'), REACT_APP);
+      writeFileSync(
+        join(app, 'tsconfig.react.json'),
+        JSON.stringify({
+          extends: './tsconfig.json',
+          compilerOptions: { jsx: 'react-jsx' },
+          include: ['src', 'generated'],
+        }),
+      );
+      // The hook's types, as installed: the request and every event are checked against the generated client.
+      run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.react.json'], app);
+      run(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.react.json'], app);
+      const bundle = ['src/react-app.tsx', '--bundle', '--minify', '--format=esm', '--jsx=automatic'];
+      run('npx', ['--no', 'esbuild', ...bundle, '--outfile=dist/react-app.js'], app);
+      const serve = readFileSync(join(app, 'serve.ts'), 'utf8').replaceAll('browser.js', 'react-app.js');
+      writeFileSync(join(app, 'serve-react.ts'), serve);
+      const serveBundle = ['serve-react.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external'];
+      run('npx', ['--no', 'esbuild', ...serveBundle, '--outfile=dist/serve-react.mjs'], app);
+      const server: ChildProcess = spawn(process.execPath, ['dist/serve-react.mjs'], { cwd: app, env: userEnv() });
+      try {
+        const url = await new Promise<string>((resolveUrl, reject) => {
+          server.stdout?.on('data', (chunk: Buffer) => resolveUrl(chunk.toString().trim()));
+          server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+        });
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on('pageerror', (error) => errors.push(error.message));
+          await page.goto(`${url}/`);
+          await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, {
+            timeout: 20_000,
+          });
+          expect(errors).toEqual([]);
+          expect(await page.evaluate(() => (window as { result?: unknown }).result)).toEqual({
+            prices: [101, 102, 103],
+            last: { n: 3, id: '3' },
+            status: 'closed',
+          });
+          expect(await page.textContent('#prices')).toBe('closed: 101, 102, 103');
+        } finally {
+          await browser.close();
+        }
+      } finally {
+        server.kill('SIGTERM');
+      }
+    },
+    5 * MINUTES,
+  );
 });
+
+/** A React app as a user writes it with @ssekit/react: the hook over the generated client, rendered in StrictMode. */
+const REACT_APP = `import { useEventStream } from '@ssekit/react';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createClient } from '../generated/client';
+
+declare global {
+  interface Window {
+    result?: unknown;
+  }
+}
+
+const client = createClient({ baseUrl: location.origin, reconnect: false });
+
+function Prices() {
+  const [prices, setPrices] = useState<number[]>([]);
+  const { status, events } = useEventStream(
+    client.ticker,
+    { params: { symbol: 'ACME' }, query: { count: 3 } },
+    { onEvent: (event) => event.event === 'price' && setPrices((list) => [...list, event.data.price]) },
+  );
+  const last = events.price;
+  useEffect(() => {
+    if (status === 'closed' && last) window.result = { prices, last: { n: last.data.n, id: last.id }, status };
+  }, [status, prices, last]);
+  return <p id="prices">{status}: {prices.join(', ')}</p>;
+}
+
+createRoot(document.body.appendChild(document.createElement('div'))).render(
+  <StrictMode>
+    <Prices />
+  </StrictMode>,
+);
+`;
