@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -41,6 +41,17 @@ async function until(page: Page, ok: (s: PageState) => boolean, what: string, ti
 }
 
 describe('dashboard', () => {
+  it('its generated client is up to date with its contract (`ssekit generate --check`)', async () => {
+    const bin = resolve(repo, 'codegen/bin/ssekit-dev.js');
+    const cwd = resolve(import.meta.dirname, '..');
+    const { code, stdout } = await new Promise<{ code: number; stdout: string }>((done) => {
+      execFile(process.execPath, [bin, 'generate', '--check'], { cwd, timeout: 60_000 }, (error, out) =>
+        done({ code: error ? 1 : 0, stdout: out }),
+      );
+    });
+    expect({ code, stdout }).toEqual({ code: 0, stdout: 'up to date: 1 file(s)\n' });
+  });
+
   it('serves the page and the metrics stream from `npm run example:dashboard` with PORT', async () => {
     const child: ChildProcess = spawn('npm', ['run', 'example:dashboard'], {
       cwd: repo,
