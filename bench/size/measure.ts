@@ -263,7 +263,7 @@ function installedVersion(name: string): string {
 
 export const METHOD =
   'esbuild bundle of the generated client (entry) with everything it imports: minify, format esm, platform browser, ' +
-  'condition @ssekit/source (workspace packages from their sources); raw = the same bundle unminified; gzip = node:zlib gzipSync level 9 of the minified output. 1 KB = 1000 B. zod-mode style variants bundle the same contracts/generated/client.ts with its contracts import pointed at a copy of contracts/src whose zod import is rewritten, or at bench/size/fixtures/seed-contract-mini.ts.';
+  "condition @ssekit/source (workspace packages from their sources); raw = the same bundle unminified; gzip = node:zlib gzipSync level 9 of the minified output. 1 KB = 1000 B. zod-mode style variants bundle the same contracts/generated/client.ts with its contracts import pointed at a copy of contracts/src whose zod import is rewritten, or at bench/size/fixtures/seed-contract-mini.ts. react-baseline and react-hooks bundle a React app (bench/size/fixtures/react-*.tsx, React's production build, JSX automatic) without and with @ssekit/react; their difference is what the package adds.";
 
 /** Measures every bundle of {@link bundleSpecs}. */
 export async function measureSizes(command = 'npm run bench -- --parts H'): Promise<SizeResult> {
