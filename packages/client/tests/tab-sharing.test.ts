@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.ts';
 import type { TabLog } from './browser/tab-page.ts';
-import { bundlePage, type FeedServer, startFeedServer } from './helpers/feed-server.ts';
+import { bundlePage, type FeedServer, startFeedServer, until } from './helpers/feed-server.ts';
 
 const hasChromium = chromiumAvailable("the tab-sharing tests (share: 'tabs')");
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -23,17 +23,6 @@ async function start(): Promise<{ server: FeedServer; browser: Browser }> {
 }
 
 const tabLog = (tab: Page) => tab.evaluate(() => window.tabLog);
-
-async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (performance.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 

@@ -1,23 +1,11 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.ts';
-import { bundlePage, type FeedServer, startFeedServer } from '../../client/tests/helpers/feed-server.ts';
+import { bundlePage, type FeedServer, startFeedServer, until } from '../../client/tests/helpers/feed-server.ts';
 import type { FeedProps, HookLog } from './browser/page.tsx';
 import { countTimers } from './browser/timers.ts';
 
 const hasChromium = chromiumAvailable('the @ssekit/react hook tests');
-
-async function until<T>(read: () => Promise<T> | T, ok: (value: T) => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value)) return value;
-    if (performance.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(value)}`);
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 // The same page, bundled with React 19 (the repository's) and with React 18 (the tests/react18 workspace).
 describe.each([19, 18] as const)('useEventStream in Chromium with React %i, against a hub with replay', (react) => {

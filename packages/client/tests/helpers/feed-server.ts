@@ -126,3 +126,28 @@ export async function bundlePage(
   if (!file) throw new Error(`esbuild produced no output for ${entry.href}`);
   return file.text;
 }
+
+/**
+ * Polls `read` until `ok` holds (every 10 ms), and returns the value; throws with the last value after `timeoutMs`.
+ *
+ * @example
+ * ```ts
+ * const log = await until(() => page.evaluate(() => window.tabLog), (l) => l.ticks.length === 3, 'three ticks');
+ * ```
+ */
+export async function until<T>(
+  read: () => Promise<T> | T,
+  ok: (value: T) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value)) return value;
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}: ${JSON.stringify(value)}`);
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
