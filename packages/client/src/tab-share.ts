@@ -3,7 +3,15 @@ import type { EventStreamConnection, EventStreamOptions } from './event-stream-t
 import { SharedStreamError } from './lifecycle-errors.js';
 import type { RawSseEvent } from './raw-event.js';
 
-/** The connection states a store reports. */
+/**
+ * The connection state an event store reports: `connecting` until the response is accepted, `open` while it streams,
+ * `retrying` while it waits to reconnect, `closed` once it stopped.
+ *
+ * @example
+ * ```ts
+ * const label: Record<EventStreamStatus, string> = { connecting: '…', open: 'live', retrying: 'reconnecting', closed: 'off' };
+ * ```
+ */
 export type EventStreamStatus = 'connecting' | 'open' | 'retrying' | 'closed';
 
 /** The Web Locks API as this module uses it (structural, so the client's types need no DOM lib). */
