@@ -36,5 +36,5 @@ export {
 } from './contract.js';
 export { ContractDefinitionError, isSsekitError, SsekitError, type SsekitErrorCode } from './errors.js';
 export { assertEventName, assertRouteKey } from './names.js';
-export { buildPath, type PathParamNames, parsePathParams, toTemplatePath } from './path.js';
+export { buildPath, type PathParamNames, parsePathParams, routeShape, toTemplatePath } from './path.js';
 export { defaultDeserialize, defaultSerialize } from './serialization.js';

@@ -74,3 +74,17 @@ export function buildPath(path: string, params: Record<string, unknown> | undefi
     return encodeURIComponent(String(value));
   });
 }
+
+/**
+ * What two routes must not share: the method and the path with every `:param` written as `:`. Two routes with the
+ * same shape would match the same requests, so `defineContract` and the server's router both reject the second one.
+ *
+ * @example
+ * ```ts
+ * routeShape('GET', '/rooms/:roomId/events'); // 'GET /rooms/:/events'
+ * routeShape('GET', '/rooms/:id/events') === routeShape('GET', '/rooms/:roomId/events'); // true
+ * ```
+ */
+export function routeShape(method: string, path: string): string {
+  return `${method} ${path.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, ':')}`;
+}

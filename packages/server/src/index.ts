@@ -64,4 +64,4 @@ export type {
   TypedServerSentEvent,
   TypedSession,
 } from './session.js';
-export type { SseSink } from './sink.js';
+export { SinkBase, type SseSink } from './sink.js';

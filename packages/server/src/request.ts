@@ -1,6 +1,7 @@
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
 import { type ProblemBody, statusTitle, summarizeIssues } from './errors.js';
+import { concatBytes, toBytes } from './frames.js';
 
 /**
  * The request as the core sees it, built by each adapter without copying what it does not need.
@@ -27,6 +28,43 @@ export interface CoreRequest {
 export class BodyTooLargeError extends Error {
   constructor(readonly limit: number) {
     super(`request body exceeds ${limit} bytes`);
+  }
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A request body collected up to a byte limit, from whatever chunks an adapter's transport yields (node streams, web
+ * streams, a body a framework already parsed). Every adapter's `readBody` goes through it.
+ *
+ * @example
+ * ```ts
+ * const body = new LimitedBody(limit);
+ * for await (const chunk of stream) if (!body.add(chunk)) throw new BodyTooLargeError(limit);
+ * return body.text();
+ * ```
+ */
+export class LimitedBody {
+  readonly limit: number;
+  readonly #chunks: Uint8Array[] = [];
+  #size = 0;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  /** Adds a chunk; `false` (and the chunk is not kept) once the body is past the limit. */
+  add(chunk: Uint8Array | string): boolean {
+    const bytes = typeof chunk === 'string' ? toBytes(chunk) : chunk;
+    this.#size += bytes.byteLength;
+    if (this.#size > this.limit) return false;
+    this.#chunks.push(bytes);
+    return true;
+  }
+
+  /** The body so far, decoded as UTF-8. */
+  text(): string {
+    return this.#chunks.length === 0 ? '' : decoder.decode(concatBytes(this.#chunks));
   }
 }
 

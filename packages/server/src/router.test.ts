@@ -4,10 +4,10 @@ import { z } from 'zod';
 import { StreamClosedError } from './errors.js';
 import { implement } from './implement.js';
 import { MissingHandlerError } from './index.js';
+import { MemorySink } from './memory-sink.js';
 import type { CoreRequest } from './request.js';
 import { createRouter, type DispatchResult, type SseRouter } from './router.js';
 import type { RawSession } from './session.js';
-import { MemorySink } from './test-sink.js';
 
 function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));

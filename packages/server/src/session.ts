@@ -8,12 +8,13 @@ import type {
   RouteDefinition,
   Serializer,
 } from '@ssekit/contract';
-import { type Coalescable, type Coalescer, joinFrames } from './coalesce.js';
+import type { Coalescer } from './coalesce.js';
 import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.js';
-import { SlowConsumerError, type SlowConsumerPolicy, StreamClosedError } from './errors.js';
+import { type SlowConsumerPolicy, StreamClosedError } from './errors.js';
 import { type CompiledEvents, runSerializer, serializeEventData } from './event-codec.js';
-import type { HeartbeatMember, HeartbeatWheel } from './heartbeat.js';
+import type { HeartbeatWheel } from './heartbeat.js';
 import type { SseSink } from './sink.js';
+import { WriteQueue } from './write-queue.js';
 
 /** Options of one typed send: the event id and a reconnection hint. */
 export interface SendOptions {
@@ -124,14 +125,11 @@ export interface SessionInit {
   readonly lastEventId: string | undefined;
 }
 
-const RESOLVED: Promise<void> = Promise.resolve();
-
 /**
- * A live SSE stream: the object handlers receive. Adapters create it through the router; users don't.
+ * A live SSE stream: the object handlers receive. It checks and encodes what is sent; its {@link WriteQueue} decides
+ * when the bytes reach the sink. Adapters create it through the router; users don't.
  */
-export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember {
-  /** @internal The heartbeat wheel's tick at the last write. */
-  lastWriteTick = 0;
+export class SseSession implements SseSessionBase {
   readonly request: SseRequestInfo;
   readonly params: Record<string, unknown>;
   readonly query: unknown;
@@ -141,16 +139,9 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
 
   readonly #sink: SseSink;
   readonly #route: RouteRuntime;
+  readonly #queue: WriteQueue;
   #controller: AbortController | undefined;
   #closed = false;
-  #dropping = false;
-  /** Frames held during an open coalescing window, and their size. */
-  #pending: (string | Uint8Array)[] | undefined;
-  #pendingBytes = 0;
-  #windowOpen = false;
-  /** The window's only frame so far is the one that opened it. */
-  #windowOpener = false;
-  #congested = false;
   #done: Promise<void> | undefined;
   #resolveDone: (() => void) | undefined;
   readonly #onFinish: (session: SseSession) => void;
@@ -159,6 +150,7 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
     this.#sink = sink;
     this.#route = route;
     this.#onFinish = onFinish;
+    this.#queue = new WriteQueue(sink, route, (reason) => this.destroy(reason));
     this.request = init.request;
     this.params = init.params;
     this.query = init.query;
@@ -166,7 +158,7 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
     this.body = init.body;
     this.lastEventId = init.lastEventId;
     sink.onClose(() => this.#finish('client closed the stream'));
-    if (!this.#closed) route.heartbeat?.join(this);
+    if (!this.#closed) this.#queue.start();
   }
 
   get closed(): boolean {
@@ -198,43 +190,26 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
   send(eventOrName: string | ServerSentEvent, data?: unknown, options?: SendOptions): Promise<void> {
     this.#assertOpen();
     if (typeof eventOrName === 'string') {
-      return this.#writeFrame(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
+      return this.#queue.write(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
     }
     if (typeof eventOrName !== 'object' || eventOrName === null) {
       throw new TypeError('send() takes an event name and data, or a ServerSentEvent object');
     }
     const { event, data: value, id, retry, comments } = eventOrName;
     if (this.#route.events && (event !== undefined || value !== undefined)) {
-      return this.#writeFrame(this.#encodeTyped(event ?? 'message', value, id, retry, comments));
+      return this.#queue.write(this.#encodeTyped(event ?? 'message', value, id, retry, comments));
     }
-    let text: string | undefined;
-    let line = '';
-    if (value !== undefined || event !== undefined) {
-      const name = event ?? 'message';
-      line = eventLine(name);
-      if (event !== undefined) assertSafeField('event', event);
-      text =
-        typeof value === 'string'
-          ? value
-          : runSerializer(this.#route.serialize, value, {
-              route: this.#route.name,
-              path: this.#route.path,
-              event: name,
-              schema: undefined,
-              encoding: 'json',
-            });
-    }
-    return this.#writeFrame(encodeFrame(line, text, id, retry, comments));
+    return this.#queue.write(this.#encodeRaw(event, value, id, retry, comments));
   }
 
   comment(text: string): Promise<void> {
     this.#assertOpen();
-    return this.#writeFrame(encodeComment(text));
+    return this.#queue.write(encodeComment(text));
   }
 
   close(): void {
     if (this.#closed) return;
-    this.flushPending();
+    this.#queue.flushPending();
     this.#sink.end();
     this.#finish('closed by the server');
   }
@@ -242,7 +217,7 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
   /** Writes an already-encoded frame (shared by broadcast: encode once, write to all). */
   writeEncoded(frame: string | Uint8Array): Promise<void> {
     this.#assertOpen();
-    return this.#writeFrame(frame);
+    return this.#queue.write(frame);
   }
 
   /** Ends the stream abruptly, e.g. on server shutdown or slow consumer. */
@@ -268,106 +243,34 @@ export class SseSession implements SseSessionBase, Coalescable, HeartbeatMember 
     return encodeFrame(compiled.line, text, id, retry, comments);
   }
 
-  #writeFrame(frame: string | Uint8Array): Promise<void> {
-    const coalescer = this.#route.coalescer;
-    if (coalescer === undefined) return this.#writeNow(frame);
-    if (!this.#windowOpen) {
-      // The first frame after a quiet window is never delayed; it opens the window for the ones that follow.
-      this.#windowOpen = true;
-      this.#windowOpener = true;
-      coalescer.open(this);
-      return this.#writeNow(frame);
-    }
-    if (this.#overBound(frame.length)) return RESOLVED;
-    this.#pending ??= [];
-    this.#pending.push(frame);
-    this.#pendingBytes += frame.length;
-    return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
-  }
-
-  /** @internal Called by the heartbeat wheel after a period of silence; never delayed by coalescing. */
-  sendHeartbeat(frame: string): void {
-    if (this.#closed) return;
-    this.flushPending();
-    void this.#writeNow(frame);
-  }
-
-  /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
-  flushPending(): boolean {
-    if (this.#closed || this.#pending === undefined || this.#pending.length === 0) return false;
-    const chunk = joinFrames(this.#pending);
-    this.#pending = undefined;
-    this.#pendingBytes = 0;
-    void this.#writeNow(chunk);
-    return true;
-  }
-
-  /**
-   * @internal Called by the coalescer at the end of each window: flushes what is held and keeps the window open while
-   * frames flow. The frame that opened a window went out at once, so a window with only that frame stays open once
-   * more — otherwise a steady one-event-per-turn flow would reopen (and write directly) every time.
-   */
-  onWindowEnd(): boolean {
-    const wrote = this.flushPending();
-    if (wrote || this.#windowOpener) {
-      this.#windowOpener = false;
-      return true;
-    }
-    this.#windowOpen = false;
-    return false;
-  }
-
-  /** Applies the slow-consumer policy before queueing `size` more bytes; true when the frame must not be queued. */
-  #overBound(size: number): boolean {
-    const sink = this.#sink;
-    const limit = this.#route.maxQueueBytes;
-    const queued = sink.bufferedBytes + this.#pendingBytes;
-    if (this.#route.slowConsumer === 'drop') {
-      if (this.#dropping && queued <= limit / 2) this.#dropping = false;
-      if (queued + size > limit) {
-        if (!this.#dropping) {
-          this.#dropping = true;
-          this.#route.report(new SlowConsumerError(this.#route.name, queued, limit, 'drop'));
-        }
-        return true;
-      }
-      return false;
-    }
-    if (queued + size > limit) {
-      this.destroy('slow consumer');
-      this.#route.report(new SlowConsumerError(this.#route.name, queued + size, limit, 'disconnect'));
-      return true;
-    }
-    return false;
-  }
-
-  #writeNow(frame: string | Uint8Array): Promise<void> {
-    const sink = this.#sink;
-    if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
-    const belowHighWater = sink.write(frame);
-    if (this.#route.heartbeat) this.lastWriteTick = this.#route.heartbeat.tick;
-    if (sink.bufferedBytes > this.#route.maxQueueBytes && this.#route.slowConsumer === 'disconnect') {
-      const queued = sink.bufferedBytes;
-      this.destroy('slow consumer');
-      this.#route.report(new SlowConsumerError(this.#route.name, queued, this.#route.maxQueueBytes, 'disconnect'));
-      return RESOLVED;
-    }
-    if (belowHighWater) return RESOLVED;
-    if (!this.#congested) {
-      this.#congested = true;
-      void sink.waitForDrain().then(() => {
-        this.#congested = false;
-      });
-    }
-    return sink.waitForDrain();
+  /** A raw route's event: strings verbatim, other data through the route's serializer. */
+  #encodeRaw(
+    event: string | undefined,
+    value: unknown,
+    id: string | undefined,
+    retry: number | undefined,
+    comments: string | readonly string[] | undefined,
+  ): string {
+    if (value === undefined && event === undefined) return encodeFrame('', undefined, id, retry, comments);
+    const name = event ?? 'message';
+    if (event !== undefined) assertSafeField('event', event);
+    const text =
+      typeof value === 'string'
+        ? value
+        : runSerializer(this.#route.serialize, value, {
+            route: this.#route.name,
+            path: this.#route.path,
+            event: name,
+            schema: undefined,
+            encoding: 'json',
+          });
+    return encodeFrame(eventLine(name), text, id, retry, comments);
   }
 
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
-    this.#route.heartbeat?.leave(this);
-    this.#route.coalescer?.forget(this);
-    this.#pending = undefined;
+    this.#queue.close();
     this.#controller?.abort(new StreamClosedError(`${this.#route.name} (${reason})`));
     this.#resolveDone?.();
     this.#onFinish(this);
