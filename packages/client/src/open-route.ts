@@ -80,15 +80,3 @@ export function openRoute(
     ...(sinks.onClose ? { onClose: sinks.onClose } : {}),
   });
 }
-
-/**
- * The `onError` used when the caller gave none: errors are logged, never silently dropped.
- *
- * @example
- * ```ts
- * const onError = handlers.onError ?? warnError;
- * ```
- */
-export function warnError(error: SsekitError): void {
-  console.warn(`[ssekit] ${error.code}: ${error.message}`);
-}

@@ -1,7 +1,7 @@
-import type { SsekitError } from '@ssekit/contract/errors';
+import { logError, type SsekitError } from '@ssekit/contract/errors';
 import type { CloseInfo, EventStreamConnection } from './event-stream-types.js';
 import { AbortedError } from './lifecycle-errors.js';
-import { openRoute, warnError } from './open-route.js';
+import { openRoute } from './open-route.js';
 import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
 
 /**
@@ -95,7 +95,7 @@ export function streamRoute(
 
   const start = () => {
     if (connection || ended) return;
-    const onError = options.onError ?? warnError;
+    const onError = options.onError ?? logError;
     const callOptions: RouteCallOptions = {};
     if (options.signal) callOptions.signal = options.signal;
     if (options.lastEventId !== undefined) callOptions.lastEventId = options.lastEventId;

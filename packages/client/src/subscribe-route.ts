@@ -1,5 +1,6 @@
+import { logError, type SsekitError } from '@ssekit/contract/errors';
 import { CallbackError } from './lifecycle-errors.js';
-import { openRoute, warnError } from './open-route.js';
+import { openRoute } from './open-route.js';
 import { emitError } from './report-callback.js';
 import type {
   ClientConfig,
@@ -31,7 +32,7 @@ export function subscribeRoute(
   handlers: SubscribeHandlers,
   options?: RouteCallOptions,
 ): Subscription {
-  const onError = handlers.onError ? (error: Parameters<typeof warnError>[0]) => handlers.onError?.(error) : warnError;
+  const onError = handlers.onError ? (error: SsekitError) => handlers.onError?.(error) : logError;
   const connection = openRoute(
     config,
     spec,

@@ -1,4 +1,4 @@
-import { ContractDefinitionError } from './errors.js';
+import { ContractDefinitionError, InvalidArgumentError } from './errors.js';
 
 /**
  * The `:param` names of a path, as a union of string literals.
@@ -70,7 +70,8 @@ export function toTemplatePath(path: string): string {
 export function buildPath(path: string, params: Record<string, unknown> | undefined): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
     const value = params?.[name];
-    if (value === undefined || value === null) throw new TypeError(`missing path parameter "${name}" for ${path}`);
+    if (value === undefined || value === null)
+      throw new InvalidArgumentError(`missing path parameter "${name}" for ${path}`);
     return encodeURIComponent(String(value));
   });
 }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError, isSsekitError, logError } from '@ssekit/contract';
 import {
   comparePositions,
   formatEventId,
@@ -6,6 +7,7 @@ import {
   type ReplayResult,
   type ReplayStore,
   randomEpoch,
+  StoreDataError,
   type StoredEvent,
   type StoreListener,
   StoreUnavailableError,
@@ -32,7 +34,10 @@ export interface RedisReplayStoreOptions {
   maxAgeMs?: number;
   /** How long a publish or replay waits for Redis before failing with STORE_UNAVAILABLE. Default 2000 ms. */
   commandTimeoutMs?: number;
-  /** Connection errors and failed catch-ups (the store keeps retrying). Default: `console.warn`, once per outage. */
+  /**
+   * Connection errors and failed catch-ups (`StoreUnavailableError`; the store keeps retrying) and malformed
+   * notifications (`StoreDataError`). Default: `logError`, once per outage.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -107,11 +112,16 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
   const trimmedKey = (topic: string) => `${prefix}:t:${topic}`;
   const channelOf = (topic: string) => `${prefix}:c:${topic}`;
   let outageReported = false;
-  const report = (error: unknown) => {
+  const report = (failure: unknown) => {
+    const error = isSsekitError(failure)
+      ? failure
+      : new StoreUnavailableError(`Redis at ${url}: ${failure instanceof Error ? failure.message : String(failure)}`, {
+          cause: failure,
+        });
     if (options.onError) options.onError(error);
     else if (!outageReported) {
       outageReported = true;
-      console.warn('[ssekit/redis]', error instanceof Error ? error.message : error);
+      logError(error, 'redis store');
     }
   };
 
@@ -189,7 +199,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
     if (!feed) return;
     const stored = decodeMessage(feed.topic, message);
     if (stored) deliver(feed, stored);
-    else report(new Error(`[ssekit/redis] malformed notification on ${channel}`));
+    else report(new StoreDataError(`malformed Redis notification on ${channel}`));
   });
 
   // From the moment the subscriber connection drops, hold every feed; once it is back (and resubscribed), re-read
@@ -404,7 +414,7 @@ function decodeEntry(topic: string, epoch: string, id: string, fields: string[])
 
 function positiveInt(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`createRedisReplayStore: ${name} must be a positive integer, got ${value}`);
+    throw new InvalidArgumentError(`createRedisReplayStore: ${name} must be a positive integer, got ${value}`);
   }
   return value;
 }

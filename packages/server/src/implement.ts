@@ -9,7 +9,7 @@ import type {
   RouteKeys,
 } from '@ssekit/contract';
 import { contractRoutes } from '@ssekit/contract';
-import { MissingHandlerError } from './errors.js';
+import { ExtraHandlerError, MissingHandlerError } from './errors.js';
 import {
   type BeforeStreamContext,
   createRouter,
@@ -93,7 +93,7 @@ export function implement<C extends Contract>(
   const known = new Set(routes.map(([key]) => key));
   const extra = Object.keys(impls).filter((key) => !known.has(key));
   if (extra.length) {
-    throw new MissingHandlerError(`handlers for route(s) the contract does not declare: ${extra.join(', ')}`, extra);
+    throw new ExtraHandlerError(extra);
   }
   const { router: existing, ...routerOptions } = options ?? {};
   const router = existing ?? createRouter(routerOptions);

@@ -7,6 +7,7 @@ export {
   type PublishReceipt,
   type ReplayStore,
   type ResetReason,
+  StoreDataError,
   type StoredEvent,
   StoreUnavailableError,
 } from './broadcast/index.js';
@@ -19,7 +20,8 @@ export {
   type ServerSentEvent,
 } from './encode.js';
 export {
-  EventValidationError,
+  ContractValidationError,
+  ExtraHandlerError,
   FieldInjectionError,
   HandlerError,
   HttpError,
@@ -27,6 +29,7 @@ export {
   type IssueSummary,
   MissingHandlerError,
   type ProblemBody,
+  RouteConflictError,
   SerializationError,
   SlowConsumerError,
   type SlowConsumerPolicy,
@@ -41,7 +44,13 @@ export {
   type RouteImplementation,
   type RouteImplementationObject,
 } from './implement.js';
-export { type CoreRequest, MAX_LAST_EVENT_ID_BYTES, type PlainResponse } from './request.js';
+export {
+  BodyTooLargeError,
+  type CoreRequest,
+  LimitedBody,
+  MAX_LAST_EVENT_ID_BYTES,
+  type PlainResponse,
+} from './request.js';
 export {
   type BeforeStreamContext,
   createRouter,

@@ -1,3 +1,4 @@
+import { SsekitError } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
 import { type ProblemBody, statusTitle, summarizeIssues } from './errors.js';
@@ -24,10 +25,21 @@ export interface CoreRequest {
   readonly raw: unknown;
 }
 
-/** The request body passed the router's `maxBodyBytes`. Answered with 413. */
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
+/**
+ * A request body passed the router's `maxBodyBytes`: an adapter's `readBody` rejects with it, and the router answers
+ * 413.
+ *
+ * @example
+ * ```ts
+ * readBody: async (limit) => { if (text.length > limit) throw new BodyTooLargeError(limit); return text; }
+ * ```
+ */
+export class BodyTooLargeError extends SsekitError<'BODY_TOO_LARGE'> {
+  /** The limit, in bytes. */
+  readonly limit: number;
+  constructor(limit: number) {
+    super('BODY_TOO_LARGE', `request body exceeds ${limit} bytes`);
+    this.limit = limit;
   }
 }
 

@@ -1,4 +1,4 @@
-import { type AnyContractRoute, defaultSerialize } from '@ssekit/contract';
+import { type AnyContractRoute, defaultSerialize, InvalidArgumentError } from '@ssekit/contract';
 import { Coalescer } from './coalesce.js';
 import { HttpError } from './errors.js';
 import { type CompiledEvents, compileRouteEvents } from './event-codec.js';
@@ -74,9 +74,9 @@ export class RouteRegistry implements RawRouteRegistry {
     const o = this.#options;
     const heartbeat = options.heartbeat ?? o.heartbeat;
     const maxQueueBytes = options.maxQueueBytes ?? o.maxQueueBytes ?? DEFAULT_MAX_QUEUE_BYTES;
-    if (!(maxQueueBytes > 0)) throw new RangeError(`maxQueueBytes must be positive, got ${maxQueueBytes}`);
+    if (!(maxQueueBytes > 0)) throw new InvalidArgumentError(`maxQueueBytes must be positive, got ${maxQueueBytes}`);
     const periodMs = heartbeat === false ? 0 : (heartbeat?.periodMs ?? DEFAULT_HEARTBEAT_MS);
-    if (heartbeat !== false && !(periodMs > 0)) throw new RangeError(`heartbeat.periodMs must be positive`);
+    if (heartbeat !== false && !(periodMs > 0)) throw new InvalidArgumentError(`heartbeat.periodMs must be positive`);
     return {
       name,
       path,
@@ -102,7 +102,7 @@ export class RouteRegistry implements RawRouteRegistry {
 
   #coalescer(windowMs: number): Coalescer | undefined {
     if (!(windowMs >= 0) || !Number.isFinite(windowMs)) {
-      throw new RangeError(`coalesceMs must be >= 0, got ${windowMs}`);
+      throw new InvalidArgumentError(`coalesceMs must be >= 0, got ${windowMs}`);
     }
     if (windowMs === 0) return undefined;
     let coalescer = this.#coalescers.get(windowMs);

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@ssekit/contract';
 import type { StreamOptions } from './router.js';
 import type { RawSession } from './session.js';
 
@@ -45,7 +46,7 @@ export class RouteScope {
     const path = joinPath(this.#prefix, typeof a === 'string' ? a : '');
     const handler = typeof a === 'function' ? a : typeof b === 'function' ? b : c;
     const options = typeof b === 'object' ? b : {};
-    if (typeof handler !== 'function') throw new TypeError(`sse(${path}): a handler function is required`);
+    if (typeof handler !== 'function') throw new InvalidArgumentError(`sse(${path}): a handler function is required`);
     this.#registry.addRaw(path, options, handler);
     return this;
   }

@@ -1,5 +1,6 @@
 import { parsePathParams, routeShape } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
+import { RouteConflictError } from './errors.js';
 import type { BeforeStreamContext } from './router.js';
 import type { RouteRuntime } from './session.js';
 
@@ -45,9 +46,7 @@ export class RouteTable {
     const segments = compileSegments(path);
     const shape = routeShape(declared.method, path);
     const clash = this.#shapes.get(shape);
-    if (clash) {
-      throw new Error(`route ${declared.method} ${path} is already declared (${clash.runtime.name})`);
-    }
+    if (clash) throw new RouteConflictError(declared.method, path, clash.runtime.name);
     const paramless = segments.every((segment) => typeof segment === 'string');
     const entry: RouteEntry = { ...declared, segments, paramless };
     this.#routes.push(entry);

@@ -1,4 +1,4 @@
-import { type AnyContractRoute, isSsekitError, type Serializer } from '@ssekit/contract';
+import { type AnyContractRoute, isSsekitError, logError, type Serializer } from '@ssekit/contract';
 import { HandlerError, type SlowConsumerPolicy, StreamClosedError } from './errors.js';
 import type { HeartbeatOptions } from './heartbeat.js';
 import { prepareRequest } from './prepare-request.js';
@@ -40,7 +40,7 @@ export interface ErrorContext {
 export interface RouterOptions extends StreamOptions {
   /** Max request body for POST routes, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Receives every error ssekit reports instead of throwing (handler failures, slow consumers, bad ids). Default: log once. */
+  /** Receives every error ssekit reports instead of throwing (handler failures, slow consumers, bad ids). Default: `logError`. */
   onError?: (error: unknown, context: ErrorContext) => void;
 }
 
@@ -67,11 +67,6 @@ export const STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
 });
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
-
-function logError(error: unknown, context: ErrorContext): void {
-  const where = context.route === undefined ? '' : ` [${context.route}]`;
-  console.error(`[ssekit]${where}`, error);
-}
 
 /**
  * The web-standard core: routes, validation, sessions. Adapters (node, fetch, …) hand it requests and sinks.
@@ -211,12 +206,17 @@ function respond(matched: boolean, response: PlainResponse): DispatchResult {
   return { kind: 'response', matched, ...response };
 }
 
-/** Hands an error to the router's `onError`, or logs it; a throwing `onError` is logged too. Never throws. */
+/** Hands an error to the router's `onError`, or logs it (`logError`); a throwing `onError` is logged too. Never throws. */
 function report(options: RouterOptions, error: unknown, route: string | undefined): void {
+  const where = route === undefined ? undefined : `route "${route}"`;
+  if (!options.onError) {
+    logError(error, where);
+    return;
+  }
   try {
-    (options.onError ?? logError)(error, { route });
+    options.onError(error, { route });
   } catch (hookError) {
-    logError(hookError, { route });
+    logError(hookError, where);
   }
 }
 

@@ -8,6 +8,7 @@ import type {
   RouteDefinition,
   Serializer,
 } from '@ssekit/contract';
+import { InvalidArgumentError } from '@ssekit/contract';
 import type { Coalescer } from './coalesce.js';
 import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.js';
 import { type SlowConsumerPolicy, StreamClosedError } from './errors.js';
@@ -193,7 +194,7 @@ export class SseSession implements SseSessionBase {
       return this.#queue.write(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
     }
     if (typeof eventOrName !== 'object' || eventOrName === null) {
-      throw new TypeError('send() takes an event name and data, or a ServerSentEvent object');
+      throw new InvalidArgumentError('send() takes an event name and data, or a ServerSentEvent object');
     }
     const { event, data: value, id, retry, comments } = eventOrName;
     if (this.#route.events && (event !== undefined || value !== undefined)) {

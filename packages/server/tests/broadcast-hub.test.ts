@@ -409,6 +409,6 @@ describe('hub: bursts', () => {
   it('refuses what is not a session a route handler received', async () => {
     const hub = createHub(contract.room);
     const fake = { closed: false, params: { tenant: 't', roomId: 'r' }, writeEncoded: async () => {} };
-    await expect(hub.subscribe(fake as never)).rejects.toThrow(TypeError);
+    await expect(hub.subscribe(fake as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

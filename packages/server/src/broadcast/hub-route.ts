@@ -8,11 +8,11 @@ import {
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
 import { encodeFrame } from '../encode.js';
-import { EventValidationError, summarizeIssues } from '../errors.js';
+import { ContractValidationError, summarizeIssues } from '../errors.js';
 import { type CompiledEvents, compileRouteEvents, serializeEventData } from '../event-codec.js';
 import { toBytes } from '../frames.js';
 import { formatEventId, type StreamPosition } from './event-id.js';
-import type { ResetReason, StoredEvent } from './store.js';
+import { type ResetReason, StoreDataError, type StoredEvent } from './store.js';
 import { checkTopic, defaultTopic, TopicError } from './topic.js';
 
 const RESET_REASONS: readonly ResetReason[] = ['malformed', 'other-epoch', 'expired', 'unknown-position'];
@@ -48,11 +48,11 @@ export class HubRoute {
     if (this.replay) this.#checkResetEvent();
   }
 
-  /** Parses params with the route's schema; throws {@link EventValidationError} naming `(params)`. */
+  /** Parses params with the route's schema; throws {@link ContractValidationError} naming `(params)`. */
   parseParams(params: unknown): Record<string, unknown> {
     const parsed = safeParse(this.#route['~ssekit'].params, params);
     if (!parsed.success) {
-      throw new EventValidationError(this.key, '(params)', summarizeIssues(parsed.error.issues), parsed.error);
+      throw new ContractValidationError(this.key, '(params)', summarizeIssues(parsed.error.issues), parsed.error);
     }
     return parsed.data as Record<string, unknown>;
   }
@@ -82,7 +82,9 @@ export class HubRoute {
     const compiled = this.#events.byName.get(stored.event);
     if (!compiled) {
       this.#report(
-        new TopicError(this.key, `the store delivered an undeclared event "${stored.event}" on "${stored.topic}"`),
+        new StoreDataError(
+          `route "${this.key}": the store delivered an undeclared event "${stored.event}" on "${stored.topic}"`,
+        ),
       );
       return undefined;
     }

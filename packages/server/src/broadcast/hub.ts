@@ -1,10 +1,12 @@
-import type {
-  AnyContractRoute,
-  InferEventInput,
-  InferEventName,
-  InferParams,
-  InferParamsInput,
-  Serializer,
+import {
+  type AnyContractRoute,
+  type InferEventInput,
+  type InferEventName,
+  type InferParams,
+  type InferParamsInput,
+  InvalidArgumentError,
+  logError,
+  type Serializer,
 } from '@ssekit/contract';
 import { HttpError } from '../errors.js';
 import type { BeforeStreamContext } from '../router.js';
@@ -136,11 +138,13 @@ export interface Hub<R extends AnyContractRoute> {
  */
 export function createHub<R extends AnyContractRoute>(route: R, options: HubOptions<R> = {}): Hub<R> {
   if (route['~ssekit']?.kind !== 'route') {
-    throw new TypeError('createHub(route): pass a route of a contract made by defineContract, e.g. contract.room');
+    throw new InvalidArgumentError(
+      'createHub(route): pass a route of a contract made by defineContract, e.g. contract.room',
+    );
   }
   const store = options.store ?? createMemoryReplayStore();
   const key = route['~ssekit'].key;
-  const report = options.onError ?? ((error: unknown) => console.error(`[ssekit] hub "${key}"`, error));
+  const report = options.onError ?? ((error: unknown) => logError(error, `hub "${key}"`));
   const hubRoute = new HubRoute(route, options, report);
   const fanout = new TopicFanout(store, hubRoute, report);
   let closed = false;
@@ -223,7 +227,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
 /** The router's session behind a handler's typed view: the hub writes pre-encoded frames to it. */
 function sessionOf(session: unknown): SseSession {
   if (!(session instanceof SseSession)) {
-    throw new TypeError('hub.subscribe(session): pass the session a route handler received');
+    throw new InvalidArgumentError('hub.subscribe(session): pass the session a route handler received');
   }
   return session;
 }

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { InvalidArgumentError } from '@ssekit/contract';
 import type {
   FastifyError,
   FastifyInstance,
@@ -107,7 +108,7 @@ export const ssekitPlugin: FastifyPluginAsync<SsekitFastifyOptions> = async (
 ) => {
   const { router } = options;
   if (!router || typeof router.routes !== 'function') {
-    throw new TypeError('ssekitPlugin: pass { router } (an SseRouter from createRouter() or implement())');
+    throw new InvalidArgumentError('ssekitPlugin: pass { router } (an SseRouter from createRouter() or implement())');
   }
   const prefix = normalizePrefix(fastify.prefix);
   fastify.removeAllContentTypeParsers();

@@ -1,3 +1,4 @@
+import { SsekitError } from '@ssekit/contract';
 import { joinFrames, toBytes } from '../../frames.js';
 import { SinkBase } from '../../sink.js';
 
@@ -15,11 +16,15 @@ export interface ReadableStreamSinkOptions {
 /**
  * The server ended the stream abruptly (slow consumer, shutdown). Runtimes see it as the body's error and drop the
  * connection instead of ending the response cleanly, so the client knows the stream did not finish.
+ *
+ * @example
+ * ```ts
+ * await response.body?.getReader().read().catch((e) => e instanceof SinkDestroyedError); // true once cut off
+ * ```
  */
-export class SinkDestroyedError extends Error {
-  override readonly name = 'SinkDestroyedError';
+export class SinkDestroyedError extends SsekitError<'SINK_DESTROYED'> {
   constructor() {
-    super('ssekit: the server destroyed this event stream (slow consumer or shutdown)');
+    super('SINK_DESTROYED', 'ssekit: the server destroyed this event stream (slow consumer or shutdown)');
   }
 }
 
