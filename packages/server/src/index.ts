@@ -65,8 +65,11 @@ export {
   type StreamOptions,
 } from './router.js';
 export type {
+  DatalessFrame,
   RawSession,
+  RequestTypes,
   SendOptions,
+  SessionOf,
   SseRequestInfo,
   SseSession,
   SseSessionBase,

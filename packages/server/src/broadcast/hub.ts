@@ -10,7 +10,7 @@ import {
 } from '@ssekit/contract';
 import { HttpError } from '../errors.js';
 import type { BeforeStreamContext } from '../router.js';
-import { type SseRequestInfo, SseSession, type TypedSession } from '../session.js';
+import { type SessionOf, type SseRequestInfo, SseSession } from '../session.js';
 import type { StreamPosition } from './event-id.js';
 import { HubRoute } from './hub-route.js';
 import { createMemoryReplayStore } from './memory-store.js';
@@ -80,7 +80,7 @@ export interface SubscribeOptions {
 /** The `{ beforeStream, handler }` pair to plug into `implement()` for a broadcast route. */
 export interface HubImplementation<R extends AnyContractRoute> {
   beforeStream: (ctx: BeforeStreamContext<InferParams<R>, unknown, unknown, unknown>) => Promise<void>;
-  handler: (session: TypedSession<R>) => Promise<void>;
+  handler: (session: SessionOf<R>) => Promise<void>;
 }
 
 /**
@@ -105,7 +105,7 @@ export interface Hub<R extends AnyContractRoute> {
    * routes, first every retained event after its `Last-Event-ID` (or the reset event), then live events, with no gap
    * and no duplicate.
    */
-  subscribe(session: TypedSession<R>, options?: SubscribeOptions): Promise<void>;
+  subscribe(session: SessionOf<R>, options?: SubscribeOptions): Promise<void>;
   /** The topic of a set of params. */
   topicOf(params: InferParamsInput<R>): string;
   /**
