@@ -35,8 +35,11 @@ export type { RawSseEvent } from './raw-event.js';
 export type { FetchCredentials, FetchHeaders, FetchInit, HeadersSource } from './request-headers.js';
 export type {
   ClientConfig,
+  EventDecoders,
+  LifecycleHandlers,
   RouteCallOptions,
   RouteClientSpec,
+  RouteHandlers,
   RouteRequest,
   SubscribeHandlers,
   Subscription,

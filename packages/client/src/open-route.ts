@@ -1,5 +1,6 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import { connectEventStream } from './connect-event-stream.js';
+import type { EventDecoder } from './decode-result.js';
 import { ParseError, UnknownEventError } from './event-errors.js';
 import type { CloseInfo, EventStreamConnection, RetryInfo } from './event-stream-types.js';
 import { resolveHeaders } from './request-headers.js';
@@ -7,8 +8,8 @@ import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, Typ
 import { buildRouteUrl } from './route-url.js';
 
 /** The sinks the typed layers plug into one route stream. */
-export interface RouteSinks {
-  onTyped(event: TypedEvent): void;
+export interface RouteSinks<Event extends TypedEvent = TypedEvent> {
+  onTyped(event: Event): void;
   onError(error: SsekitError): void;
   onOpen?(response: Response): void;
   onRetry?(info: RetryInfo): void;
@@ -25,17 +26,19 @@ export interface RouteSinks {
  * openRoute(config, spec, {}, { onTyped: console.log, onError: console.warn });
  * ```
  */
-export function openRoute(
+export function openRoute<Event extends TypedEvent>(
   config: ClientConfig,
-  spec: RouteClientSpec,
+  spec: RouteClientSpec<Event>,
   request: RouteRequest,
-  sinks: RouteSinks,
+  sinks: RouteSinks<Event>,
   options: RouteCallOptions = {},
 ): EventStreamConnection {
   const url = buildRouteUrl(config.baseUrl, spec.path, request.params, request.query);
   const hasBody = spec.method === 'POST' && request.body !== undefined;
   const body = hasBody ? JSON.stringify(request.body) : undefined;
-  const known = Object.keys(spec.decoders);
+  // By name: every event the contract declares has its decoder, typed with that event's data.
+  const decoders: Readonly<Record<string, EventDecoder>> = spec.decoders;
+  const known = Object.keys(decoders);
   const context = { route: spec.key };
 
   return connectEventStream({
@@ -55,7 +58,7 @@ export function openRoute(
     ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
     onEvent(raw) {
-      const decoder = Object.hasOwn(spec.decoders, raw.event) ? spec.decoders[raw.event] : undefined;
+      const decoder = Object.hasOwn(decoders, raw.event) ? decoders[raw.event] : undefined;
       if (!decoder) {
         sinks.onError(new UnknownEventError(raw, { ...context, known }));
         return;
@@ -72,7 +75,8 @@ export function openRoute(
         sinks.onError(result.error);
         return;
       }
-      sinks.onTyped({ event: raw.event, data: result.value, id: raw.id });
+      // The decoder found by the event's name produced that event's data.
+      sinks.onTyped({ event: raw.event, data: result.value, id: raw.id } as Event);
     },
     onError: (error) => sinks.onError(error),
     ...(sinks.onOpen ? { onOpen: sinks.onOpen } : {}),

@@ -4,11 +4,13 @@ import { openRoute } from './open-route.js';
 import { emitError } from './report-callback.js';
 import type {
   ClientConfig,
+  LifecycleHandlers,
   RouteCallOptions,
   RouteClientSpec,
+  RouteHandlers,
   RouteRequest,
-  SubscribeHandlers,
   Subscription,
+  TypedEvent,
 } from './route-types.js';
 
 /**
@@ -25,13 +27,14 @@ import type {
  * sub.close();
  * ```
  */
-export function subscribeRoute(
+export function subscribeRoute<Event extends TypedEvent>(
   config: ClientConfig,
-  spec: RouteClientSpec,
+  spec: RouteClientSpec<Event>,
   request: RouteRequest,
-  handlers: SubscribeHandlers,
+  routeHandlers: RouteHandlers<Event>,
   options?: RouteCallOptions,
 ): Subscription {
+  const handlers: LifecycleHandlers = routeHandlers;
   const onError = handlers.onError ? (error: SsekitError) => handlers.onError?.(error) : logError;
   const connection = openRoute(
     config,
@@ -39,8 +42,9 @@ export function subscribeRoute(
     request,
     {
       onTyped(event) {
-        const handler = Object.hasOwn(handlers, event.event) ? handlers[event.event] : undefined;
-        if (!handler) return;
+        // The handlers object holds one optional callback per event name next to the lifecycle ones.
+        const handler: unknown = Object.hasOwn(handlers, event.event) ? Reflect.get(handlers, event.event) : undefined;
+        if (typeof handler !== 'function') return;
         // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
         try {
           handler(event.data, event);
