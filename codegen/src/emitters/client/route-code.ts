@@ -71,7 +71,7 @@ export function writeRouteTypes(writer: CodeBlockWriter, context: ClientContext,
       continue;
     }
     const gap = event.needsZod
-      ? `Not fully checked without zod (${(event.zodOnly ?? ['zod-only features']).join(', ')}): the type and validator cover what JSON Schema can express.`
+      ? `Not fully checked without zod (${event.zodOnly.join(', ')}): the type and validator cover what JSON Schema can express.`
       : undefined;
     const options = { rootName: e.data, defName: e.def, indent: '  ' };
     writeDoc(writer, [summary, gap]);

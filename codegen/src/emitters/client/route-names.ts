@@ -1,5 +1,5 @@
 import { CodegenError } from '../../errors.js';
-import { defTypeName, eventTypeName, pascalCase } from '../../ir/names.js';
+import { defTypeName, pascalCase } from '../../ir/names.js';
 import type { IrEvent, IrRoute } from '../../ir/types.js';
 
 /** Every identifier the client emitter declares for one route. */
@@ -32,7 +32,7 @@ function camel(pascal: string): string {
 }
 
 function eventNames(route: IrRoute, event: IrEvent): EventNames {
-  const data = event.typeName ?? eventTypeName(route.key, event.name);
+  const data = event.typeName;
   const base = `${pascalCase(route.key)}${pascalCase(event.name)}`;
   return {
     data,
