@@ -15,6 +15,7 @@ import {
   ZERO_POSITION,
 } from '@ssekit/server/broadcast';
 import { Redis, type RedisOptions } from 'ioredis';
+import { decodeEntry, decodeMessage } from './entries.js';
 import { APPEND_LUA, EPOCH_LUA, HEAD_LUA, READ_LUA } from './scripts.js';
 
 /** Options of {@link createRedisReplayStore}. */
@@ -377,39 +378,6 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
       await Promise.allSettled([commands.quit(), subscriber.quit()]);
     },
   };
-}
-
-/** `<epoch>\n<ms-seq>\n<event>\n<data…>`, as APPEND_LUA publishes it. */
-function decodeMessage(topic: string, message: string): StoredEvent | undefined {
-  const a = message.indexOf('\n');
-  const b = message.indexOf('\n', a + 1);
-  const c = message.indexOf('\n', b + 1);
-  if (a < 0 || b < 0 || c < 0) return undefined;
-  const epoch = message.slice(0, a);
-  const id = message.slice(a + 1, b);
-  const position = parseStreamPosition(id);
-  if (!position) return undefined;
-  return {
-    topic,
-    epoch,
-    position,
-    id: formatEventId(epoch, position),
-    event: message.slice(b + 1, c),
-    data: message.slice(c + 1),
-  };
-}
-
-function decodeEntry(topic: string, epoch: string, id: string, fields: string[]): StoredEvent | undefined {
-  const position = parseStreamPosition(id);
-  if (!position) return undefined;
-  let event: string | undefined;
-  let data: string | undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === 'e') event = fields[i + 1];
-    else if (fields[i] === 'd') data = fields[i + 1];
-  }
-  if (event === undefined || data === undefined) return undefined;
-  return { topic, epoch, position, id: formatEventId(epoch, position), event, data };
 }
 
 function positiveInt(name: string, value: number): number {
