@@ -105,9 +105,11 @@ describe('the packed tarballs', () => {
         }
       }
       for (const bin of Object.values(manifest.bin ?? {})) expect(files, pkg.name).toContain(bin.replace(/^\.\//, ''));
-      // What is packed is what users need: no tests, fixtures or build state.
-      const stray = pkg.files.filter((f) =>
-        /\.test(-d)?\.ts$|(^|\/)(tests?|fixtures|__generated__)\/|tsbuildinfo/.test(f),
+      // What is packed is what users need: no tests, fixtures or build state (create-ssekit's templates hold the
+      // scaffolded app's own test, as `.tmpl` files).
+      const stray = pkg.files.filter(
+        (f) =>
+          !f.startsWith('templates/') && /\.test(-d)?\.ts$|(^|\/)(tests?|fixtures|__generated__)\/|tsbuildinfo/.test(f),
       );
       expect(stray, pkg.name).toEqual([]);
       // Scripts that run in the monorepo only (tests, paths outside the package) are not shipped.
@@ -330,5 +332,37 @@ process.on('SIGTERM', () => running.close().then(() => process.exit(0)));
       }
     },
     3 * MINUTES,
+  );
+});
+
+describe('npm create ssekit, from the packed create-ssekit tarball', () => {
+  it.each(['node', 'hono'] as const)(
+    'scaffolds an app (--server %s) whose own `npm install && npm test` pass, on Node 20, 22 and 24',
+    (server) => {
+      const apps = join(work, 'create');
+      mkdirSync(apps, { recursive: true });
+      const name = `my-${server}-app`;
+      // `npm create ssekit my-app` is `npm exec create-ssekit my-app`; here the package comes from its tarball, and the
+      // app's @ssekit/* dependencies from the other tarballs (what the registry would serve after a release).
+      const args = ['exec', '--yes', `--package=${tarball('create-ssekit')}`, '--', 'create-ssekit', name];
+      const out = run('npm', [...args, '--server', server, '--packages-from', join(work, 'tarballs')], apps);
+      expect(out).toMatch(/npm install/);
+      const app = join(apps, name);
+      for (const file of ['package.json', 'README.md', 'tsconfig.json', 'ssekit.config.ts', '.gitignore']) {
+        expect(existsSync(join(app, file)), file).toBe(true);
+      }
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
+      const nodes = [process.execPath, ...EXTRA_NODE_MAJORS.map((major) => nodeBinary(major))];
+      for (const node of nodes) {
+        const path = `${dirname(node)}:${process.env.PATH ?? ''}`;
+        const output = run('npm', ['test'], app, userEnv({ PATH: path }));
+        // node:test's closing counts (TAP `# fail 0` on Node 20/22, the spec reporter's `ℹ fail 0` on 24).
+        expect(output, `npm test on ${node}`).toMatch(/^(# |ℹ )fail 0$/m);
+        expect(output, `npm test on ${node}`).toMatch(/^(# |ℹ )pass [1-9]\d*$/m);
+      }
+      // A second run into the same folder refuses, and changes nothing.
+      expect(() => run('npm', [...args, '--packages-from', join(work, 'tarballs')], apps)).toThrow(/not empty/i);
+    },
+    8 * MINUTES,
   );
 });
