@@ -87,12 +87,26 @@ export type ContractImplementation<C extends Contract> = {
   [K in RouteKeys<C>]: C[K] extends RouteDefinition ? RouteImplementation<C[K]> : never;
 };
 
-/** What a compile error says when `implement()` has no handler for a route. */
+/**
+ * What a compile error says when `implement()` has no handler for a route.
+ *
+ * @example
+ * ```ts
+ * implement(contract, { json }); // Property 'room' is missing … required in type '{ room: MissingHandler<"room">; }'
+ * ```
+ */
 export interface MissingHandler<Route extends string> {
   readonly 'needs a handler for route': Route;
 }
 
-/** What a compile error says when `implement()` gets a handler for a key the contract does not declare. */
+/**
+ * What a compile error says when `implement()` gets a handler for a key the contract does not declare.
+ *
+ * @example
+ * ```ts
+ * implement(contract, { json, room, rom }); // Type '() => void' is not assignable to type 'NotARoute<"rom">'
+ * ```
+ */
 export interface NotARoute<Key extends string> {
   readonly 'is not a route of the contract': Key;
 }
@@ -102,6 +116,11 @@ export interface NotARoute<Key extends string> {
  * key the contract does not declare, and `MissingHandler` for each route left out — so that a compile error names the
  * key (`Property 'room' is missing … required in type '{ room: MissingHandler<"room">; }'`) instead of printing the
  * whole contract.
+ *
+ * @example
+ * ```ts
+ * const handlers: ImplementationOf<typeof contract, 'json' | 'room'> = { json, room };
+ * ```
  */
 export type ImplementationOf<C extends Contract, Keys extends PropertyKey> = C extends Contract
   ? {

@@ -39,7 +39,11 @@ export { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.js';
 export {
   type ContractImplementation,
   type ErrorEventData,
+  type HandlerWithOptions,
+  type ImplementationOf,
   implement,
+  type MissingHandler,
+  type NotARoute,
   type RouteHandler,
   type RouteImplementation,
   type RouteImplementationObject,

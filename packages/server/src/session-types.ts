@@ -83,12 +83,24 @@ export type TypedServerSentEvent<Events, K extends keyof Events & string> = { ev
   'event' | 'data'
 >;
 
-/** A frame without data: only comments, an `id` or a `retry` hint (clients dispatch no event for it). */
+/**
+ * A frame without data: only comments, an `id` or a `retry` hint (clients dispatch no event for it).
+ *
+ * @example
+ * ```ts
+ * await session.send({ comments: 'still here', retry: 5000 } satisfies DatalessFrame);
+ * ```
+ */
 export type DatalessFrame = Omit<ServerSentEvent, 'event' | 'data'> & { event?: undefined; data?: undefined };
 
 /**
  * The parsed request parts of a contract route, by name; a part the route does not declare is absent (see
  * {@link SessionOf}).
+ *
+ * @example
+ * ```ts
+ * type RoomRequest = { params: { roomId: string }; query: { since?: number } } satisfies RequestTypes;
+ * ```
  */
 export interface RequestTypes {
   readonly params?: unknown;
