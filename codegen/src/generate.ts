@@ -96,7 +96,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     for (const route of ir.routes) {
       for (const event of route.events) {
         if (!event.needsZod) continue;
-        const what = (event.zodOnly ?? []).join(', ');
+        const what = event.zodOnly.join(', ');
         const message = `only zod can fully check this schema (${what}); standalone validation checks what JSON Schema expresses`;
         if (config.onNeedsZod === 'error') {
           throw new CodegenError(`${message} (onNeedsZod: 'error')`, {

@@ -3,27 +3,26 @@
 import type { InferEventData, InferParamsInput, InferQueryInput } from '@ssekit/contract';
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
 } from '@ssekit/client';
-import { safeParse } from 'zod/v4/core';
 import { seedContract } from '../src/index.js';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 // GET /events — One hundred text events, then the end of the stream
 
@@ -38,18 +37,13 @@ export interface EventsHandlers extends LifecycleHandlers {
   message?(data: EventsMessageData, event: TypedEvent<'message', EventsMessageData>): void;
 }
 
-const decodeEventsMessage: EventDecoder<EventsMessageData> = (data, raw) => {
-  const value: unknown = data;
-  const result = safeParse(seedContract.events.events.message, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'events' }));
-};
-
-const eventsSpec: RouteClientSpec = {
+const eventsSpec: RouteClientSpec<EventsEvent> = {
   key: 'events',
   path: '/events',
   method: 'GET',
-  decoders: { message: decodeEventsMessage },
+  decoders: {
+    message: createEventDecoder({ route: 'events', encoding: 'text', schema: seedContract.events.events.message }),
+  },
 };
 
 // GET /json — A customer and a product, serialized by the route
@@ -61,9 +55,7 @@ export type JsonCustomerData = InferEventData<typeof seedContract.json, 'custome
 export type JsonProductData = InferEventData<typeof seedContract.json, 'product'>;
 
 /** An event of `json`, discriminated by `event`. */
-export type JsonEvent =
-  | TypedEvent<'customer', JsonCustomerData>
-  | TypedEvent<'product', JsonProductData>;
+export type JsonEvent = TypedEvent<'customer', JsonCustomerData> | TypedEvent<'product', JsonProductData>;
 
 /** Callbacks of `json`: one per event (all optional) plus the lifecycle ones. */
 export interface JsonHandlers extends LifecycleHandlers {
@@ -71,35 +63,14 @@ export interface JsonHandlers extends LifecycleHandlers {
   product?(data: JsonProductData, event: TypedEvent<'product', JsonProductData>): void;
 }
 
-const decodeJsonCustomer: EventDecoder<JsonCustomerData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'json' }));
-  }
-  const result = safeParse(seedContract.json.events.customer, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'json' }));
-};
-
-const decodeJsonProduct: EventDecoder<JsonProductData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'json' }));
-  }
-  const result = safeParse(seedContract.json.events.product, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'json' }));
-};
-
-const jsonSpec: RouteClientSpec = {
+const jsonSpec: RouteClientSpec<JsonEvent> = {
   key: 'json',
   path: '/json',
   method: 'GET',
-  decoders: { customer: decodeJsonCustomer, product: decodeJsonProduct },
+  decoders: {
+    customer: createEventDecoder({ route: 'json', schema: seedContract.json.events.customer }),
+    product: createEventDecoder({ route: 'json', schema: seedContract.json.events.product }),
+  },
 };
 
 // GET /greetings/:name — Greets a name a number of times
@@ -111,9 +82,7 @@ export type GreetingsGreetingData = InferEventData<typeof seedContract.greetings
 export type GreetingsErrorData = InferEventData<typeof seedContract.greetings, 'error'>;
 
 /** An event of `greetings`, discriminated by `event`. */
-export type GreetingsEvent =
-  | TypedEvent<'greeting', GreetingsGreetingData>
-  | TypedEvent<'error', GreetingsErrorData>;
+export type GreetingsEvent = TypedEvent<'greeting', GreetingsGreetingData> | TypedEvent<'error', GreetingsErrorData>;
 
 /** Callbacks of `greetings`: one per event (all optional) plus the lifecycle ones. */
 export interface GreetingsHandlers extends LifecycleHandlers {
@@ -132,35 +101,14 @@ export interface GreetingsRequest {
   query?: GreetingsQuery;
 }
 
-const decodeGreetingsGreeting: EventDecoder<GreetingsGreetingData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'greetings' }));
-  }
-  const result = safeParse(seedContract.greetings.events.greeting, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'greetings' }));
-};
-
-const decodeGreetingsError: EventDecoder<GreetingsErrorData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'greetings' }));
-  }
-  const result = safeParse(seedContract.greetings.events.error, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'greetings' }));
-};
-
-const greetingsSpec: RouteClientSpec = {
+const greetingsSpec: RouteClientSpec<GreetingsEvent> = {
   key: 'greetings',
   path: '/greetings/:name',
   method: 'GET',
-  decoders: { greeting: decodeGreetingsGreeting, error: decodeGreetingsError },
+  decoders: {
+    greeting: createEventDecoder({ route: 'greetings', schema: seedContract.greetings.events.greeting }),
+    error: createEventDecoder({ route: 'greetings', schema: seedContract.greetings.events.error }),
+  },
 };
 
 /** `GET /events` */
@@ -213,24 +161,18 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     events: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, eventsSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, eventsSpec, {}, options) as AsyncIterableIterator<EventsEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, eventsSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, eventsSpec, {}, options),
       '~ssekit': { config, spec: eventsSpec },
     },
     json: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, jsonSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, jsonSpec, {}, options) as AsyncIterableIterator<JsonEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, jsonSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, jsonSpec, {}, options),
       '~ssekit': { config, spec: jsonSpec },
     },
     greetings: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, greetingsSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, greetingsSpec, request, options) as AsyncIterableIterator<GreetingsEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, greetingsSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, greetingsSpec, request, options),
       '~ssekit': { config, spec: greetingsSpec },
     },
   };

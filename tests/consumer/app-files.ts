@@ -121,7 +121,7 @@ export const contract = defineContract({
 `,
     'src/server.ts': `import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EventValidationError, implement } from '@ssekit/server';
+import { ContractValidationError, implement } from '@ssekit/server';
 import { createNodeHandler } from '@ssekit/server/node';
 import { contract } from './contract${ext}';
 
@@ -135,7 +135,7 @@ export const router = implement(contract, {
         // Without the cast this does not compile; at run time the schema rejects it and nothing is written.
         await session.send('price', { symbol, price: 'free', n: 1 } as unknown as Price);
       } catch (error) {
-        const rejected = error instanceof EventValidationError;
+        const rejected = error instanceof ContractValidationError;
         await session.send('error', {
           code: rejected ? error.code : 'UNEXPECTED',
           message: rejected ? 'price rejected' : String(error),

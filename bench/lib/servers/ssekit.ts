@@ -1,9 +1,9 @@
-import { implement, type TypedSession } from '@ssekit/server';
+import { implement, type SessionOf } from '@ssekit/server';
 import { serve } from '@ssekit/server/node';
 import { benchContract, HELLO_SEQ, tick } from '../tick.ts';
 import type { BenchServer } from './types.ts';
 
-type TickSession = TypedSession<typeof benchContract.ticks>;
+type TickSession = SessionOf<typeof benchContract.ticks>;
 
 /**
  * ssekit with a typed, validated `session.send('tick', data)` per connection: every send parses the data with the

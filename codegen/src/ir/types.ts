@@ -26,14 +26,12 @@ export interface IrEvent {
   role: 'event' | 'error' | 'reset';
   /** True when the schema cannot be fully checked without zod (transforms, refinements, dates...). */
   needsZod: boolean;
-  // The fields below were added for the client emitter; optional so hand-written IR fixtures stay valid.
-  // buildIr() always sets them.
   /** What makes `needsZod` true, e.g. `['refinement', 'transform']`; empty otherwise. */
-  zodOnly?: string[];
+  zodOnly: string[];
   /** Name the generated client gives the data type, e.g. `JsonCustomerData`; `tsType` may refer to it (recursion). */
-  typeName?: string;
+  typeName: string;
   /** Named types `tsType` refers to (a schema's `$defs`), declared next to it. */
-  tsDefinitions?: IrTypeDefinition[];
+  tsDefinitions: IrTypeDefinition[];
 }
 
 /** A named type an event's `tsType` refers to. */

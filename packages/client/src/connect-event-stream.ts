@@ -1,4 +1,4 @@
-import type { SsekitError } from '@ssekit/contract/errors';
+import { InvalidArgumentError, type SsekitError } from '@ssekit/contract/errors';
 import { sleep } from './abort.js';
 import { type AttemptOutcome, runAttempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
@@ -14,21 +14,23 @@ type Interruption = 'close' | 'restart' | 'idle';
 
 function checkOptions(options: EventStreamOptions): void {
   if (typeof options !== 'object' || options === null) {
-    throw new TypeError('connectEventStream(options): options must be an object, e.g. { url, onEvent }');
+    throw new InvalidArgumentError('connectEventStream(options): options must be an object, e.g. { url, onEvent }');
   }
   if (typeof options.onEvent !== 'function') {
-    throw new TypeError('connectEventStream(options): `onEvent` must be a function receiving each RawSseEvent');
+    throw new InvalidArgumentError(
+      'connectEventStream(options): `onEvent` must be a function receiving each RawSseEvent',
+    );
   }
   if (typeof options.url !== 'string' && !(options.url instanceof URL)) {
-    throw new TypeError('connectEventStream(options): `url` must be a string or a URL');
+    throw new InvalidArgumentError('connectEventStream(options): `url` must be a string or a URL');
   }
   const fetchImpl = options.fetch ?? globalThis.fetch;
   if (typeof fetchImpl !== 'function') {
-    throw new TypeError('connectEventStream(options): no global fetch here; pass `fetch` in the options');
+    throw new InvalidArgumentError('connectEventStream(options): no global fetch here; pass `fetch` in the options');
   }
   const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   if (!Number.isSafeInteger(maxEventSize) || maxEventSize < 1) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `connectEventStream(options): \`maxEventSize\` must be a positive integer, got ${String(maxEventSize)}`,
     );
   }
@@ -40,7 +42,7 @@ function checkOptions(options: EventStreamOptions): void {
   }
   for (const [name, value] of durations) {
     if (value !== undefined && (typeof value !== 'number' || Number.isNaN(value) || value < 0)) {
-      throw new TypeError(
+      throw new InvalidArgumentError(
         `connectEventStream(options): \`${name}\` must be a non-negative number, got ${String(value)}`,
       );
     }

@@ -1,5 +1,6 @@
 import { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.js';
 import { EventValidationError, ParseError, type ValidationIssue } from './event-errors.js';
+import type { RawSseEvent } from './raw-event.js';
 
 /**
  * The part of the Standard Schema interface (implemented by zod 4, valibot, arktype...) the
@@ -20,6 +21,11 @@ export interface StandardSchemaLike<Output = unknown> {
 export interface EventDecoderOptions<Output> {
   /** Validates the deserialized value; its output is what handlers receive. Omit to skip validation. */
   schema?: StandardSchemaLike<Output>;
+  /**
+   * Validates without a schema library, when there is no `schema`: returns the first issue, or `undefined` when the
+   * value is valid (the validators `ssekit generate` emits in `standalone` mode).
+   */
+  check?: (value: unknown) => ValidationIssue | undefined;
   /** Text → value. Default: `JSON.parse`, or the text itself with `encoding: 'text'`. */
   deserialize?: (text: string) => unknown;
   /** `text` passes data through verbatim (the contract's text events); default `json`. */
@@ -28,9 +34,12 @@ export interface EventDecoderOptions<Output> {
   route?: string;
 }
 
+type Validate<Output> = (value: unknown, raw: RawSseEvent) => DecodeResult<Output>;
+
 /**
- * Builds an {@link EventDecoder}: deserialize (failure → {@link ParseError}), then validate with a
- * Standard Schema such as a zod 4 schema (failure → {@link EventValidationError}).
+ * Builds an {@link EventDecoder}: deserialize (failure → {@link ParseError}), then validate with a Standard Schema such
+ * as a zod 4 schema, or with a `check` function (failure → {@link EventValidationError}). Generated clients build one
+ * per event with it.
  *
  * @example
  * ```ts
@@ -39,30 +48,45 @@ export interface EventDecoderOptions<Output> {
  * ```
  */
 export function createEventDecoder<Output = unknown>(options: EventDecoderOptions<Output> = {}): EventDecoder<Output> {
-  const deserialize =
-    options.deserialize ?? (options.encoding === 'text' ? (text: string) => text : (text: string) => JSON.parse(text));
+  const deserialize = options.deserialize ?? (options.encoding === 'text' ? undefined : JSON.parse);
   const context = { route: options.route };
-  return (data, raw): DecodeResult<Output> => {
-    let value: unknown;
-    try {
-      value = deserialize(data);
-    } catch (cause) {
-      return fail(new ParseError(raw, cause, context));
+  const validate = validator(options, context);
+  return (data, raw) => {
+    let value: unknown = data;
+    if (deserialize !== undefined) {
+      try {
+        value = deserialize(data);
+      } catch (cause) {
+        return fail(new ParseError(raw, cause, context));
+      }
     }
-    if (!options.schema) return ok(value as Output);
-    const result = options.schema['~standard'].validate(value);
-    if (result instanceof Promise) {
-      result.catch(() => {});
-      return fail(
-        new EventValidationError(
-          raw,
-          [{ message: 'the schema validates asynchronously; event schemas must be synchronous' }],
-          context,
-        ),
-      );
-    }
-    const checked = result as { value?: Output; issues?: readonly ValidationIssue[] };
-    if (checked.issues) return fail(new EventValidationError(raw, checked.issues, context));
-    return ok(checked.value as Output);
+    return validate(value, raw);
   };
+}
+
+function validator<Output>(
+  options: EventDecoderOptions<Output>,
+  context: { route: string | undefined },
+): Validate<Output> {
+  const { schema, check } = options;
+  if (schema) {
+    return (value, raw) => {
+      const result = schema['~standard'].validate(value);
+      if (result instanceof Promise) {
+        result.catch(() => {});
+        const issue = { message: 'the schema validates asynchronously; event schemas must be synchronous' };
+        return fail(new EventValidationError(raw, [issue], context));
+      }
+      const checked = result as { value?: Output; issues?: readonly ValidationIssue[] };
+      if (checked.issues) return fail(new EventValidationError(raw, checked.issues, context));
+      return ok(checked.value as Output);
+    };
+  }
+  if (check) {
+    return (value, raw) => {
+      const issue = check(value);
+      return issue === undefined ? ok(value as Output) : fail(new EventValidationError(raw, [issue], context));
+    };
+  }
+  return (value) => ok(value as Output);
 }

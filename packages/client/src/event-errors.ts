@@ -95,12 +95,15 @@ export class UnknownEventError extends SsekitError<'UNKNOWN_EVENT'> {
  * connectEventStream({ url, maxEventSize: 1 << 20, onEvent, onError: (e) => e instanceof EventTooLargeError && alert(e.limit) });
  * ```
  */
-export class EventTooLargeError extends SsekitError<'PARSE'> {
+export class EventTooLargeError extends SsekitError<'EVENT_TOO_LARGE'> {
   /** The limit that was passed, in characters. */
   readonly limit: number;
 
   constructor(limit: number, url: string) {
-    super('PARSE', `${url}: an event grew past maxEventSize (${limit} characters); the connection was dropped`);
+    super(
+      'EVENT_TOO_LARGE',
+      `${url}: an event grew past maxEventSize (${limit} characters); the connection was dropped`,
+    );
     this.limit = limit;
   }
 }

@@ -1,4 +1,10 @@
-export { isSsekitError, SsekitError, type SsekitErrorCode } from '@ssekit/contract/errors';
+export {
+  InvalidArgumentError,
+  isSsekitError,
+  logError,
+  SsekitError,
+  type SsekitErrorCode,
+} from '@ssekit/contract/errors';
 export { connectEventStream } from './connect-event-stream.js';
 export { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.js';
 export { createEventDecoder, type EventDecoderOptions, type StandardSchemaLike } from './event-decoder.js';
@@ -40,11 +46,14 @@ export { requestKey } from './request-key.js';
 export type {
   BoundRoute,
   ClientConfig,
+  EventDecoders,
+  LifecycleHandlers,
   RouteArgs,
   RouteBinding,
   RouteCallOptions,
   RouteClientSpec,
   RouteEventOf,
+  RouteHandlers,
   RouteRequest,
   RouteRequestOf,
   SubscribeHandlers,

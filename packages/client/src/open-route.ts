@@ -1,6 +1,6 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import { connectEventStream } from './connect-event-stream.js';
-import { type DecodeResult, fail, ok } from './decode-result.js';
+import { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.js';
 import { ParseError, UnknownEventError } from './event-errors.js';
 import type { CloseInfo, EventStreamConnection, EventStreamOptions, RetryInfo } from './event-stream-types.js';
 import type { RawSseEvent } from './raw-event.js';
@@ -9,8 +9,8 @@ import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, Typ
 import { buildRouteUrl } from './route-url.js';
 
 /** The sinks the typed layers plug into one route stream. */
-export interface RouteSinks {
-  onTyped(event: TypedEvent): void;
+export interface RouteSinks<Event extends TypedEvent = TypedEvent> {
+  onTyped(event: Event): void;
   onError(error: SsekitError): void;
   onOpen?(response: Response): void;
   onRetry?(info: RetryInfo): void;
@@ -27,9 +27,9 @@ export interface RouteSinks {
  * connectEventStream({ ...routeStreamOptions(config, spec, request), onEvent: console.log });
  * ```
  */
-export function routeStreamOptions(
+export function routeStreamOptions<Event extends TypedEvent>(
   config: ClientConfig,
-  spec: RouteClientSpec,
+  spec: RouteClientSpec<Event>,
   request: RouteRequest,
   options: RouteCallOptions = {},
 ): Omit<EventStreamOptions, 'onEvent'> {
@@ -65,9 +65,14 @@ export function routeStreamOptions(
  * if (result.ok) console.log(result.value.data);
  * ```
  */
-export function decodeRouteEvent(spec: RouteClientSpec, raw: RawSseEvent): DecodeResult<TypedEvent> {
-  const decoder = Object.hasOwn(spec.decoders, raw.event) ? spec.decoders[raw.event] : undefined;
-  if (!decoder) return fail(new UnknownEventError(raw, { route: spec.key, known: Object.keys(spec.decoders) }));
+export function decodeRouteEvent<Event extends TypedEvent>(
+  spec: RouteClientSpec<Event>,
+  raw: RawSseEvent,
+): DecodeResult<Event> {
+  // By name: every event the contract declares has its decoder, typed with that event's data.
+  const decoders: Readonly<Record<string, EventDecoder>> = spec.decoders;
+  const decoder = Object.hasOwn(decoders, raw.event) ? decoders[raw.event] : undefined;
+  if (!decoder) return fail(new UnknownEventError(raw, { route: spec.key, known: Object.keys(decoders) }));
   let result: ReturnType<typeof decoder>;
   try {
     result = decoder(raw.data, raw);
@@ -75,7 +80,8 @@ export function decodeRouteEvent(spec: RouteClientSpec, raw: RawSseEvent): Decod
     // a decoder should return fail(...), but a throwing one must not kill the stream either
     return fail(new ParseError(raw, cause, { route: spec.key }));
   }
-  return result.ok ? ok({ event: raw.event, data: result.value, id: raw.id }) : result;
+  // The decoder found by the event's name produced that event's data.
+  return result.ok ? ok({ event: raw.event, data: result.value, id: raw.id } as Event) : result;
 }
 
 /**
@@ -87,11 +93,11 @@ export function decodeRouteEvent(spec: RouteClientSpec, raw: RawSseEvent): Decod
  * openRoute(config, spec, {}, { onTyped: console.log, onError: console.warn });
  * ```
  */
-export function openRoute(
+export function openRoute<Event extends TypedEvent>(
   config: ClientConfig,
-  spec: RouteClientSpec,
+  spec: RouteClientSpec<Event>,
   request: RouteRequest,
-  sinks: RouteSinks,
+  sinks: RouteSinks<Event>,
   options: RouteCallOptions = {},
 ): EventStreamConnection {
   return connectEventStream({
@@ -106,16 +112,4 @@ export function openRoute(
     ...(sinks.onRetry ? { onRetry: sinks.onRetry } : {}),
     ...(sinks.onClose ? { onClose: sinks.onClose } : {}),
   });
-}
-
-/**
- * The `onError` used when the caller gave none: errors are logged, never silently dropped.
- *
- * @example
- * ```ts
- * const onError = handlers.onError ?? warnError;
- * ```
- */
-export function warnError(error: SsekitError): void {
-  console.warn(`[ssekit] ${error.code}: ${error.message}`);
 }

@@ -4,21 +4,37 @@ import type { CloseInfo, ReconnectOptions, RetryInfo } from './event-stream-type
 import type { FetchCredentials, HeadersSource } from './request-headers.js';
 
 /**
- * What a generated client knows about one contract route.
+ * One decoder per event of a route, by name, each typed with its event's data.
  *
  * @example
  * ```ts
- * const spec: RouteClientSpec = { key: 'chat', path: '/rooms/:roomId', method: 'GET', decoders: { message: (d) => ok(d) } };
+ * const decoders: EventDecoders<TypedEvent<'tick', number>> = { tick: createEventDecoder<number>() };
  * ```
  */
-export interface RouteClientSpec {
+export type EventDecoders<Event extends TypedEvent> = { [E in Event as E['event']]: EventDecoder<E['data']> };
+
+/**
+ * What a generated client knows about one contract route; `Event` is the union of its typed events, which
+ * `streamRoute` yields.
+ *
+ * @example
+ * ```ts
+ * const spec: RouteClientSpec<TypedEvent<'message', string>> = {
+ *   key: 'chat',
+ *   path: '/rooms/:roomId',
+ *   method: 'GET',
+ *   decoders: { message: createEventDecoder<string>({ encoding: 'text' }) },
+ * };
+ * ```
+ */
+export interface RouteClientSpec<Event extends TypedEvent = TypedEvent> {
   /** The contract route key, used in error messages. */
   key: string;
   /** Path with `:params`. */
   path: string;
   method: 'GET' | 'POST';
   /** One decoder per declared event name; any other event name is reported as unknown. */
-  decoders: Record<string, EventDecoder>;
+  decoders: EventDecoders<Event>;
 }
 
 /**
@@ -90,6 +106,29 @@ export interface SubscribeHandlers {
 }
 
 /**
+ * The callbacks every route's `subscribe` accepts next to its event handlers.
+ *
+ * @example
+ * ```ts
+ * const lifecycle: LifecycleHandlers = { onError: (e) => console.warn(e.code), onClose: (info) => console.log(info.reason) };
+ * ```
+ */
+export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+
+/**
+ * The callbacks of one route's `subscribe`: an optional handler per event, typed with that event's data, plus the
+ * lifecycle ones. For a spec whose events are not known by name, any {@link SubscribeHandlers}.
+ *
+ * @example
+ * ```ts
+ * const handlers: RouteHandlers<TypedEvent<'tick', number>> = { tick: (n) => console.log(n + 1), onError: console.warn };
+ * ```
+ */
+export type RouteHandlers<Event extends TypedEvent> = string extends Event['event']
+  ? SubscribeHandlers
+  : LifecycleHandlers & { [E in Event as E['event']]?: (data: E['data'], event: E) => void };
+
+/**
  * A running typed subscription.
  *
  * @example
@@ -131,7 +170,7 @@ export interface RouteCallOptions {
  */
 export interface RouteBinding<Event extends TypedEvent = TypedEvent, Request = RouteRequest | undefined> {
   readonly config: ClientConfig;
-  readonly spec: RouteClientSpec;
+  readonly spec: RouteClientSpec<Event>;
   /** Never set: holds the route's types for inference. */
   readonly types?: { readonly event: Event; readonly request: Request };
 }

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@ssekit/contract/errors';
 import { buildPath } from '@ssekit/contract/path';
 
 function queryValue(value: unknown): string | undefined {
@@ -13,7 +14,7 @@ function resolveBase(baseUrl: string | URL): URL {
   try {
     return location === undefined ? new URL(baseUrl) : new URL(baseUrl, location);
   } catch (cause) {
-    throw new TypeError(
+    throw new InvalidArgumentError(
       `baseUrl ${JSON.stringify(baseUrl)} is not an absolute URL (relative base URLs only work where globalThis.location exists)`,
       { cause },
     );

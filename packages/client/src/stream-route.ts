@@ -1,7 +1,7 @@
-import type { SsekitError } from '@ssekit/contract/errors';
+import { logError, type SsekitError } from '@ssekit/contract/errors';
 import type { CloseInfo, EventStreamConnection } from './event-stream-types.js';
 import { AbortedError } from './lifecycle-errors.js';
-import { openRoute, warnError } from './open-route.js';
+import { openRoute } from './open-route.js';
 import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
 
 /**
@@ -17,7 +17,7 @@ export interface StreamRouteOptions extends RouteCallOptions {
   onError?(error: SsekitError): void;
 }
 
-type Waiter = { resolve(result: IteratorResult<TypedEvent>): void; reject(error: unknown): void };
+type Waiter<Event> = { resolve(result: IteratorResult<Event>): void; reject(error: unknown): void };
 
 /**
  * Iterates a contract route's decoded events. The connection opens on the first `next()`.
@@ -33,14 +33,14 @@ type Waiter = { resolve(result: IteratorResult<TypedEvent>): void; reject(error:
  * }
  * ```
  */
-export function streamRoute(
+export function streamRoute<Event extends TypedEvent>(
   config: ClientConfig,
-  spec: RouteClientSpec,
+  spec: RouteClientSpec<Event>,
   request: RouteRequest,
   options: StreamRouteOptions = {},
-): AsyncIterableIterator<TypedEvent> {
-  const buffer: TypedEvent[] = [];
-  const waiters: Waiter[] = [];
+): AsyncIterableIterator<Event> {
+  const buffer: Event[] = [];
+  const waiters: Waiter<Event>[] = [];
   let connection: EventStreamConnection | undefined;
   let ended: { error?: unknown } | undefined;
   let returned = false;
@@ -95,7 +95,7 @@ export function streamRoute(
 
   const start = () => {
     if (connection || ended) return;
-    const onError = options.onError ?? warnError;
+    const onError = options.onError ?? logError;
     const callOptions: RouteCallOptions = {};
     if (options.signal) callOptions.signal = options.signal;
     if (options.lastEventId !== undefined) callOptions.lastEventId = options.lastEventId;
@@ -117,10 +117,10 @@ export function streamRoute(
     );
   };
 
-  const iterator: AsyncIterableIterator<TypedEvent> = {
+  const iterator: AsyncIterableIterator<Event> = {
     next() {
       start();
-      return new Promise<IteratorResult<TypedEvent>>((resolve, reject) => {
+      return new Promise<IteratorResult<Event>>((resolve, reject) => {
         waiters.push({ resolve, reject });
         settle();
       });

@@ -1,13 +1,16 @@
+import { logError, type SsekitError } from '@ssekit/contract/errors';
 import { CallbackError } from './lifecycle-errors.js';
-import { openRoute, warnError } from './open-route.js';
+import { openRoute } from './open-route.js';
 import { emitError } from './report-callback.js';
 import type {
   ClientConfig,
+  LifecycleHandlers,
   RouteCallOptions,
   RouteClientSpec,
+  RouteHandlers,
   RouteRequest,
-  SubscribeHandlers,
   Subscription,
+  TypedEvent,
 } from './route-types.js';
 
 /**
@@ -24,22 +27,24 @@ import type {
  * sub.close();
  * ```
  */
-export function subscribeRoute(
+export function subscribeRoute<Event extends TypedEvent>(
   config: ClientConfig,
-  spec: RouteClientSpec,
+  spec: RouteClientSpec<Event>,
   request: RouteRequest,
-  handlers: SubscribeHandlers,
+  routeHandlers: RouteHandlers<Event>,
   options?: RouteCallOptions,
 ): Subscription {
-  const onError = handlers.onError ? (error: Parameters<typeof warnError>[0]) => handlers.onError?.(error) : warnError;
+  const handlers: LifecycleHandlers = routeHandlers;
+  const onError = handlers.onError ? (error: SsekitError) => handlers.onError?.(error) : logError;
   const connection = openRoute(
     config,
     spec,
     request,
     {
       onTyped(event) {
-        const handler = Object.hasOwn(handlers, event.event) ? handlers[event.event] : undefined;
-        if (!handler) return;
+        // The handlers object holds one optional callback per event name next to the lifecycle ones.
+        const handler: unknown = Object.hasOwn(handlers, event.event) ? Reflect.get(handlers, event.event) : undefined;
+        if (typeof handler !== 'function') return;
         // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
         try {
           handler(event.data, event);

@@ -137,7 +137,7 @@ describe('SSE wire rules over real HTTP', () => {
     const second = await server.nextConnection();
     expect(second.request.headers['last-event-id']).toBe('7');
     const tooLarge = r.errors.find((e) => e instanceof EventTooLargeError) as EventTooLargeError;
-    expect(tooLarge.code).toBe('PARSE');
+    expect(tooLarge.code).toBe('EVENT_TOO_LARGE');
     expect(tooLarge.limit).toBe(1000);
     await second.write('data: after\n\n');
     await waitFor(() => r.events.length === 2);

@@ -3,7 +3,7 @@
 import { _string, $ZodObject, $ZodString, type $ZodType, type input, type output, toJSONSchema } from 'zod/v4/core';
 import { ContractDefinitionError } from './errors.js';
 import { assertEventName, assertRouteKey } from './names.js';
-import { type PathParamNames, parsePathParams } from './path.js';
+import { type PathParamNames, parsePathParams, routeShape } from './path.js';
 
 /** HTTP methods an SSE route may use. POST routes may declare a `body`. */
 export type SseMethod = 'GET' | 'POST';
@@ -280,7 +280,7 @@ export function defineContract<const Routes extends Record<string, RouteDefiniti
   for (const [key, route] of Object.entries(routes)) {
     if (key === '~ssekit') continue;
     const entry = normalizeRoute(key, route);
-    const signature = `${entry.method} ${entry.path.replace(/:[^/]+/g, ':')}`;
+    const signature = routeShape(entry.method, entry.path);
     const clash = seen.get(signature);
     if (clash) throw new ContractDefinitionError(`${signature} is already declared by route "${clash}"`, key);
     seen.set(signature, key);

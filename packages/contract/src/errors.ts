@@ -1,48 +1,59 @@
 const brand = Symbol.for('ssekit.error');
 
 /**
- * Every error code ssekit throws or reports, across all packages.
+ * Every error code ssekit throws or reports, across all packages. Each code belongs to exactly one error class;
+ * docs/errors.md lists them with their class, package and meaning.
  *
  * @example
  * ```ts
- * if (isSsekitError(err) && err.code === 'CONTRACT_VALIDATION') console.warn(err.issues);
+ * if (isSsekitError(err) && err.code === 'CONTRACT_VALIDATION') console.warn(err.message);
  * ```
  */
 export type SsekitErrorCode =
+  // @ssekit/contract
   | 'CONTRACT_DEFINITION'
+  | 'INVALID_ARGUMENT'
+  // @ssekit/server
   | 'CONTRACT_VALIDATION'
-  | 'REQUEST_VALIDATION'
   | 'FIELD_INJECTION'
   | 'SERIALIZATION'
   | 'STREAM_CLOSED'
   | 'SLOW_CONSUMER'
   | 'MISSING_HANDLER'
+  | 'EXTRA_HANDLER'
   | 'HANDLER'
-  | 'CALLBACK'
-  | 'HTTP_STATUS'
+  | 'HTTP_ERROR'
   | 'INVALID_LAST_EVENT_ID'
+  | 'BODY_TOO_LARGE'
+  | 'ROUTE_CONFLICT'
+  | 'SINK_DESTROYED'
+  | 'TOPIC'
+  | 'STORE_UNAVAILABLE'
+  | 'STORE_DATA'
+  // @ssekit/client
+  | 'HTTP_STATUS'
   | 'CONTENT_TYPE'
   | 'NETWORK'
   | 'PARSE'
+  | 'EVENT_TOO_LARGE'
   | 'VALIDATION'
   | 'UNKNOWN_EVENT'
   | 'ABORTED'
   | 'IDLE_TIMEOUT'
   | 'RETRIES_EXHAUSTED'
+  | 'CALLBACK'
   | 'SHARED_STREAM'
-  | 'STORE_UNAVAILABLE'
-  | 'REPLAY_RESET'
+  // @ssekit/codegen
   | 'CODEGEN';
 
 /**
- * Base class of every ssekit error. Each subclass carries a literal `code`.
+ * Base class of every ssekit error. Each subclass carries its own literal `code` (docs/errors.md lists them).
  * Recognised across duplicated package copies through {@link isSsekitError}.
  *
  * @example
  * ```ts
- * class MyError extends SsekitError<'HANDLER'> {
- *   constructor() { super('HANDLER', 'handler failed'); }
- * }
+ * try { await hub.publish(params, 'message', data); }
+ * catch (err) { if (err instanceof SsekitError) console.warn(err.code, err.message); }
  * ```
  */
 export class SsekitError<Code extends SsekitErrorCode = SsekitErrorCode> extends Error {
@@ -85,4 +96,40 @@ export class ContractDefinitionError extends SsekitError<'CONTRACT_DEFINITION'> 
     super('CONTRACT_DEFINITION', route === undefined ? message : `route "${route}": ${message}`);
     this.route = route;
   }
+}
+
+/**
+ * A function or constructor got an argument or option it cannot use: a programming error, thrown at once (a
+ * non-positive `maxQueueBytes`, `send()` without an event, a missing path param, `createHub` without a route…).
+ *
+ * @example
+ * ```ts
+ * createRouter({ maxQueueBytes: 0 }).sse('/x', handler); // throws InvalidArgumentError
+ * ```
+ */
+export class InvalidArgumentError extends SsekitError<'INVALID_ARGUMENT'> {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INVALID_ARGUMENT', message, options);
+  }
+}
+
+/**
+ * The default `onError` of every ssekit package (router, hub, Redis store, client): one `console.warn` line,
+ * `[ssekit] <where> <CODE>: <message>`, followed by the error's `cause` (or by a non-ssekit error itself), so a
+ * handler's stack trace is not lost.
+ *
+ * @example
+ * ```ts
+ * createRouter({ onError: (error, { route }) => { metrics.count(error); logError(error, route); } });
+ * ```
+ */
+export function logError(error: unknown, where?: string): void {
+  const prefix = where === undefined || where === '' ? '[ssekit]' : `[ssekit] ${where}`;
+  if (!isSsekitError(error)) {
+    console.warn(prefix, error);
+    return;
+  }
+  const line = `${prefix} ${error.code}: ${error.message}`;
+  if (error.cause === undefined) console.warn(line);
+  else console.warn(line, error.cause);
 }

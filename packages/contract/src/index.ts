@@ -34,7 +34,14 @@ export {
   type Serializer,
   type SseMethod,
 } from './contract.js';
-export { ContractDefinitionError, isSsekitError, SsekitError, type SsekitErrorCode } from './errors.js';
+export {
+  ContractDefinitionError,
+  InvalidArgumentError,
+  isSsekitError,
+  logError,
+  SsekitError,
+  type SsekitErrorCode,
+} from './errors.js';
 export { assertEventName, assertRouteKey } from './names.js';
-export { buildPath, type PathParamNames, parsePathParams, toTemplatePath } from './path.js';
+export { buildPath, type PathParamNames, parsePathParams, routeShape, toTemplatePath } from './path.js';
 export { defaultDeserialize, defaultSerialize } from './serialization.js';

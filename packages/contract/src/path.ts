@@ -1,4 +1,4 @@
-import { ContractDefinitionError } from './errors.js';
+import { ContractDefinitionError, InvalidArgumentError } from './errors.js';
 
 /**
  * The `:param` names of a path, as a union of string literals.
@@ -70,7 +70,22 @@ export function toTemplatePath(path: string): string {
 export function buildPath(path: string, params: Record<string, unknown> | undefined): string {
   return path.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
     const value = params?.[name];
-    if (value === undefined || value === null) throw new TypeError(`missing path parameter "${name}" for ${path}`);
+    if (value === undefined || value === null)
+      throw new InvalidArgumentError(`missing path parameter "${name}" for ${path}`);
     return encodeURIComponent(String(value));
   });
+}
+
+/**
+ * What two routes must not share: the method and the path with every `:param` written as `:`. Two routes with the
+ * same shape would match the same requests, so `defineContract` and the server's router both reject the second one.
+ *
+ * @example
+ * ```ts
+ * routeShape('GET', '/rooms/:roomId/events'); // 'GET /rooms/:/events'
+ * routeShape('GET', '/rooms/:id/events') === routeShape('GET', '/rooms/:roomId/events'); // true
+ * ```
+ */
+export function routeShape(method: string, path: string): string {
+  return `${method} ${path.replace(/:[A-Za-z_][A-Za-z0-9_]*/g, ':')}`;
 }

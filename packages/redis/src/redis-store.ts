@@ -1,3 +1,4 @@
+import { InvalidArgumentError, isSsekitError, logError } from '@ssekit/contract';
 import {
   comparePositions,
   formatEventId,
@@ -6,6 +7,7 @@ import {
   type ReplayResult,
   type ReplayStore,
   randomEpoch,
+  StoreDataError,
   type StoredEvent,
   type StoreListener,
   StoreUnavailableError,
@@ -13,6 +15,7 @@ import {
   ZERO_POSITION,
 } from '@ssekit/server/broadcast';
 import { Redis, type RedisOptions } from 'ioredis';
+import { decodeEntry, decodeMessage } from './entries.js';
 import { APPEND_LUA, EPOCH_LUA, HEAD_LUA, READ_LUA } from './scripts.js';
 
 /** Options of {@link createRedisReplayStore}. */
@@ -32,7 +35,10 @@ export interface RedisReplayStoreOptions {
   maxAgeMs?: number;
   /** How long a publish or replay waits for Redis before failing with STORE_UNAVAILABLE. Default 2000 ms. */
   commandTimeoutMs?: number;
-  /** Connection errors and failed catch-ups (the store keeps retrying). Default: `console.warn`, once per outage. */
+  /**
+   * Connection errors and failed catch-ups (`StoreUnavailableError`; the store keeps retrying) and malformed
+   * notifications (`StoreDataError`). Default: `logError`, once per outage.
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -107,11 +113,16 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
   const trimmedKey = (topic: string) => `${prefix}:t:${topic}`;
   const channelOf = (topic: string) => `${prefix}:c:${topic}`;
   let outageReported = false;
-  const report = (error: unknown) => {
+  const report = (failure: unknown) => {
+    const error = isSsekitError(failure)
+      ? failure
+      : new StoreUnavailableError(`Redis at ${url}: ${failure instanceof Error ? failure.message : String(failure)}`, {
+          cause: failure,
+        });
     if (options.onError) options.onError(error);
     else if (!outageReported) {
       outageReported = true;
-      console.warn('[ssekit/redis]', error instanceof Error ? error.message : error);
+      logError(error, 'redis store');
     }
   };
 
@@ -189,7 +200,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
     if (!feed) return;
     const stored = decodeMessage(feed.topic, message);
     if (stored) deliver(feed, stored);
-    else report(new Error(`[ssekit/redis] malformed notification on ${channel}`));
+    else report(new StoreDataError(`malformed Redis notification on ${channel}`));
   });
 
   // From the moment the subscriber connection drops, hold every feed; once it is back (and resubscribed), re-read
@@ -369,42 +380,9 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
   };
 }
 
-/** `<epoch>\n<ms-seq>\n<event>\n<data…>`, as APPEND_LUA publishes it. */
-function decodeMessage(topic: string, message: string): StoredEvent | undefined {
-  const a = message.indexOf('\n');
-  const b = message.indexOf('\n', a + 1);
-  const c = message.indexOf('\n', b + 1);
-  if (a < 0 || b < 0 || c < 0) return undefined;
-  const epoch = message.slice(0, a);
-  const id = message.slice(a + 1, b);
-  const position = parseStreamPosition(id);
-  if (!position) return undefined;
-  return {
-    topic,
-    epoch,
-    position,
-    id: formatEventId(epoch, position),
-    event: message.slice(b + 1, c),
-    data: message.slice(c + 1),
-  };
-}
-
-function decodeEntry(topic: string, epoch: string, id: string, fields: string[]): StoredEvent | undefined {
-  const position = parseStreamPosition(id);
-  if (!position) return undefined;
-  let event: string | undefined;
-  let data: string | undefined;
-  for (let i = 0; i + 1 < fields.length; i += 2) {
-    if (fields[i] === 'e') event = fields[i + 1];
-    else if (fields[i] === 'd') data = fields[i + 1];
-  }
-  if (event === undefined || data === undefined) return undefined;
-  return { topic, epoch, position, id: formatEventId(epoch, position), event, data };
-}
-
 function positiveInt(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new RangeError(`createRedisReplayStore: ${name} must be a positive integer, got ${value}`);
+    throw new InvalidArgumentError(`createRedisReplayStore: ${name} must be a positive integer, got ${value}`);
   }
   return value;
 }

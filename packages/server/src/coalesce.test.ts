@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { MemorySink } from './memory-sink.js';
 import type { CoreRequest } from './request.js';
 import { createRouter, type SseRouter } from './router.js';
 import type { RawSession } from './session.js';
-import { MemorySink } from './test-sink.js';
 
 const request = (url: string): CoreRequest => ({
   method: 'GET',

@@ -62,19 +62,3 @@ export class Coalescer {
     }
   };
 }
-
-const encoder = new TextEncoder();
-
-/** Joins held frames into one chunk for one write. */
-export function joinFrames(frames: readonly (string | Uint8Array)[]): string | Uint8Array {
-  if (frames.length === 1) return frames[0] as string | Uint8Array;
-  if (frames.every((f) => typeof f === 'string')) return (frames as string[]).join('');
-  const parts = frames.map((f) => (typeof f === 'string' ? encoder.encode(f) : f));
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
-}

@@ -1,4 +1,4 @@
-import { SsekitError } from '@ssekit/contract';
+import { InvalidArgumentError, SsekitError } from '@ssekit/contract';
 
 /** One zod issue, flattened for messages and problem bodies. */
 export interface IssueSummary {
@@ -17,15 +17,18 @@ function describeIssues(issues: readonly IssueSummary[]): string {
 }
 
 /**
- * A typed `send` got a value its event schema rejects. Nothing was written; the stream stays usable.
+ * A value the server is about to send breaks the contract: a typed `send` (or `hub.publish`) got an undeclared event
+ * or data its event schema rejects, or `hub.publish` got params the route's params schema rejects (event
+ * `(params)`). Nothing was written; the stream stays usable. (The client's counterpart, for data it receives, is
+ * `EventValidationError` of `@ssekit/client`, code `VALIDATION`.)
  *
  * @example
  * ```ts
  * try { await session.send('customer', { id: 'x' } as never); }
- * catch (err) { if (err instanceof EventValidationError) console.log(err.event, err.issues); }
+ * catch (err) { if (err instanceof ContractValidationError) console.log(err.event, err.issues); }
  * ```
  */
-export class EventValidationError extends SsekitError<'CONTRACT_VALIDATION'> {
+export class ContractValidationError extends SsekitError<'CONTRACT_VALIDATION'> {
   readonly route: string;
   readonly event: string;
   readonly issues: IssueSummary[];
@@ -115,7 +118,7 @@ export class SlowConsumerError extends SsekitError<'SLOW_CONSUMER'> {
 export type SlowConsumerPolicy = 'disconnect' | 'drop';
 
 /**
- * `implement()` was given no handler for a contract route (or one for a route the contract lacks).
+ * `implement()` was given no handler for some contract routes (or an implementation object without a `handler`).
  *
  * @example
  * ```ts
@@ -123,10 +126,49 @@ export type SlowConsumerPolicy = 'disconnect' | 'drop';
  * ```
  */
 export class MissingHandlerError extends SsekitError<'MISSING_HANDLER'> {
+  /** The routes without a handler. */
   readonly routes: string[];
   constructor(message: string, routes: string[]) {
     super('MISSING_HANDLER', message);
     this.routes = routes;
+  }
+}
+
+/**
+ * `implement()` was given handlers for routes the contract does not declare (a typo, or a stale handler).
+ *
+ * @example
+ * ```ts
+ * implement(contract, { ...handlers, romo: handler } as never); // throws ExtraHandlerError naming `romo`
+ * ```
+ */
+export class ExtraHandlerError extends SsekitError<'EXTRA_HANDLER'> {
+  /** The keys that are not routes of the contract. */
+  readonly routes: string[];
+  constructor(routes: string[]) {
+    super('EXTRA_HANDLER', `handlers for route(s) the contract does not declare: ${routes.join(', ')}`);
+    this.routes = routes;
+  }
+}
+
+/**
+ * A router got a second route with the method and path shape of one it already has (`/rooms/:id` and `/rooms/:roomId`
+ * are the same shape): both would answer the same requests.
+ *
+ * @example
+ * ```ts
+ * router.sse('/a/:x', h).sse('/a/:y', h); // throws RouteConflictError
+ * ```
+ */
+export class RouteConflictError extends SsekitError<'ROUTE_CONFLICT'> {
+  /** `METHOD path` of the route that was refused. */
+  readonly route: string;
+  /** The name of the route already declared (contract key, or path for raw routes). */
+  readonly existing: string;
+  constructor(method: string, path: string, existing: string) {
+    super('ROUTE_CONFLICT', `route ${method} ${path} is already declared (${existing})`);
+    this.route = `${method} ${path}`;
+    this.existing = existing;
   }
 }
 
@@ -184,15 +226,15 @@ export interface ProblemBody {
  * implement(contract, { room: { beforeStream: (ctx) => { if (!ctx.headers.authorization) throw new HttpError(401); }, handler } });
  * ```
  */
-export class HttpError extends SsekitError<'HTTP_STATUS'> {
+export class HttpError extends SsekitError<'HTTP_ERROR'> {
   readonly status: number;
   readonly problem: ProblemBody | undefined;
   readonly headers: Record<string, string>;
   constructor(status: number, problem?: Partial<ProblemBody> & { detail?: string }, headers?: Record<string, string>) {
     if (!Number.isInteger(status) || status < 200 || status > 599 || (status >= 300 && status < 400)) {
-      throw new RangeError(`HttpError status must be 2xx (204), 4xx or 5xx, got ${status}`);
+      throw new InvalidArgumentError(`HttpError status must be 2xx (204), 4xx or 5xx, got ${status}`);
     }
-    super('HTTP_STATUS', problem?.detail ?? `HTTP ${status}`);
+    super('HTTP_ERROR', problem?.detail ?? `HTTP ${status}`);
     this.status = status;
     this.headers = headers ?? {};
     this.problem = status === 204 ? undefined : { type: 'about:blank', title: statusTitle(status), status, ...problem };

@@ -2,7 +2,7 @@ import type { AnyContractRoute, SerializeInfo, Serializer } from '@ssekit/contra
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
 import { eventLine } from './encode.js';
-import { EventValidationError, SerializationError, summarizeIssues } from './errors.js';
+import { ContractValidationError, SerializationError, summarizeIssues } from './errors.js';
 import { compileJsonWriter, type JsonWriter } from './fast-json.js';
 
 /** One event of a route, compiled once: schema, serializer info, its `event:` line and a specialised JSON writer. */
@@ -65,7 +65,7 @@ export function runSerializer(serialize: Serializer, value: unknown, info: Seria
 
 /**
  * Validates `value` against the event's schema (transforms apply) and serializes the result: the text of its `data:`
- * field. Throws {@link EventValidationError} for an undeclared event or an invalid value, {@link SerializationError}
+ * field. Throws {@link ContractValidationError} for an undeclared event or an invalid value, {@link SerializationError}
  * when the serializer fails — nothing is written in either case.
  */
 export function serializeEventData(
@@ -76,13 +76,13 @@ export function serializeEventData(
   const compiled = events.byName.get(name);
   if (!compiled) {
     const declared = [...events.byName.keys()].join(', ');
-    throw new EventValidationError(events.route, name, [
+    throw new ContractValidationError(events.route, name, [
       { path: '', message: `"${name}" is not an event of this route (declared: ${declared})` },
     ]);
   }
   const parsed = safeParse(compiled.schema, value);
   if (!parsed.success) {
-    throw new EventValidationError(events.route, name, summarizeIssues(parsed.error.issues), parsed.error);
+    throw new ContractValidationError(events.route, name, summarizeIssues(parsed.error.issues), parsed.error);
   }
   const text = compiled.writeJson
     ? compiled.writeJson(parsed.data)

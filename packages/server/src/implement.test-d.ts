@@ -2,6 +2,7 @@ import { defineContract } from '@ssekit/contract';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { implement } from './implement.js';
+import type { SessionOf, TypedServerSentEvent, TypedSession } from './session.js';
 
 const contract = defineContract({
   json: {
@@ -52,6 +53,39 @@ describe('typed send', () => {
     });
   });
 
+  it('gives handlers a session named by SessionOf: the event inputs and the request parts, nothing of the declaration', () => {
+    type CustomerInput = { id: number; firstName: string };
+    type ProductInput = { id: number; at: string };
+    implement(contract, {
+      json: (session) => {
+        expectTypeOf(session).toEqualTypeOf<SessionOf<typeof contract.json>>();
+        expectTypeOf(session).toEqualTypeOf<TypedSession<{ customer: CustomerInput; product: ProductInput }, {}>>();
+      },
+      room: (session) => {
+        expectTypeOf(session).toEqualTypeOf<
+          TypedSession<
+            { message: string; error: { code: string; message: string } },
+            { params: { roomId: string }; query: { since?: number | undefined } }
+          >
+        >();
+        expectTypeOf(session.body).toEqualTypeOf<undefined>();
+      },
+    });
+  });
+
+  it("types a raw send's data by its event, never as a union of every event's data", () => {
+    type Events = { customer: { id: number }; product: { at: string } };
+    expectTypeOf<TypedServerSentEvent<Events, 'customer'>['data']>().toEqualTypeOf<{ id: number }>();
+    implement(contract, {
+      json: async (s) => {
+        // @ts-expect-error the product's data under the customer's name
+        await s.send({ event: 'customer', data: { id: 1, at: '2024-01-01' } });
+        await s.send({ id: '7', retry: 1000 });
+      },
+      room: (s) => s.done,
+    });
+  });
+
   it('requires a handler for every route, and no others', () => {
     // @ts-expect-error `room` is missing
     implement(contract, { json: () => {} });
@@ -60,6 +94,11 @@ describe('typed send', () => {
       room: () => {},
       // @ts-expect-error `extra` is not a route
       extra: () => {},
+    });
+    implement(contract, {
+      json: () => {},
+      // @ts-expect-error `beforStream` is not an option of a route implementation
+      room: { handler: () => {}, beforStream: () => {} },
     });
   });
 });

@@ -9,7 +9,7 @@ import type {
   RouteKeys,
 } from '@ssekit/contract';
 import { contractRoutes } from '@ssekit/contract';
-import { MissingHandlerError } from './errors.js';
+import { ExtraHandlerError, MissingHandlerError } from './errors.js';
 import {
   type BeforeStreamContext,
   createRouter,
@@ -17,7 +17,7 @@ import {
   type SseRouter,
   type StreamOptions,
 } from './router.js';
-import type { TypedSession } from './session.js';
+import type { SessionOf } from './session.js';
 
 /**
  * A contract route's handler: receives the typed session; the stream ends when it returns (or its promise settles).
@@ -29,7 +29,9 @@ import type { TypedSession } from './session.js';
  * };
  * ```
  */
-export type RouteHandler<R extends RouteDefinition> = (session: TypedSession<R>) => unknown;
+export type RouteHandler<R extends RouteDefinition> = R extends RouteDefinition
+  ? (session: SessionOf<R>) => unknown
+  : never;
 
 /** Data of the route's declared error event, or `never` when it declares none. */
 export type ErrorEventData<R extends RouteDefinition> = R['errorEvent'] extends string
@@ -37,34 +39,98 @@ export type ErrorEventData<R extends RouteDefinition> = R['errorEvent'] extends 
   : never;
 
 /**
- * A contract route's implementation with options: a `beforeStream` hook that may answer 4xx/204 instead of a stream,
- * a serializer, heartbeat and queue settings, and how failures map to the declared error event.
+ * A handler with options: a `beforeStream` hook that may answer 4xx/204 instead of a stream, a serializer, heartbeat
+ * and queue settings, and how failures map to the declared error event. Name it from a route with
+ * {@link RouteImplementationObject}.
  *
  * @example
  * ```ts
- * const room: RouteImplementation<typeof contract.room> = {
+ * const room: HandlerWithOptions<SessionOf<typeof contract.room>, BeforeStreamContext, never> = {
+ *   handler: (session) => session.done,
+ * };
+ * ```
+ */
+export interface HandlerWithOptions<Session, Context, ErrorData> extends StreamOptions {
+  handler: (session: Session) => unknown;
+  /** Runs after validation and before any byte is written; throw `HttpError` to answer with a status. */
+  beforeStream?: (ctx: Context) => void | Promise<void>;
+  /** Maps a handler failure to the error event's data. Default `{ code: 'INTERNAL_ERROR', message: 'Internal server error' }`. */
+  toErrorEvent?: (error: unknown) => ErrorData;
+}
+
+/**
+ * A contract route's implementation with options (see {@link HandlerWithOptions}).
+ *
+ * @example
+ * ```ts
+ * const room: RouteImplementationObject<typeof contract.room> = {
  *   beforeStream: ({ headers }) => { if (!headers.authorization) throw new HttpError(401); },
  *   handler: (session) => session.done,
  * };
  * ```
  */
-export interface RouteImplementationObject<R extends RouteDefinition> extends StreamOptions {
-  handler: RouteHandler<R>;
-  /** Runs after validation and before any byte is written; throw `HttpError` to answer with a status. */
-  beforeStream?: (
-    ctx: BeforeStreamContext<InferParams<R>, InferQuery<R>, InferHeaders<R>, InferBody<R>>,
-  ) => void | Promise<void>;
-  /** Maps a handler failure to the error event's data. Default `{ code: 'INTERNAL_ERROR', message: 'Internal server error' }`. */
-  toErrorEvent?: (error: unknown) => ErrorEventData<R>;
-}
+export type RouteImplementationObject<R extends RouteDefinition> = R extends RouteDefinition
+  ? HandlerWithOptions<
+      SessionOf<R>,
+      BeforeStreamContext<InferParams<R>, InferQuery<R>, InferHeaders<R>, InferBody<R>>,
+      ErrorEventData<R>
+    >
+  : never;
 
 /** A handler function, or an object with one and its options. */
-export type RouteImplementation<R extends RouteDefinition> = RouteHandler<R> | RouteImplementationObject<R>;
+export type RouteImplementation<R extends RouteDefinition> = R extends RouteDefinition
+  ? RouteHandler<R> | RouteImplementationObject<R>
+  : never;
 
 /** One implementation per contract route, no more, no less. */
 export type ContractImplementation<C extends Contract> = {
   [K in RouteKeys<C>]: C[K] extends RouteDefinition ? RouteImplementation<C[K]> : never;
 };
+
+/**
+ * What a compile error says when `implement()` has no handler for a route.
+ *
+ * @example
+ * ```ts
+ * implement(contract, { json }); // Property 'room' is missing … required in type '{ room: MissingHandler<"room">; }'
+ * ```
+ */
+export interface MissingHandler<Route extends string> {
+  readonly 'needs a handler for route': Route;
+}
+
+/**
+ * What a compile error says when `implement()` gets a handler for a key the contract does not declare.
+ *
+ * @example
+ * ```ts
+ * implement(contract, { json, room, rom }); // Type '() => void' is not assignable to type 'NotARoute<"rom">'
+ * ```
+ */
+export interface NotARoute<Key extends string> {
+  readonly 'is not a route of the contract': Key;
+}
+
+/**
+ * The handlers `implement()` takes for the keys `Keys` it was given: each route's implementation, `NotARoute` for a
+ * key the contract does not declare, and `MissingHandler` for each route left out — so that a compile error names the
+ * key (`Property 'room' is missing … required in type '{ room: MissingHandler<"room">; }'`) instead of printing the
+ * whole contract.
+ *
+ * @example
+ * ```ts
+ * const handlers: ImplementationOf<typeof contract, 'json' | 'room'> = { json, room };
+ * ```
+ */
+export type ImplementationOf<C extends Contract, Keys extends PropertyKey> = C extends Contract
+  ? {
+      [K in Keys]: K extends RouteKeys<C>
+        ? C[K] extends RouteDefinition
+          ? RouteImplementation<C[K]>
+          : never
+        : NotARoute<K & string>;
+    } & { [K in Exclude<RouteKeys<C>, Keys>]: MissingHandler<K> }
+  : never;
 
 /**
  * Implements a contract: every route needs a handler (a compile error, and a `MissingHandlerError` at start-up).
@@ -79,9 +145,9 @@ export type ContractImplementation<C extends Contract> = {
  * });
  * ```
  */
-export function implement<C extends Contract>(
+export function implement<C extends Contract, Keys extends PropertyKey>(
   contract: C,
-  implementation: ContractImplementation<C>,
+  implementation: ImplementationOf<C, Keys>,
   options?: RouterOptions & { router?: SseRouter },
 ): SseRouter {
   const routes = contractRoutes(contract);
@@ -93,7 +159,7 @@ export function implement<C extends Contract>(
   const known = new Set(routes.map(([key]) => key));
   const extra = Object.keys(impls).filter((key) => !known.has(key));
   if (extra.length) {
-    throw new MissingHandlerError(`handlers for route(s) the contract does not declare: ${extra.join(', ')}`, extra);
+    throw new ExtraHandlerError(extra);
   }
   const { router: existing, ...routerOptions } = options ?? {};
   const router = existing ?? createRouter(routerOptions);

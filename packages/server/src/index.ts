@@ -7,6 +7,7 @@ export {
   type PublishReceipt,
   type ReplayStore,
   type ResetReason,
+  StoreDataError,
   type StoredEvent,
   StoreUnavailableError,
 } from './broadcast/index.js';
@@ -19,7 +20,8 @@ export {
   type ServerSentEvent,
 } from './encode.js';
 export {
-  EventValidationError,
+  ContractValidationError,
+  ExtraHandlerError,
   FieldInjectionError,
   HandlerError,
   HttpError,
@@ -27,6 +29,7 @@ export {
   type IssueSummary,
   MissingHandlerError,
   type ProblemBody,
+  RouteConflictError,
   SerializationError,
   SlowConsumerError,
   type SlowConsumerPolicy,
@@ -36,12 +39,22 @@ export { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.js';
 export {
   type ContractImplementation,
   type ErrorEventData,
+  type HandlerWithOptions,
+  type ImplementationOf,
   implement,
+  type MissingHandler,
+  type NotARoute,
   type RouteHandler,
   type RouteImplementation,
   type RouteImplementationObject,
 } from './implement.js';
-export { type CoreRequest, MAX_LAST_EVENT_ID_BYTES, type PlainResponse } from './request.js';
+export {
+  BodyTooLargeError,
+  type CoreRequest,
+  LimitedBody,
+  MAX_LAST_EVENT_ID_BYTES,
+  type PlainResponse,
+} from './request.js';
 export {
   type BeforeStreamContext,
   createRouter,
@@ -56,12 +69,15 @@ export {
   type StreamOptions,
 } from './router.js';
 export type {
+  DatalessFrame,
   RawSession,
+  RequestTypes,
   SendOptions,
+  SessionOf,
   SseRequestInfo,
   SseSession,
   SseSessionBase,
   TypedServerSentEvent,
   TypedSession,
 } from './session.js';
-export type { SseSink } from './sink.js';
+export { SinkBase, type SseSink } from './sink.js';

@@ -1,6 +1,8 @@
+import { SsekitError } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { safeParse } from 'zod/v4/core';
 import { type ProblemBody, statusTitle, summarizeIssues } from './errors.js';
+import { concatBytes, toBytes } from './frames.js';
 
 /**
  * The request as the core sees it, built by each adapter without copying what it does not need.
@@ -23,10 +25,58 @@ export interface CoreRequest {
   readonly raw: unknown;
 }
 
-/** The request body passed the router's `maxBodyBytes`. Answered with 413. */
-export class BodyTooLargeError extends Error {
-  constructor(readonly limit: number) {
-    super(`request body exceeds ${limit} bytes`);
+/**
+ * A request body passed the router's `maxBodyBytes`: an adapter's `readBody` rejects with it, and the router answers
+ * 413.
+ *
+ * @example
+ * ```ts
+ * readBody: async (limit) => { if (text.length > limit) throw new BodyTooLargeError(limit); return text; }
+ * ```
+ */
+export class BodyTooLargeError extends SsekitError<'BODY_TOO_LARGE'> {
+  /** The limit, in bytes. */
+  readonly limit: number;
+  constructor(limit: number) {
+    super('BODY_TOO_LARGE', `request body exceeds ${limit} bytes`);
+    this.limit = limit;
+  }
+}
+
+const decoder = new TextDecoder();
+
+/**
+ * A request body collected up to a byte limit, from whatever chunks an adapter's transport yields (node streams, web
+ * streams, a body a framework already parsed). Every adapter's `readBody` goes through it.
+ *
+ * @example
+ * ```ts
+ * const body = new LimitedBody(limit);
+ * for await (const chunk of stream) if (!body.add(chunk)) throw new BodyTooLargeError(limit);
+ * return body.text();
+ * ```
+ */
+export class LimitedBody {
+  readonly limit: number;
+  readonly #chunks: Uint8Array[] = [];
+  #size = 0;
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
+
+  /** Adds a chunk; `false` (and the chunk is not kept) once the body is past the limit. */
+  add(chunk: Uint8Array | string): boolean {
+    const bytes = typeof chunk === 'string' ? toBytes(chunk) : chunk;
+    this.#size += bytes.byteLength;
+    if (this.#size > this.limit) return false;
+    this.#chunks.push(bytes);
+    return true;
+  }
+
+  /** The body so far, decoded as UTF-8. */
+  text(): string {
+    return this.#chunks.length === 0 ? '' : decoder.decode(concatBytes(this.#chunks));
   }
 }
 

@@ -3,11 +3,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { StreamClosedError } from './errors.js';
 import { implement } from './implement.js';
-import { MissingHandlerError } from './index.js';
+import { ExtraHandlerError, MissingHandlerError } from './index.js';
+import { MemorySink } from './memory-sink.js';
 import type { CoreRequest } from './request.js';
 import { createRouter, type DispatchResult, type SseRouter } from './router.js';
 import type { RawSession } from './session.js';
-import { MemorySink } from './test-sink.js';
 
 function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -247,8 +247,17 @@ describe('implement', () => {
     }
   });
 
-  it('fails for handlers of routes the contract lacks', () => {
-    expect(() => implement(contract, { a: () => {}, b: () => {}, c: () => {} } as never)).toThrow(/c/);
+  it('fails for handlers of routes the contract lacks, naming them', () => {
+    const extra = (() => {
+      try {
+        implement(contract, { a: () => {}, b: () => {}, c: () => {} } as never);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(extra).toBeInstanceOf(ExtraHandlerError);
+    expect((extra as ExtraHandlerError).code).toBe('EXTRA_HANDLER');
+    expect((extra as ExtraHandlerError).routes).toEqual(['c']);
   });
 
   it('adds contract routes to an existing router', async () => {

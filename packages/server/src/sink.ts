@@ -23,3 +23,82 @@ export interface SseSink {
   /** Called once when the sink closes for any reason. */
   onClose(listener: () => void): void;
 }
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The bookkeeping every sink shares: the closed flag, close listeners (called once, or at once when already closed)
+ * and drain waiters (released on drain or close). A sink adds its transport: `write`, `bufferedBytes`, `end`,
+ * `destroy`, and calls `drained()` / `markClosed()` when its transport drains or closes. Lists are allocated on first
+ * use, so an idle connection holds none.
+ *
+ * @example
+ * ```ts
+ * class ArraySink extends SinkBase {
+ *   readonly chunks: (string | Uint8Array)[] = [];
+ *   get bufferedBytes() { return 0; }
+ *   write(chunk: string | Uint8Array) { this.chunks.push(chunk); return true; }
+ *   end() { this.markClosed(); }
+ *   destroy() { this.markClosed(); }
+ * }
+ * ```
+ */
+export abstract class SinkBase implements SseSink {
+  #closed = false;
+  #closeListeners: (() => void)[] | undefined;
+  #drainWaiters: (() => void)[] | undefined;
+
+  abstract write(chunk: string | Uint8Array): boolean;
+  abstract readonly bufferedBytes: number;
+  abstract end(): void;
+  abstract destroy(): void;
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  onClose(listener: () => void): void {
+    if (this.#closed) {
+      listener();
+      return;
+    }
+    this.#closeListeners ??= [];
+    this.#closeListeners.push(listener);
+  }
+
+  waitForDrain(): Promise<void> {
+    if (this.#closed || !this.mustWaitForDrain()) return RESOLVED;
+    return new Promise((resolve) => {
+      if (this.#drainWaiters === undefined) {
+        this.#drainWaiters = [];
+        this.watchDrain();
+      }
+      this.#drainWaiters.push(resolve);
+    });
+  }
+
+  /** Whether `waitForDrain` has anything to wait for; by default it always waits for the next drain. */
+  protected mustWaitForDrain(): boolean {
+    return true;
+  }
+
+  /** Called when the first drain waiter arrives, e.g. to listen for the transport's next `drain`. */
+  protected watchDrain(): void {}
+
+  /** The transport drained: releases every drain waiter. */
+  protected drained(): void {
+    const waiters = this.#drainWaiters;
+    this.#drainWaiters = undefined;
+    if (waiters) for (const resolve of waiters) resolve();
+  }
+
+  /** The sink closed (ended, destroyed, or the client left): once, releases drain waiters and calls close listeners. */
+  protected markClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.drained();
+    const listeners = this.#closeListeners;
+    this.#closeListeners = undefined;
+    if (listeners) for (const listener of listeners) listener();
+  }
+}

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { defineContract, isSsekitError } from '@ssekit/contract';
-import { implement } from '@ssekit/server';
+import { type CoreRequest, implement, SinkBase } from '@ssekit/server';
 import { createHub, createMemoryReplayStore, type ReplayStore } from '@ssekit/server/broadcast';
 import { type RunningServer, serve } from '@ssekit/server/node';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -354,40 +354,61 @@ describe('hub.subscribe onLive', () => {
 });
 
 describe('hub: bursts', () => {
+  /** Records every write a stream gets. */
+  class RecordingSink extends SinkBase {
+    readonly writes: string[] = [];
+    readonly bufferedBytes = 0;
+    write(chunk: string | Uint8Array): boolean {
+      this.writes.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
+      return true;
+    }
+    end(): void {
+      this.markClosed();
+    }
+    destroy(): void {
+      this.markClosed();
+    }
+  }
+
   it('writes a burst of publishes from one turn to each subscriber in one write, in order', async () => {
     const hub = createHub(contract.room);
-    const writes: string[][] = [[], []];
-    let end!: () => void;
-    const done = new Promise<void>((resolve) => {
-      end = resolve;
-    });
-    const sessions = writes.map((log) => ({
-      closed: false,
-      done,
-      lastEventId: undefined,
-      params: { tenant: 't', roomId: 'r' },
-      query: {},
-      headers: {},
-      request: { method: 'GET', url: '/', headers: {}, raw: undefined },
-      writeEncoded: async (frame: string | Uint8Array) => {
-        log.push(typeof frame === 'string' ? frame : new TextDecoder().decode(frame));
-      },
-      close: () => {},
-    }));
-    const subscriptions = sessions.map((s) => hub.subscribe(s as never));
+    const router = implement(
+      contract,
+      { room: hub.implementation(), ticker: (session) => session.done },
+      { heartbeat: false },
+    );
+    const request: CoreRequest = {
+      method: 'GET',
+      url: '/tenants/t/rooms/r/events',
+      header: () => undefined,
+      headers: () => ({}),
+      readBody: async () => '',
+      raw: undefined,
+    };
+    const sinks = [new RecordingSink(), new RecordingSink()];
+    for (const sink of sinks) {
+      const result = await router.dispatch(request);
+      if (result.kind !== 'stream') throw new Error(`expected a stream, got ${result.status}`);
+      result.start(sink);
+    }
     await until(() => hub.subscriberCount() === 2);
     await new Promise((resolve) => setTimeout(resolve, 10));
     await Promise.all(
       Array.from({ length: 10 }, (_, n) => hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n, text: '' })),
     );
     await new Promise((resolve) => setTimeout(resolve, 10));
-    for (const log of writes) {
-      expect(log).toHaveLength(1);
-      const ns = [...(log[0] as string).matchAll(/"n":(\d+)/g)].map((m) => Number(m[1]));
+    for (const { writes } of sinks) {
+      expect(writes).toHaveLength(1);
+      const ns = [...(writes[0] as string).matchAll(/"n":(\d+)/g)].map((m) => Number(m[1]));
       expect(ns).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     }
-    end();
-    await Promise.all(subscriptions);
-    expect(hub.subscriberCount()).toBe(0);
+    router.closeAll();
+    await until(() => hub.subscriberCount() === 0);
+  });
+
+  it('refuses what is not a session a route handler received', async () => {
+    const hub = createHub(contract.room);
+    const fake = { closed: false, params: { tenant: 't', roomId: 'r' }, writeEncoded: async () => {} };
+    await expect(hub.subscribe(fake as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 });

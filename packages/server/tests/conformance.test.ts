@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlowConsumerError } from '../src/index.ts';
 import { adapters } from './conformance/adapters.ts';
 import {
+  ContractValidationError,
   createConformanceRouter,
-  EventValidationError,
   FieldInjectionError,
   FLOOD_CHUNK,
   type Observations,
@@ -148,8 +148,8 @@ describe.each(adapters)('adapter conformance: $name', (adapter) => {
     const before = seen.caught.length;
     const res = await get('/invalid');
     const { events } = parseEvents(await res.text());
-    const [shape, unknown] = seen.caught.slice(before) as EventValidationError[];
-    expect(shape).toBeInstanceOf(EventValidationError);
+    const [shape, unknown] = seen.caught.slice(before) as ContractValidationError[];
+    expect(shape).toBeInstanceOf(ContractValidationError);
     expect(shape?.code).toBe('CONTRACT_VALIDATION');
     expect(shape?.route).toBe('invalid');
     expect(shape?.event).toBe('customer');

@@ -1,4 +1,5 @@
 import { stringify as toYaml } from 'yaml';
+import { isObject } from '../../ir/is-object.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
 import { schemaSummary } from '../html/schema-text.js';
 import { componentName, embedSchema, SchemaComponents } from '../openapi/json-schema.js';
@@ -9,10 +10,6 @@ import { toDraft07 } from './draft-07.js';
 export type AsyncApiDocument = { asyncapi: '3.0.0' } & Record<string, unknown>;
 
 const HTTP_BINDING = '0.3.0';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function defined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;

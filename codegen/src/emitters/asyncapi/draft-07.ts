@@ -1,3 +1,4 @@
+import { isObject } from '../../ir/is-object.js';
 import type { JsonSchema } from '../../ir/types.js';
 
 const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example']);
@@ -33,10 +34,6 @@ const DROPPED = new Set([
   'minContains',
   'maxContains',
 ]);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Rewrites a JSON Schema 2020-12 (already embedded: no `$defs`) as the draft-07 dialect AsyncAPI 3.0's Schema

@@ -28,13 +28,17 @@ describe('client emitter', () => {
     }
   });
 
-  it('zod mode imports the contract and zod; standalone imports neither', () => {
+  it('zod mode imports the contract (its schemas validate); standalone imports neither the contract nor zod', () => {
     const zod = emitClientSource(seedIr(), options('zod'));
     expect(zod).toContain("import { seedContract } from './c.js';");
-    expect(zod).toContain("import { safeParse } from 'zod/v4/core';");
+    expect(zod).not.toMatch(/from 'zod/);
+    expect(zod).toContain(
+      "customer: createEventDecoder({ route: 'json', schema: seedContract.json.events.customer }),",
+    );
     const standalone = emitClientSource(seedIr(), options('standalone'));
     expect(standalone).not.toMatch(/from '\.\/c\.js'|from 'zod|@ssekit\/contract/);
     expect(standalone).toContain('function checkJsonCustomerData(value: unknown): ValidationIssue | undefined {');
+    expect(standalone).toContain("customer: createEventDecoder({ route: 'json', check: checkJsonCustomerData }),");
   });
 
   it('standalone mode imports the contract only for routes with their own deserializer', () => {
@@ -53,7 +57,7 @@ describe('client emitter', () => {
     );
     expect(text).toContain("import { default as contract } from './c.js';");
     expect(text).toContain('const csvDeserialize: Deserializer = contract.csv.deserialize;');
-    expect(text).toContain('value = csvDeserialize(data, csvRowInfo);');
+    expect(text).toContain('deserialize: (text) => csvDeserialize(text, csvRowInfo),');
   });
 
   it('documents what standalone validation cannot check', () => {
@@ -82,6 +86,17 @@ describe('client emitter', () => {
     expect(() => emitClientSource(buildIr(contract), options('zod'))).toThrow(
       /ABDataData \(route "aB", event "data"\) clashes with route "a", event "bData"/,
     );
+  });
+
+  it('calls the runtime without casts: one createEventDecoder per event, typed specs, plain calls in createClient', () => {
+    for (const mode of ['zod', 'standalone'] as const) {
+      const text = emitClientSource(seedIr(), options(mode));
+      // The emitted validators narrow `unknown` after their guards; everything before them is cast-free.
+      expect(text.split('\nfunction check')[0]).not.toMatch(/ as [A-Z]|as unknown/);
+      expect(text.match(/createEventDecoder\(/g)).toHaveLength(5);
+      expect(text).toContain('const jsonSpec: RouteClientSpec<JsonEvent> = {');
+      expect(text).toContain('stream: (options) => streamRoute(config, jsonSpec, {}, options),');
+    }
   });
 
   it('rejects an unknown validation mode', () => {

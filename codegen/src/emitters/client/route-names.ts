@@ -1,5 +1,5 @@
 import { CodegenError } from '../../errors.js';
-import { defTypeName, eventTypeName, pascalCase } from '../../ir/names.js';
+import { defTypeName, pascalCase } from '../../ir/names.js';
 import type { IrEvent, IrRoute } from '../../ir/types.js';
 
 /** Every identifier the client emitter declares for one route. */
@@ -22,7 +22,6 @@ export interface RouteNames {
 /** Identifiers declared for one event. */
 export interface EventNames {
   readonly data: string;
-  readonly decoder: string;
   readonly validator: string;
   readonly info: string;
   readonly def: (name: string) => string;
@@ -33,11 +32,10 @@ function camel(pascal: string): string {
 }
 
 function eventNames(route: IrRoute, event: IrEvent): EventNames {
-  const data = event.typeName ?? eventTypeName(route.key, event.name);
+  const data = event.typeName;
   const base = `${pascalCase(route.key)}${pascalCase(event.name)}`;
   return {
     data,
-    decoder: `decode${base}`,
     validator: `check${data}`,
     info: `${camel(base)}Info`,
     def: (name) => defTypeName(data, name),
@@ -95,8 +93,7 @@ export function routeNames(routes: readonly IrRoute[], reserved: readonly string
     }
     for (const event of route.events) {
       const e = names.events[event.name]!;
-      for (const name of [e.data, e.decoder, e.validator, e.info])
-        claim(name, `${owner}, event "${event.name}"`, route.key);
+      for (const name of [e.data, e.validator, e.info]) claim(name, `${owner}, event "${event.name}"`, route.key);
     }
     result.set(route.key, names);
   }

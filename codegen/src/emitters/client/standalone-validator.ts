@@ -1,121 +1,23 @@
 import { quote, tsLiteral } from '../../ir/ts-literal.js';
 import type { JsonSchema } from '../../ir/types.js';
+import {
+  declaredTypes,
+  describeTypes,
+  fresh,
+  guard,
+  isEmptyObject,
+  isSafeIntegerRange,
+  issue,
+  member,
+  type Node,
+  type Scope,
+  type TypeName,
+  type ValidatorModule,
+} from './validator-parts.js';
 
-type Node = JsonSchema | boolean;
-
-/** Module-level code shared by every validator of one generated file: regexes, enum sets, helper functions. */
-export class ValidatorModule {
-  /** Declarations to put before the validators (`const pattern0 = new RegExp(...)`). */
-  readonly constants: string[] = [];
-  /** Function declarations, in emission order. */
-  readonly functions: string[] = [];
-  private readonly patterns = new Map<string, string>();
-  private readonly sets = new Map<string, string>();
-  /** True once some validator needs the `at()` helper that prefixes a nested issue's path. */
-  usesAt = false;
-
-  pattern(source: string): string {
-    let name = this.patterns.get(source);
-    if (!name) {
-      name = `pattern${this.patterns.size}`;
-      this.patterns.set(source, name);
-      this.constants.push(`const ${name} = new RegExp(${quote(source)});`);
-    }
-    return name;
-  }
-
-  set(values: readonly unknown[]): string {
-    const key = JSON.stringify(values);
-    let name = this.sets.get(key);
-    if (!name) {
-      name = `allowed${this.sets.size}`;
-      this.sets.set(key, name);
-      this.constants.push(`const ${name}: ReadonlySet<unknown> = new Set([${values.map(tsLiteral).join(', ')}]);`);
-    }
-    return name;
-  }
-}
-
-interface Scope {
-  readonly module: ValidatorModule;
-  /** Name of the function validating the schema root (for `$ref: "#"`). */
-  readonly rootFunction: string;
-  /** Function name for `#/$defs/<name>`. */
-  readonly defFunction: (name: string) => string;
-  /** Prefix for helper functions (union members). */
-  readonly helperPrefix: string;
-  counter: { value: number; helpers: number };
-}
-
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const TYPE_NAMES = ['string', 'number', 'integer', 'boolean', 'null', 'array', 'object'] as const;
-type TypeName = (typeof TYPE_NAMES)[number];
-
-function isEmptyObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
-}
-
-function fresh(scope: Scope, prefix: string): string {
-  scope.counter.value += 1;
-  return `${prefix}${scope.counter.value}`;
-}
-
-function issue(path: readonly string[], message: string): string {
-  return `return { path: [${path.join(', ')}], message: ${quote(message)} };`;
-}
-
-/**
- * `object['key']`, always with brackets: `object` is a `Record<string, unknown>`, and a user's tsconfig may enable
- * `noPropertyAccessFromIndexSignature`, which rejects `object.key` on an index signature (minifiers emit `.key` anyway).
- */
-function member(object: string, key: string): string {
-  return `${object}[${quote(key)}]`;
-}
+export { AT_HELPER, ValidatorModule } from './validator-parts.js';
 
 const literal = tsLiteral;
-
-function declaredTypes(node: JsonSchema): TypeName[] {
-  const raw = Array.isArray(node.type) ? node.type : node.type === undefined ? [] : [node.type];
-  const types = raw.filter((t): t is TypeName => (TYPE_NAMES as readonly unknown[]).includes(t));
-  if (types.length) return types;
-  if (node.properties !== undefined || node.additionalProperties !== undefined || node.required !== undefined) {
-    return ['object'];
-  }
-  if (node.items !== undefined || node.prefixItems !== undefined) return ['array'];
-  return [];
-}
-
-function isSafeIntegerRange(node: JsonSchema): boolean {
-  return node.minimum === -MAX_SAFE && node.maximum === MAX_SAFE;
-}
-
-function guard(type: TypeName, x: string, node: JsonSchema): string {
-  switch (type) {
-    case 'string':
-      return `typeof ${x} === 'string'`;
-    case 'number':
-      return `typeof ${x} === 'number' && Number.isFinite(${x})`;
-    case 'integer':
-      return isSafeIntegerRange(node)
-        ? `typeof ${x} === 'number' && Number.isSafeInteger(${x})`
-        : `typeof ${x} === 'number' && Number.isInteger(${x})`;
-    case 'boolean':
-      return `typeof ${x} === 'boolean'`;
-    case 'null':
-      return `${x} === null`;
-    case 'array':
-      return `Array.isArray(${x})`;
-    case 'object':
-      return `typeof ${x} === 'object' && ${x} !== null && !Array.isArray(${x})`;
-  }
-}
-
-function describeTypes(types: readonly TypeName[]): string {
-  return `expected ${types.map((t) => (t === 'integer' ? 'an integer' : t === 'array' || t === 'object' ? `an ${t}` : `a ${t}`)).join(' or ')}`.replace(
-    'a null',
-    'null',
-  );
-}
 
 /**
  * Emits a straight-line TypeScript validator for a JSON Schema: one `function name(value: unknown): ValidationIssue |
@@ -447,8 +349,3 @@ function objectChecks(scope: Scope, node: JsonSchema, x: string, path: readonly 
   if (body.length === 0) return;
   lines.push(`const ${o} = ${x} as Record<string, unknown>;`, ...body);
 }
-
-/** The helper prefixing a nested issue's path, emitted once per file when some validator needs it. */
-export const AT_HELPER = `function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIssue {
-return { path: [...path, ...(issue.path ?? [])], message: issue.message };
-}`;

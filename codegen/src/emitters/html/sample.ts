@@ -1,8 +1,5 @@
+import { isObject } from '../../ir/is-object.js';
 import type { JsonSchema } from '../../ir/types.js';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** A candidate that `pattern` accepts, when a simple variant of `base` does (as is, lower case, literal prefix). */
 function matchPattern(pattern: string, base: string): string {

@@ -1,10 +1,7 @@
+import { isObject } from '../../ir/is-object.js';
 import type { JsonSchema } from '../../ir/types.js';
 import { escapeHtml, escapeProse } from './escape.js';
 import { constraintPhrases, typeName } from './schema-text.js';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** One row of a schema table: a field at some depth. */
 export interface SchemaRow {

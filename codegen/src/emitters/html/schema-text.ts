@@ -1,8 +1,5 @@
+import { isObject } from '../../ir/is-object.js';
 import type { JsonSchema } from '../../ir/types.js';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Formats JSON Schema 2020-12 defines (plus `uuid`-like ones everybody knows). */
 const STANDARD_FORMATS = new Set([

@@ -1,3 +1,4 @@
+import { isObject } from '../../ir/is-object.js';
 import type { JsonSchema } from '../../ir/types.js';
 
 /** Keywords whose values are data, not subschemas: never rewrite `$ref`-looking strings inside them. */
@@ -7,10 +8,6 @@ const DATA_KEYWORDS = new Set(['const', 'enum', 'default', 'examples', 'example'
 export function componentName(raw: string): string {
   const cleaned = raw.replace(/[^A-Za-z0-9._-]/g, '_');
   return cleaned === '' ? '_' : cleaned;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Deep copy of JSON-like data, `$ref` strings passed through `mapRef` outside data keywords. */

@@ -12,6 +12,7 @@ import {
   type SchemaObjectValue,
   type TagObject,
 } from 'openapi3-ts/oas32';
+import { isObject } from '../../ir/is-object.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
 import type { EmitOptions, EmittedFile, Emitter } from '../types.js';
 import { componentName, embedSchema, SchemaComponents } from './json-schema.js';
@@ -21,10 +22,6 @@ import { exampleData, sseFrame } from './sse-frame.js';
 type Version = '3.2' | '3.1';
 
 const PROBLEM = 'Problem';
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /** Copies `value` without `undefined` members, so JSON and YAML agree and nothing prints as `null`. */
 function defined<T extends object>(value: T): T {

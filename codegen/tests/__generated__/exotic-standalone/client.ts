@@ -3,27 +3,27 @@
 import type { Deserializer, SerializeInfo } from '@ssekit/contract';
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
   type ValidationIssue,
 } from '@ssekit/client';
 import { exoticContract } from '../../fixtures/exotic-contract.ts';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 const pattern0 = new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$');
 
@@ -64,35 +64,14 @@ export interface TreeRequest {
   params: TreeParams;
 }
 
-const decodeTreeNode: EventDecoder<TreeNodeData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'tree' }));
-  }
-  const issue = checkTreeNodeData(value);
-  if (issue === undefined) return ok(value as TreeNodeData);
-  return fail(new EventValidationError(raw, [issue], { route: 'tree' }));
-};
-
-const decodeTreeDeleted: EventDecoder<TreeDeletedData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'tree' }));
-  }
-  const issue = checkTreeDeletedData(value);
-  if (issue === undefined) return ok(value as TreeDeletedData);
-  return fail(new EventValidationError(raw, [issue], { route: 'tree' }));
-};
-
-const treeSpec: RouteClientSpec = {
+const treeSpec: RouteClientSpec<TreeEvent> = {
   key: 'tree',
   path: '/trees/:treeId',
   method: 'GET',
-  decoders: { node: decodeTreeNode, deleted: decodeTreeDeleted },
+  decoders: {
+    node: createEventDecoder({ route: 'tree', check: checkTreeNodeData }),
+    deleted: createEventDecoder({ route: 'tree', check: checkTreeDeletedData }),
+  },
 };
 
 // POST /orders
@@ -156,47 +135,15 @@ export interface OrdersRequest {
   body: OrdersBody;
 }
 
-const decodeOrdersAccepted: EventDecoder<OrdersAcceptedData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'orders' }));
-  }
-  const issue = checkOrdersAcceptedData(value);
-  if (issue === undefined) return ok(value as OrdersAcceptedData);
-  return fail(new EventValidationError(raw, [issue], { route: 'orders' }));
-};
-
-const decodeOrdersShape: EventDecoder<OrdersShapeData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'orders' }));
-  }
-  const issue = checkOrdersShapeData(value);
-  if (issue === undefined) return ok(value as OrdersShapeData);
-  return fail(new EventValidationError(raw, [issue], { route: 'orders' }));
-};
-
-const decodeOrdersError: EventDecoder<OrdersErrorData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'orders' }));
-  }
-  const issue = checkOrdersErrorData(value);
-  if (issue === undefined) return ok(value as OrdersErrorData);
-  return fail(new EventValidationError(raw, [issue], { route: 'orders' }));
-};
-
-const ordersSpec: RouteClientSpec = {
+const ordersSpec: RouteClientSpec<OrdersEvent> = {
   key: 'orders',
   path: '/orders',
   method: 'POST',
-  decoders: { accepted: decodeOrdersAccepted, shape: decodeOrdersShape, error: decodeOrdersError },
+  decoders: {
+    accepted: createEventDecoder({ route: 'orders', check: checkOrdersAcceptedData }),
+    shape: createEventDecoder({ route: 'orders', check: checkOrdersShapeData }),
+    error: createEventDecoder({ route: 'orders', check: checkOrdersErrorData }),
+  },
 };
 
 // GET /csv — Rows as comma-separated numbers, through the route serializer
@@ -222,23 +169,17 @@ const csvRowInfo: SerializeInfo = {
   encoding: 'json',
 };
 
-const decodeCsvRow: EventDecoder<CsvRowData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = csvDeserialize(data, csvRowInfo);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'csv' }));
-  }
-  const issue = checkCsvRowData(value);
-  if (issue === undefined) return ok(value as CsvRowData);
-  return fail(new EventValidationError(raw, [issue], { route: 'csv' }));
-};
-
-const csvSpec: RouteClientSpec = {
+const csvSpec: RouteClientSpec<CsvEvent> = {
   key: 'csv',
   path: '/csv',
   method: 'GET',
-  decoders: { row: decodeCsvRow },
+  decoders: {
+    row: createEventDecoder({
+      route: 'csv',
+      deserialize: (text) => csvDeserialize(text, csvRowInfo),
+      check: checkCsvRowData,
+    }),
+  },
 };
 
 // GET /tagged
@@ -261,30 +202,14 @@ export interface TaggedHandlers extends LifecycleHandlers {
   count?(data: TaggedCountData, event: TypedEvent<'count', TaggedCountData>): void;
 }
 
-const decodeTaggedStatus: EventDecoder<TaggedStatusData> = (data, raw) => {
-  const value: unknown = data;
-  const issue = checkTaggedStatusData(value);
-  if (issue === undefined) return ok(value as TaggedStatusData);
-  return fail(new EventValidationError(raw, [issue], { route: 'tagged' }));
-};
-
-const decodeTaggedCount: EventDecoder<TaggedCountData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'tagged' }));
-  }
-  const issue = checkTaggedCountData(value);
-  if (issue === undefined) return ok(value as TaggedCountData);
-  return fail(new EventValidationError(raw, [issue], { route: 'tagged' }));
-};
-
-const taggedSpec: RouteClientSpec = {
+const taggedSpec: RouteClientSpec<TaggedEvent> = {
   key: 'tagged',
   path: '/tagged',
   method: 'GET',
-  decoders: { status: decodeTaggedStatus, count: decodeTaggedCount },
+  decoders: {
+    status: createEventDecoder({ route: 'tagged', encoding: 'text', check: checkTaggedStatusData }),
+    count: createEventDecoder({ route: 'tagged', check: checkTaggedCountData }),
+  },
 };
 
 /** `GET /trees/:treeId` */
@@ -352,31 +277,23 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     tree: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, treeSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, treeSpec, request, options) as AsyncIterableIterator<TreeEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, treeSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, treeSpec, request, options),
       '~ssekit': { config, spec: treeSpec },
     },
     orders: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, ordersSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, ordersSpec, request, options) as AsyncIterableIterator<OrdersEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, ordersSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, ordersSpec, request, options),
       '~ssekit': { config, spec: ordersSpec },
     },
     csv: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, csvSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, csvSpec, {}, options) as AsyncIterableIterator<CsvEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, csvSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, csvSpec, {}, options),
       '~ssekit': { config, spec: csvSpec },
     },
     tagged: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, taggedSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, taggedSpec, {}, options) as AsyncIterableIterator<TaggedEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, taggedSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, taggedSpec, {}, options),
       '~ssekit': { config, spec: taggedSpec },
     },
   };

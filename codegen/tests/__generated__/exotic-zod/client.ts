@@ -11,27 +11,26 @@ import type {
 } from '@ssekit/contract';
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
 } from '@ssekit/client';
-import { safeParse } from 'zod/v4/core';
 import { exoticContract } from '../../fixtures/exotic-contract.ts';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 // GET /trees/:treeId — A tree, then deletions
 
@@ -57,35 +56,14 @@ export interface TreeRequest {
   params: TreeParams;
 }
 
-const decodeTreeNode: EventDecoder<TreeNodeData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'tree' }));
-  }
-  const result = safeParse(exoticContract.tree.events.node, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'tree' }));
-};
-
-const decodeTreeDeleted: EventDecoder<TreeDeletedData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'tree' }));
-  }
-  const result = safeParse(exoticContract.tree.events.deleted, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'tree' }));
-};
-
-const treeSpec: RouteClientSpec = {
+const treeSpec: RouteClientSpec<TreeEvent> = {
   key: 'tree',
   path: '/trees/:treeId',
   method: 'GET',
-  decoders: { node: decodeTreeNode, deleted: decodeTreeDeleted },
+  decoders: {
+    node: createEventDecoder({ route: 'tree', schema: exoticContract.tree.events.node }),
+    deleted: createEventDecoder({ route: 'tree', schema: exoticContract.tree.events.deleted }),
+  },
 };
 
 // POST /orders
@@ -126,47 +104,15 @@ export interface OrdersRequest {
   body: OrdersBody;
 }
 
-const decodeOrdersAccepted: EventDecoder<OrdersAcceptedData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'orders' }));
-  }
-  const result = safeParse(exoticContract.orders.events.accepted, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'orders' }));
-};
-
-const decodeOrdersShape: EventDecoder<OrdersShapeData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'orders' }));
-  }
-  const result = safeParse(exoticContract.orders.events.shape, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'orders' }));
-};
-
-const decodeOrdersError: EventDecoder<OrdersErrorData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'orders' }));
-  }
-  const result = safeParse(exoticContract.orders.events.error, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'orders' }));
-};
-
-const ordersSpec: RouteClientSpec = {
+const ordersSpec: RouteClientSpec<OrdersEvent> = {
   key: 'orders',
   path: '/orders',
   method: 'POST',
-  decoders: { accepted: decodeOrdersAccepted, shape: decodeOrdersShape, error: decodeOrdersError },
+  decoders: {
+    accepted: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.accepted }),
+    shape: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.shape }),
+    error: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.error }),
+  },
 };
 
 // GET /csv — Rows as comma-separated numbers, through the route serializer
@@ -192,23 +138,17 @@ const csvRowInfo: SerializeInfo = {
   encoding: 'json',
 };
 
-const decodeCsvRow: EventDecoder<CsvRowData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = csvDeserialize(data, csvRowInfo);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'csv' }));
-  }
-  const result = safeParse(exoticContract.csv.events.row, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'csv' }));
-};
-
-const csvSpec: RouteClientSpec = {
+const csvSpec: RouteClientSpec<CsvEvent> = {
   key: 'csv',
   path: '/csv',
   method: 'GET',
-  decoders: { row: decodeCsvRow },
+  decoders: {
+    row: createEventDecoder({
+      route: 'csv',
+      deserialize: (text) => csvDeserialize(text, csvRowInfo),
+      schema: exoticContract.csv.events.row,
+    }),
+  },
 };
 
 // GET /tagged
@@ -228,30 +168,14 @@ export interface TaggedHandlers extends LifecycleHandlers {
   count?(data: TaggedCountData, event: TypedEvent<'count', TaggedCountData>): void;
 }
 
-const decodeTaggedStatus: EventDecoder<TaggedStatusData> = (data, raw) => {
-  const value: unknown = data;
-  const result = safeParse(exoticContract.tagged.events.status, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'tagged' }));
-};
-
-const decodeTaggedCount: EventDecoder<TaggedCountData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'tagged' }));
-  }
-  const result = safeParse(exoticContract.tagged.events.count, value);
-  if (result.success) return ok(result.data);
-  return fail(new EventValidationError(raw, result.error.issues, { route: 'tagged' }));
-};
-
-const taggedSpec: RouteClientSpec = {
+const taggedSpec: RouteClientSpec<TaggedEvent> = {
   key: 'tagged',
   path: '/tagged',
   method: 'GET',
-  decoders: { status: decodeTaggedStatus, count: decodeTaggedCount },
+  decoders: {
+    status: createEventDecoder({ route: 'tagged', encoding: 'text', schema: exoticContract.tagged.events.status }),
+    count: createEventDecoder({ route: 'tagged', schema: exoticContract.tagged.events.count }),
+  },
 };
 
 /** `GET /trees/:treeId` */
@@ -319,31 +243,23 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     tree: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, treeSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, treeSpec, request, options) as AsyncIterableIterator<TreeEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, treeSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, treeSpec, request, options),
       '~ssekit': { config, spec: treeSpec },
     },
     orders: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, ordersSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, ordersSpec, request, options) as AsyncIterableIterator<OrdersEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, ordersSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, ordersSpec, request, options),
       '~ssekit': { config, spec: ordersSpec },
     },
     csv: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, csvSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, csvSpec, {}, options) as AsyncIterableIterator<CsvEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, csvSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, csvSpec, {}, options),
       '~ssekit': { config, spec: csvSpec },
     },
     tagged: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, taggedSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, taggedSpec, {}, options) as AsyncIterableIterator<TaggedEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, taggedSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, taggedSpec, {}, options),
       '~ssekit': { config, spec: taggedSpec },
     },
   };

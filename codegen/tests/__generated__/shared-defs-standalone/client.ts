@@ -2,26 +2,26 @@
 // from codegen/tests/fixtures/shared-defs-contract.ts, validation: standalone. Regenerate with `ssekit generate`.
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
   type ValidationIssue,
 } from '@ssekit/client';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIssue {
   return { path: [...path, ...(issue.path ?? [])], message: issue.message };
@@ -50,9 +50,7 @@ export type CommentsAuthorsDataAuthor = {
 };
 
 /** An event of `comments`, discriminated by `event`. */
-export type CommentsEvent =
-  | TypedEvent<'comment', CommentsCommentData>
-  | TypedEvent<'authors', CommentsAuthorsData>;
+export type CommentsEvent = TypedEvent<'comment', CommentsCommentData> | TypedEvent<'authors', CommentsAuthorsData>;
 
 /** Callbacks of `comments`: one per event (all optional) plus the lifecycle ones. */
 export interface CommentsHandlers extends LifecycleHandlers {
@@ -60,35 +58,14 @@ export interface CommentsHandlers extends LifecycleHandlers {
   authors?(data: CommentsAuthorsData, event: TypedEvent<'authors', CommentsAuthorsData>): void;
 }
 
-const decodeCommentsComment: EventDecoder<CommentsCommentData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'comments' }));
-  }
-  const issue = checkCommentsCommentData(value);
-  if (issue === undefined) return ok(value as CommentsCommentData);
-  return fail(new EventValidationError(raw, [issue], { route: 'comments' }));
-};
-
-const decodeCommentsAuthors: EventDecoder<CommentsAuthorsData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'comments' }));
-  }
-  const issue = checkCommentsAuthorsData(value);
-  if (issue === undefined) return ok(value as CommentsAuthorsData);
-  return fail(new EventValidationError(raw, [issue], { route: 'comments' }));
-};
-
-const commentsSpec: RouteClientSpec = {
+const commentsSpec: RouteClientSpec<CommentsEvent> = {
   key: 'comments',
   path: '/comments',
   method: 'GET',
-  decoders: { comment: decodeCommentsComment, authors: decodeCommentsAuthors },
+  decoders: {
+    comment: createEventDecoder({ route: 'comments', check: checkCommentsCommentData }),
+    authors: createEventDecoder({ route: 'comments', check: checkCommentsAuthorsData }),
+  },
 };
 
 /** `GET /comments` */
@@ -117,10 +94,8 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     comments: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, commentsSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, commentsSpec, {}, options) as AsyncIterableIterator<CommentsEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, commentsSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, commentsSpec, {}, options),
       '~ssekit': { config, spec: commentsSpec },
     },
   };

@@ -2,26 +2,26 @@
 // from contracts/src/index.ts, validation: standalone. Regenerate with `ssekit generate`.
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
   type ValidationIssue,
 } from '@ssekit/client';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 // GET /events — One hundred text events, then the end of the stream
 
@@ -36,13 +36,13 @@ export interface EventsHandlers extends LifecycleHandlers {
   message?(data: EventsMessageData, event: TypedEvent<'message', EventsMessageData>): void;
 }
 
-const decodeEventsMessage: EventDecoder<EventsMessageData> = (data) => ok(data);
-
-const eventsSpec: RouteClientSpec = {
+const eventsSpec: RouteClientSpec<EventsEvent> = {
   key: 'events',
   path: '/events',
   method: 'GET',
-  decoders: { message: decodeEventsMessage },
+  decoders: {
+    message: createEventDecoder({ route: 'events', encoding: 'text' }),
+  },
 };
 
 // GET /json — A customer and a product, serialized by the route
@@ -61,9 +61,7 @@ export type JsonProductData = {
 };
 
 /** An event of `json`, discriminated by `event`. */
-export type JsonEvent =
-  | TypedEvent<'customer', JsonCustomerData>
-  | TypedEvent<'product', JsonProductData>;
+export type JsonEvent = TypedEvent<'customer', JsonCustomerData> | TypedEvent<'product', JsonProductData>;
 
 /** Callbacks of `json`: one per event (all optional) plus the lifecycle ones. */
 export interface JsonHandlers extends LifecycleHandlers {
@@ -71,35 +69,14 @@ export interface JsonHandlers extends LifecycleHandlers {
   product?(data: JsonProductData, event: TypedEvent<'product', JsonProductData>): void;
 }
 
-const decodeJsonCustomer: EventDecoder<JsonCustomerData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'json' }));
-  }
-  const issue = checkJsonCustomerData(value);
-  if (issue === undefined) return ok(value as JsonCustomerData);
-  return fail(new EventValidationError(raw, [issue], { route: 'json' }));
-};
-
-const decodeJsonProduct: EventDecoder<JsonProductData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'json' }));
-  }
-  const issue = checkJsonProductData(value);
-  if (issue === undefined) return ok(value as JsonProductData);
-  return fail(new EventValidationError(raw, [issue], { route: 'json' }));
-};
-
-const jsonSpec: RouteClientSpec = {
+const jsonSpec: RouteClientSpec<JsonEvent> = {
   key: 'json',
   path: '/json',
   method: 'GET',
-  decoders: { customer: decodeJsonCustomer, product: decodeJsonProduct },
+  decoders: {
+    customer: createEventDecoder({ route: 'json', check: checkJsonCustomerData }),
+    product: createEventDecoder({ route: 'json', check: checkJsonProductData }),
+  },
 };
 
 // GET /greetings/:name — Greets a name a number of times
@@ -117,9 +94,7 @@ export type GreetingsErrorData = {
 };
 
 /** An event of `greetings`, discriminated by `event`. */
-export type GreetingsEvent =
-  | TypedEvent<'greeting', GreetingsGreetingData>
-  | TypedEvent<'error', GreetingsErrorData>;
+export type GreetingsEvent = TypedEvent<'greeting', GreetingsGreetingData> | TypedEvent<'error', GreetingsErrorData>;
 
 /** Callbacks of `greetings`: one per event (all optional) plus the lifecycle ones. */
 export interface GreetingsHandlers extends LifecycleHandlers {
@@ -142,35 +117,14 @@ export interface GreetingsRequest {
   query?: GreetingsQuery;
 }
 
-const decodeGreetingsGreeting: EventDecoder<GreetingsGreetingData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'greetings' }));
-  }
-  const issue = checkGreetingsGreetingData(value);
-  if (issue === undefined) return ok(value as GreetingsGreetingData);
-  return fail(new EventValidationError(raw, [issue], { route: 'greetings' }));
-};
-
-const decodeGreetingsError: EventDecoder<GreetingsErrorData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'greetings' }));
-  }
-  const issue = checkGreetingsErrorData(value);
-  if (issue === undefined) return ok(value as GreetingsErrorData);
-  return fail(new EventValidationError(raw, [issue], { route: 'greetings' }));
-};
-
-const greetingsSpec: RouteClientSpec = {
+const greetingsSpec: RouteClientSpec<GreetingsEvent> = {
   key: 'greetings',
   path: '/greetings/:name',
   method: 'GET',
-  decoders: { greeting: decodeGreetingsGreeting, error: decodeGreetingsError },
+  decoders: {
+    greeting: createEventDecoder({ route: 'greetings', check: checkGreetingsGreetingData }),
+    error: createEventDecoder({ route: 'greetings', check: checkGreetingsErrorData }),
+  },
 };
 
 /** `GET /events` */
@@ -223,24 +177,18 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     events: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, eventsSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, eventsSpec, {}, options) as AsyncIterableIterator<EventsEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, eventsSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, eventsSpec, {}, options),
       '~ssekit': { config, spec: eventsSpec },
     },
     json: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, jsonSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, jsonSpec, {}, options) as AsyncIterableIterator<JsonEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, jsonSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, jsonSpec, {}, options),
       '~ssekit': { config, spec: jsonSpec },
     },
     greetings: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, greetingsSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, greetingsSpec, request, options) as AsyncIterableIterator<GreetingsEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, greetingsSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, greetingsSpec, request, options),
       '~ssekit': { config, spec: greetingsSpec },
     },
   };

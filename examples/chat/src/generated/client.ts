@@ -2,26 +2,26 @@
 // from ../../contracts/src/chat.ts, validation: standalone. Regenerate with `ssekit generate`.
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
   type ValidationIssue,
 } from '@ssekit/client';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 const pattern0 = new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$');
 
@@ -81,59 +81,16 @@ export interface RoomEventsRequest {
   query?: RoomEventsQuery;
 }
 
-const decodeRoomEventsMessage: EventDecoder<RoomEventsMessageData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'roomEvents' }));
-  }
-  const issue = checkRoomEventsMessageData(value);
-  if (issue === undefined) return ok(value as RoomEventsMessageData);
-  return fail(new EventValidationError(raw, [issue], { route: 'roomEvents' }));
-};
-
-const decodeRoomEventsPresence: EventDecoder<RoomEventsPresenceData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'roomEvents' }));
-  }
-  const issue = checkRoomEventsPresenceData(value);
-  if (issue === undefined) return ok(value as RoomEventsPresenceData);
-  return fail(new EventValidationError(raw, [issue], { route: 'roomEvents' }));
-};
-
-const decodeRoomEventsReset: EventDecoder<RoomEventsResetData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'roomEvents' }));
-  }
-  const issue = checkRoomEventsResetData(value);
-  if (issue === undefined) return ok(value as RoomEventsResetData);
-  return fail(new EventValidationError(raw, [issue], { route: 'roomEvents' }));
-};
-
-const decodeRoomEventsError: EventDecoder<RoomEventsErrorData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'roomEvents' }));
-  }
-  const issue = checkRoomEventsErrorData(value);
-  if (issue === undefined) return ok(value as RoomEventsErrorData);
-  return fail(new EventValidationError(raw, [issue], { route: 'roomEvents' }));
-};
-
-const roomEventsSpec: RouteClientSpec = {
+const roomEventsSpec: RouteClientSpec<RoomEventsEvent> = {
   key: 'roomEvents',
   path: '/rooms/:roomId/events',
   method: 'GET',
-  decoders: { message: decodeRoomEventsMessage, presence: decodeRoomEventsPresence, reset: decodeRoomEventsReset, error: decodeRoomEventsError },
+  decoders: {
+    message: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsMessageData }),
+    presence: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsPresenceData }),
+    reset: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsResetData }),
+    error: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsErrorData }),
+  },
 };
 
 /** `GET /rooms/:roomId/events` */
@@ -162,10 +119,8 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     roomEvents: {
-      subscribe: (request, handlers, options) =>
-        subscribeRoute(config, roomEventsSpec, request, handlers as SubscribeHandlers, options),
-      stream: (request, options) =>
-        streamRoute(config, roomEventsSpec, request, options) as AsyncIterableIterator<RoomEventsEvent>,
+      subscribe: (request, handlers, options) => subscribeRoute(config, roomEventsSpec, request, handlers, options),
+      stream: (request, options) => streamRoute(config, roomEventsSpec, request, options),
       '~ssekit': { config, spec: roomEventsSpec },
     },
   };

@@ -2,26 +2,26 @@
 // from src/contract.ts, validation: standalone. Regenerate with `ssekit generate`.
 import {
   type ClientConfig,
-  type EventDecoder,
-  EventValidationError,
-  fail,
-  ok,
-  ParseError,
+  createEventDecoder,
+  type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
   type StreamRouteOptions,
-  type SubscribeHandlers,
   subscribeRoute,
   type Subscription,
   type TypedEvent,
   type ValidationIssue,
 } from '@ssekit/client';
-export type { ClientConfig, RouteCallOptions, StreamRouteOptions, Subscription, TypedEvent } from '@ssekit/client';
-
-/** Lifecycle callbacks every route accepts next to its event handlers. */
-export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
+export type {
+  ClientConfig,
+  LifecycleHandlers,
+  RouteCallOptions,
+  StreamRouteOptions,
+  Subscription,
+  TypedEvent,
+} from '@ssekit/client';
 
 const pattern0 = new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$');
 
@@ -62,47 +62,15 @@ export interface MetricsHandlers extends LifecycleHandlers {
   reset?(data: MetricsResetData, event: TypedEvent<'reset', MetricsResetData>): void;
 }
 
-const decodeMetricsSample: EventDecoder<MetricsSampleData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'metrics' }));
-  }
-  const issue = checkMetricsSampleData(value);
-  if (issue === undefined) return ok(value as MetricsSampleData);
-  return fail(new EventValidationError(raw, [issue], { route: 'metrics' }));
-};
-
-const decodeMetricsIncident: EventDecoder<MetricsIncidentData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'metrics' }));
-  }
-  const issue = checkMetricsIncidentData(value);
-  if (issue === undefined) return ok(value as MetricsIncidentData);
-  return fail(new EventValidationError(raw, [issue], { route: 'metrics' }));
-};
-
-const decodeMetricsReset: EventDecoder<MetricsResetData> = (data, raw) => {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch (cause) {
-    return fail(new ParseError(raw, cause, { route: 'metrics' }));
-  }
-  const issue = checkMetricsResetData(value);
-  if (issue === undefined) return ok(value as MetricsResetData);
-  return fail(new EventValidationError(raw, [issue], { route: 'metrics' }));
-};
-
-const metricsSpec: RouteClientSpec = {
+const metricsSpec: RouteClientSpec<MetricsEvent> = {
   key: 'metrics',
   path: '/metrics',
   method: 'GET',
-  decoders: { sample: decodeMetricsSample, incident: decodeMetricsIncident, reset: decodeMetricsReset },
+  decoders: {
+    sample: createEventDecoder({ route: 'metrics', check: checkMetricsSampleData }),
+    incident: createEventDecoder({ route: 'metrics', check: checkMetricsIncidentData }),
+    reset: createEventDecoder({ route: 'metrics', check: checkMetricsResetData }),
+  },
 };
 
 /** `GET /metrics` */
@@ -131,10 +99,8 @@ export interface Client {
 export function createClient(config: ClientConfig): Client {
   return {
     metrics: {
-      subscribe: (handlers, options) =>
-        subscribeRoute(config, metricsSpec, {}, handlers as SubscribeHandlers, options),
-      stream: (options) =>
-        streamRoute(config, metricsSpec, {}, options) as AsyncIterableIterator<MetricsEvent>,
+      subscribe: (handlers, options) => subscribeRoute(config, metricsSpec, {}, handlers, options),
+      stream: (options) => streamRoute(config, metricsSpec, {}, options),
       '~ssekit': { config, spec: metricsSpec },
     },
   };

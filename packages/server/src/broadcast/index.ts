@@ -26,6 +26,7 @@ export {
   type ReplayResult,
   type ReplayStore,
   type ResetReason,
+  StoreDataError,
   type StoredEvent,
   type StoreListener,
   StoreUnavailableError,

@@ -1,5 +1,12 @@
+import { InvalidArgumentError } from '@ssekit/contract';
 import { comparePositions, formatEventId, randomEpoch, type StreamPosition, ZERO_POSITION } from './event-id.js';
-import type { ReplayResult, ReplayStore, StoredEvent, StoreListener } from './store.js';
+import {
+  type ReplayResult,
+  type ReplayStore,
+  type StoredEvent,
+  type StoreListener,
+  StoreUnavailableError,
+} from './store.js';
 
 /** Bounds of the in-memory store: whichever is hit first trims the oldest events. */
 export interface MemoryReplayStoreOptions {
@@ -126,7 +133,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       return logs.size;
     },
     async append(topic, event, data) {
-      if (closed) throw new Error('the memory replay store is closed');
+      if (closed) throw new StoreUnavailableError('the memory replay store is closed');
       const position = nextPosition();
       const stored: StoredEvent = { topic, epoch, position, id: formatEventId(epoch, position), event, data };
       const log = logOf(topic);
@@ -186,6 +193,6 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
 }
 
 function positive(name: string, value: number): number {
-  if (!(value > 0)) throw new RangeError(`createMemoryReplayStore: ${name} must be positive, got ${value}`);
+  if (!(value > 0)) throw new InvalidArgumentError(`createMemoryReplayStore: ${name} must be positive, got ${value}`);
   return value;
 }

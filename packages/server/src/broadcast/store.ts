@@ -69,3 +69,18 @@ export class StoreUnavailableError extends SsekitError<'STORE_UNAVAILABLE'> {
     super('STORE_UNAVAILABLE', message, options);
   }
 }
+
+/**
+ * The store handed the hub something it cannot use: an event the route does not declare, or (Redis) a malformed
+ * notification. Reported to `onError`; the event is skipped and the stream goes on.
+ *
+ * @example
+ * ```ts
+ * createHub(route, { onError: (e) => { if (isSsekitError(e) && e.code === 'STORE_DATA') alert(e.message); } });
+ * ```
+ */
+export class StoreDataError extends SsekitError<'STORE_DATA'> {
+  constructor(message: string) {
+    super('STORE_DATA', message);
+  }
+}

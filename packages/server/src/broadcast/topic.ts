@@ -15,10 +15,10 @@ export const MAX_TOPIC_LENGTH = 1024;
  * await hub.publish({ roomId: '\uD800' }, 'message', msg); // throws TopicError
  * ```
  */
-export class TopicError extends SsekitError<'CONTRACT_VALIDATION'> {
+export class TopicError extends SsekitError<'TOPIC'> {
   readonly route: string;
   constructor(route: string, reason: string) {
-    super('CONTRACT_VALIDATION', `route "${route}": cannot derive a topic: ${reason}`);
+    super('TOPIC', `route "${route}": cannot derive a topic: ${reason}`);
     this.route = route;
   }
 }

@@ -1,6 +1,6 @@
 import { defineContract } from '@ssekit/contract';
 import { z } from 'zod';
-import { EventValidationError, FieldInjectionError, HttpError, implement, type SseRouter } from '../../src/index.ts';
+import { ContractValidationError, FieldInjectionError, HttpError, implement, type SseRouter } from '../../src/index.ts';
 
 export const Customer = z.object({ id: z.number().int(), firstName: z.string(), lastName: z.string() });
 export const Product = z.object({ id: z.number().int(), prices: z.array(z.number()) });
@@ -188,4 +188,4 @@ export function createConformanceRouter(): { router: SseRouter; seen: Observatio
   return { router, seen };
 }
 
-export { EventValidationError, FieldInjectionError };
+export { ContractValidationError, FieldInjectionError };

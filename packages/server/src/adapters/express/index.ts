@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import { BodyTooLargeError, type CoreRequest, LimitedBody } from '../../request.js';
 import type { SseRouter } from '../../router.js';
 import { createNodeHandler, type NodeRequest, toCoreRequest } from '../node/index.js';
 
@@ -21,10 +21,6 @@ interface ParsedRequest extends IncomingMessage {
   _body?: boolean;
 }
 
-function byteLength(text: string): number {
-  return Buffer.byteLength(text, 'utf8');
-}
-
 /**
  * The body as text: read from the socket, or — when a body parser mounted before ssekit already consumed it — taken
  * from `req.body` (a string or Buffer as is, a parsed value re-serialized as JSON), still held to the router's limit.
@@ -35,7 +31,7 @@ function readBody(req: ParsedRequest, fromSocket: (limit: number) => Promise<str
   const value = req.body;
   const text =
     typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : JSON.stringify(value);
-  if (byteLength(text) > limit) return Promise.reject(new BodyTooLargeError(limit));
+  if (!new LimitedBody(limit).add(text)) return Promise.reject(new BodyTooLargeError(limit));
   return Promise.resolve(text);
 }
 

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { InvalidArgumentError } from '@ssekit/contract';
 import type {
   FastifyError,
   FastifyInstance,
@@ -7,9 +8,11 @@ import type {
   FastifyRequest,
   HTTPMethods,
 } from 'fastify';
-import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import type { CoreRequest } from '../../request.js';
 import type { SseRouter } from '../../router.js';
 import { toCoreRequest } from '../node/index.js';
+import { readNodeBody } from '../node/read-body.js';
+import { normalizePrefix, stripPrefix } from '../prefix.js';
 import { NodeReadableSink } from './readable-sink.js';
 
 export { NodeReadableSink, READABLE_SINK_HIGH_WATER_MARK } from './readable-sink.js';
@@ -38,27 +41,6 @@ export interface SsekitFastifyOptions {
 /** Methods declared on every SSE path when `methodNotAllowed` is on; OPTIONS stays free for CORS preflight. */
 const ANSWERED_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-function readStream(stream: Readable, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer | string): void => {
-      const buffer = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-      size += buffer.length;
-      if (size > limit) {
-        stream.off('data', onData);
-        stream.resume();
-        reject(new BodyTooLargeError(limit));
-        return;
-      }
-      chunks.push(buffer);
-    };
-    stream.on('data', onData);
-    stream.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    stream.once('error', reject);
-  });
-}
-
 function isReadable(value: unknown): value is Readable {
   return typeof value === 'object' && value !== null && typeof (value as Readable).pipe === 'function';
 }
@@ -66,13 +48,10 @@ function isReadable(value: unknown): value is Readable {
 /** The core's view of a Fastify request: the path below the plugin's prefix, the body from our pass-through parser. */
 function fastifyCoreRequest(request: FastifyRequest, prefix: string): CoreRequest {
   const core = toCoreRequest(request.raw);
-  const url = core.url;
-  const inside = prefix !== '' && (url === prefix || url.startsWith(`${prefix}/`) || url.startsWith(`${prefix}?`));
-  const relative = inside ? url.slice(prefix.length) : url;
   const body = request.body;
   return Object.assign(core, {
-    url: relative === '' || relative.startsWith('?') ? `/${relative}` : relative,
-    readBody: (limit: number) => (isReadable(body) ? readStream(body, limit) : Promise.resolve('')),
+    url: stripPrefix(core.url, prefix) ?? core.url,
+    readBody: (limit: number) => (isReadable(body) ? readNodeBody(body, limit) : Promise.resolve('')),
     raw: request,
   });
 }
@@ -129,9 +108,9 @@ export const ssekitPlugin: FastifyPluginAsync<SsekitFastifyOptions> = async (
 ) => {
   const { router } = options;
   if (!router || typeof router.routes !== 'function') {
-    throw new TypeError('ssekitPlugin: pass { router } (an SseRouter from createRouter() or implement())');
+    throw new InvalidArgumentError('ssekitPlugin: pass { router } (an SseRouter from createRouter() or implement())');
   }
-  const prefix = fastify.prefix === '/' ? '' : fastify.prefix;
+  const prefix = normalizePrefix(fastify.prefix);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
 
@@ -177,10 +156,9 @@ export function ssekitFrameworkErrors(
   router: SseRouter,
   options: { prefix?: string } = {},
 ): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
-  const prefix = options.prefix === undefined || options.prefix === '/' ? '' : options.prefix.replace(/\/+$/, '');
+  const prefix = normalizePrefix(options.prefix);
   return (error, request, reply) => {
-    const url = request.raw.url ?? '/';
-    const underPrefix = prefix === '' || url === prefix || url.startsWith(`${prefix}/`);
+    const underPrefix = stripPrefix(request.raw.url ?? '/', prefix) !== undefined;
     if (error.code !== 'FST_ERR_BAD_URL' || !underPrefix) {
       reply.code(error.statusCode ?? 400).send(error);
       return;

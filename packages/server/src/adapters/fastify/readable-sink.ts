@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
-import type { SseSink } from '../../sink.js';
+import { SinkBase } from '../../sink.js';
 
 /** Bytes a {@link NodeReadableSink} holds before `write` reports backpressure. */
 export const READABLE_SINK_HIGH_WATER_MARK = 16 * 1024;
@@ -20,73 +20,46 @@ export const READABLE_SINK_HIGH_WATER_MARK = 16 * 1024;
  * result.start(sink);
  * ```
  */
-export class NodeReadableSink implements SseSink {
+export class NodeReadableSink extends SinkBase {
   readonly readable: Readable;
   readonly #res: ServerResponse | undefined;
-  #closed = false;
-  #closeListeners: (() => void)[] = [];
-  #drainWaiters: (() => void)[] = [];
 
   constructor(res?: ServerResponse, highWaterMark = READABLE_SINK_HIGH_WATER_MARK) {
+    super();
     this.#res = res;
-    this.readable = new Readable({ highWaterMark, read: () => this.#resolveDrain() });
-    this.readable.once('close', this.#markClosed);
-    res?.once('close', this.#markClosed);
-  }
-
-  get closed(): boolean {
-    return this.#closed;
+    this.readable = new Readable({ highWaterMark, read: () => this.drained() });
+    this.readable.once('close', this.#onClose);
+    res?.once('close', this.#onClose);
   }
 
   get bufferedBytes(): number {
-    if (this.#closed) return 0;
+    if (this.closed) return 0;
     return this.readable.readableLength + (this.#res?.writableLength ?? 0);
   }
 
   write(chunk: string | Uint8Array): boolean {
-    if (this.#closed) return true;
+    if (this.closed) return true;
     return this.readable.push(chunk);
   }
 
-  waitForDrain(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
-  }
-
   end(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.readable.push(null);
-    this.#markClosed();
+    this.#onClose();
   }
 
   destroy(): void {
-    if (this.#closed) return;
-    this.#markClosed();
+    if (this.closed) return;
+    this.#onClose();
     this.readable.destroy();
     // The framework sees the readable end early and cuts the connection; do it here too in case nothing is piped yet.
     this.#res?.destroy();
   }
 
-  onClose(listener: () => void): void {
-    if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
-  }
-
-  #resolveDrain(): void {
-    const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  #markClosed = (): void => {
-    if (this.#closed && this.#closeListeners.length === 0) return;
-    this.#closed = true;
-    this.readable.off('close', this.#markClosed);
-    this.#res?.off('close', this.#markClosed);
-    this.#resolveDrain();
-    const listeners = this.#closeListeners;
-    this.#closeListeners = [];
-    for (const listener of listeners) listener();
+  #onClose = (): void => {
+    if (this.closed) return;
+    this.readable.off('close', this.#onClose);
+    this.#res?.off('close', this.#onClose);
+    this.markClosed();
   };
 }

@@ -1,5 +1,6 @@
-import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import { BodyTooLargeError, type CoreRequest, LimitedBody } from '../../request.js';
 import type { SseRouter } from '../../router.js';
+import { normalizePrefix, stripPrefix } from '../prefix.js';
 import { ReadableStreamSink } from './readable-stream-sink.js';
 
 export {
@@ -12,25 +13,15 @@ export {
 async function readLimited(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';
   const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const body = new LimitedBody(limit);
   for (;;) {
     const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
+    if (done) return body.text();
+    if (!body.add(value)) {
       await reader.cancel();
       throw new BodyTooLargeError(limit);
     }
-    chunks.push(value);
   }
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 /** Options of {@link createFetchHandler}. */
@@ -45,23 +36,13 @@ export interface FetchHandlerOptions {
   notFound?: (request: Request) => Response | Promise<Response>;
 }
 
-function normalizePrefix(prefix: string | undefined): string {
-  if (prefix === undefined || prefix === '' || prefix === '/') return '';
-  return `/${prefix.replace(/^\/+|\/+$/g, '')}`;
-}
-
 /** Adapts a web `Request` to the core's view; `prefix` is stripped from the path (see {@link FetchHandlerOptions}). */
 export function toCoreRequest(request: Request, prefix = ''): CoreRequest {
   const url = new URL(request.url);
-  let path = url.pathname;
-  if (prefix !== '') {
-    const inside = path === prefix || path.startsWith(`${prefix}/`);
-    // Outside the prefix: an empty path matches no route, so the request is answered as unmatched.
-    path = inside ? path.slice(prefix.length) || '/' : '';
-  }
   return {
     method: request.method,
-    url: path + url.search,
+    // Outside the prefix: an empty URL matches no route, so the request is answered as unmatched.
+    url: stripPrefix(url.pathname + url.search, prefix) ?? '',
     header: (name) => request.headers.get(name) ?? undefined,
     headers: () => Object.fromEntries(request.headers),
     readBody: (limit) => readLimited(request, limit),

@@ -1,7 +1,6 @@
-import { joinFrames } from '../../coalesce.js';
-import type { SseSink } from '../../sink.js';
-
-const encoder = new TextEncoder();
+import { SsekitError } from '@ssekit/contract';
+import { joinFrames, toBytes } from '../../frames.js';
+import { SinkBase } from '../../sink.js';
 
 /** Default bytes held for a consumer that has not pulled yet before `write` reports backpressure. */
 export const DEFAULT_SINK_HIGH_WATER_MARK = 16 * 1024;
@@ -17,11 +16,15 @@ export interface ReadableStreamSinkOptions {
 /**
  * The server ended the stream abruptly (slow consumer, shutdown). Runtimes see it as the body's error and drop the
  * connection instead of ending the response cleanly, so the client knows the stream did not finish.
+ *
+ * @example
+ * ```ts
+ * await response.body?.getReader().read().catch((e) => e instanceof SinkDestroyedError); // true once cut off
+ * ```
  */
-export class SinkDestroyedError extends Error {
-  override readonly name = 'SinkDestroyedError';
+export class SinkDestroyedError extends SsekitError<'SINK_DESTROYED'> {
   constructor() {
-    super('ssekit: the server destroyed this event stream (slow consumer or shutdown)');
+    super('SINK_DESTROYED', 'ssekit: the server destroyed this event stream (slow consumer or shutdown)');
   }
 }
 
@@ -40,7 +43,7 @@ export class SinkDestroyedError extends Error {
  * return new Response(sink.stream, { headers: result.headers });
  * ```
  */
-export class ReadableStreamSink implements SseSink {
+export class ReadableStreamSink extends SinkBase {
   readonly stream: ReadableStream<Uint8Array>;
   readonly #highWaterMark: number;
   #controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -49,11 +52,9 @@ export class ReadableStreamSink implements SseSink {
   /** A read is waiting and found nothing: the next write is delivered as soon as the current tick's burst ends. */
   #wanted = false;
   #flushScheduled = false;
-  #closed = false;
-  #closeListeners: (() => void)[] = [];
-  #drainWaiters: (() => void)[] = [];
 
   constructor(options: ReadableStreamSinkOptions = {}) {
+    super();
     this.#highWaterMark = options.highWaterMark ?? DEFAULT_SINK_HIGH_WATER_MARK;
     this.stream = new ReadableStream<Uint8Array>(
       {
@@ -66,7 +67,7 @@ export class ReadableStreamSink implements SseSink {
         },
         cancel: () => {
           this.#discard();
-          this.#markClosed();
+          this.markClosed();
         },
       },
       { highWaterMark: 0 },
@@ -76,17 +77,13 @@ export class ReadableStreamSink implements SseSink {
     else signal?.addEventListener('abort', () => this.#abort(), { once: true });
   }
 
-  get closed(): boolean {
-    return this.#closed;
-  }
-
   /** Bytes written but not yet pulled by the consumer (string frames count their length, as the session does). */
   get bufferedBytes(): number {
     return this.#pendingBytes;
   }
 
   write(chunk: string | Uint8Array): boolean {
-    if (this.#closed) return true;
+    if (this.closed) return true;
     this.#pending.push(chunk);
     this.#pendingBytes += chunk.length;
     if (this.#wanted && !this.#flushScheduled) {
@@ -96,40 +93,34 @@ export class ReadableStreamSink implements SseSink {
     return this.#pendingBytes < this.#highWaterMark;
   }
 
-  waitForDrain(): Promise<void> {
-    if (this.#closed || this.#pendingBytes < this.#highWaterMark) return Promise.resolve();
-    return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  protected override mustWaitForDrain(): boolean {
+    return this.#pendingBytes >= this.#highWaterMark;
   }
 
   /** Hands what is pending to the stream (bounded by the session's queue limit), then closes it. */
   end(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     if (this.#pending.length > 0) this.#controller.enqueue(this.#take());
     this.#controller.close();
-    this.#markClosed();
+    this.markClosed();
   }
 
   destroy(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.#discard();
     this.#controller.error(new SinkDestroyedError());
-    this.#markClosed();
-  }
-
-  onClose(listener: () => void): void {
-    if (this.#closed) listener();
-    else this.#closeListeners.push(listener);
+    this.markClosed();
   }
 
   #flush = (): void => {
     this.#flushScheduled = false;
-    if (!this.#closed && this.#wanted && this.#pending.length > 0) this.#deliver();
+    if (!this.closed && this.#wanted && this.#pending.length > 0) this.#deliver();
   };
 
   #deliver(): void {
     this.#wanted = false;
     this.#controller.enqueue(this.#take());
-    this.#resolveDrain();
+    this.drained();
   }
 
   /** Everything pending as one chunk: one encode for a run of strings, one copy otherwise. */
@@ -138,7 +129,7 @@ export class ReadableStreamSink implements SseSink {
     this.#pending = [];
     this.#pendingBytes = 0;
     const joined = joinFrames(parts);
-    return typeof joined === 'string' ? encoder.encode(joined) : joined;
+    return typeof joined === 'string' ? toBytes(joined) : joined;
   }
 
   #discard(): void {
@@ -148,29 +139,13 @@ export class ReadableStreamSink implements SseSink {
 
   /** The client went away: drop what is pending and end the body for whoever still reads it. */
   #abort(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.#discard();
     try {
       this.#controller.close();
     } catch {
       // Already cancelled by the consumer.
     }
-    this.#markClosed();
-  }
-
-  #resolveDrain(): void {
-    const waiters = this.#drainWaiters;
-    if (waiters.length === 0) return;
-    this.#drainWaiters = [];
-    for (const resolve of waiters) resolve();
-  }
-
-  #markClosed(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#resolveDrain();
-    const listeners = this.#closeListeners;
-    this.#closeListeners = [];
-    for (const listener of listeners) listener();
+    this.markClosed();
   }
 }

@@ -1,9 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
-import { BodyTooLargeError, type CoreRequest } from '../../request.js';
+import type { CoreRequest } from '../../request.js';
 import type { SseRouter } from '../../router.js';
 import { listenOn } from './listen.js';
 import { NodeSink } from './node-sink.js';
+import { readNodeBody } from './read-body.js';
 
 export { type RunningHttp2Server, type ServeHttp2Options, serveHttp2 } from './http2.js';
 export { NodeSink };
@@ -98,28 +99,8 @@ class NodeCoreRequest implements CoreRequest {
   }
 
   readBody(limit: number): Promise<string> {
-    return readBody(this.#req, limit);
+    return readNodeBody(this.#req, limit);
   }
-}
-
-function readBody(req: NodeRequest, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) {
-        req.off('data', onData);
-        req.resume();
-        reject(new BodyTooLargeError(limit));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.once('error', reject);
-  });
 }
 
 /**

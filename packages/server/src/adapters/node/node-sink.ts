@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Http2ServerResponse } from 'node:http2';
-import type { SseSink } from '../../sink.js';
+import { SinkBase } from '../../sink.js';
 
 type NodeResponse = ServerResponse | Http2ServerResponse;
 
@@ -26,24 +26,18 @@ function onResponseDrain(this: TaggedResponse): void {
  * sink.write('data: hi\n\n');
  * ```
  */
-export class NodeSink implements SseSink {
+export class NodeSink extends SinkBase {
   readonly #res: TaggedResponse;
-  #closed = false;
-  #closeListeners: (() => void)[] | undefined;
-  #drainWaiters: (() => void)[] | undefined;
 
   constructor(res: NodeResponse) {
+    super();
     this.#res = res;
     if (res.destroyed || res.writableEnded) {
-      this.#closed = true;
+      this.markClosed();
     } else {
       this.#res[kSink] = this;
       res.once('close', onResponseClose);
     }
-  }
-
-  get closed(): boolean {
-    return this.#closed;
   }
 
   get bufferedBytes(): number {
@@ -51,59 +45,37 @@ export class NodeSink implements SseSink {
   }
 
   write(chunk: string | Uint8Array): boolean {
-    if (this.#closed) return true;
+    if (this.closed) return true;
     return (this.#res as ServerResponse).write(chunk);
   }
 
-  waitForDrain(): Promise<void> {
-    if (this.#closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      if (this.#drainWaiters === undefined) {
-        this.#drainWaiters = [];
-        this.#res.once('drain', onResponseDrain);
-      }
-      this.#drainWaiters.push(resolve);
-    });
-  }
-
   end(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.#res.end();
   }
 
   destroy(): void {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.#res.destroy();
     // `close` may come a tick later; the session must be told now so nothing else is queued.
     this.handleClose();
   }
 
-  onClose(listener: () => void): void {
-    if (this.#closed) {
-      listener();
-      return;
-    }
-    this.#closeListeners ??= [];
-    this.#closeListeners.push(listener);
+  protected override watchDrain(): void {
+    this.#res.once('drain', onResponseDrain);
   }
 
   /** @internal */
   handleDrain(): void {
-    const waiters = this.#drainWaiters;
-    this.#drainWaiters = undefined;
-    if (waiters) for (const resolve of waiters) resolve();
+    this.drained();
   }
 
   /** @internal */
   handleClose(): void {
-    if (this.#closed && this.#closeListeners === undefined) return;
-    this.#closed = true;
+    if (this.closed) return;
     this.#res.off('close', onResponseClose);
     this.#res.off('drain', onResponseDrain);
     this.#res[kSink] = undefined;
-    this.handleDrain();
-    const listeners = this.#closeListeners;
-    this.#closeListeners = undefined;
-    if (listeners) for (const listener of listeners) listener();
+    this.markClosed();
   }
 }

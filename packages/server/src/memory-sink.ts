@@ -1,20 +1,18 @@
-import type { SseSink } from './sink.js';
+import { SinkBase } from './sink.js';
 
 /**
- * An in-memory sink for unit tests: records writes, simulates a buffer that only drains when told to.
+ * An in-memory sink for unit tests: records writes and simulates a buffer that only drains when told to.
  * Not exported from the package.
  */
-export class MemorySink implements SseSink {
+export class MemorySink extends SinkBase {
   chunks: string[] = [];
   buffered = 0;
   highWaterMark: number;
-  closed = false;
   ended = false;
   destroyed = false;
-  #listeners: (() => void)[] = [];
-  #waiters: (() => void)[] = [];
 
   constructor(highWaterMark = Number.POSITIVE_INFINITY) {
+    super();
     this.highWaterMark = highWaterMark;
   }
 
@@ -36,32 +34,21 @@ export class MemorySink implements SseSink {
   /** The client read everything. */
   drain(): void {
     this.buffered = 0;
-    for (const w of this.#waiters.splice(0)) w();
-  }
-
-  waitForDrain(): Promise<void> {
-    return new Promise((resolve) => this.#waiters.push(resolve));
+    this.drained();
   }
 
   end(): void {
     this.ended = true;
-    this.clientGone();
+    this.markClosed();
   }
 
   destroy(): void {
     this.destroyed = true;
-    this.clientGone();
+    this.markClosed();
   }
 
+  /** The client went away. */
   clientGone(): void {
-    if (this.closed) return;
-    this.closed = true;
-    for (const w of this.#waiters.splice(0)) w();
-    for (const l of this.#listeners.splice(0)) l();
-  }
-
-  onClose(listener: () => void): void {
-    if (this.closed) listener();
-    else this.#listeners.push(listener);
+    this.markClosed();
   }
 }

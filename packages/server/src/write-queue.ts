@@ -1,0 +1,148 @@
+import type { Coalescable } from './coalesce.js';
+import { SlowConsumerError } from './errors.js';
+import { joinFrames } from './frames.js';
+import type { HeartbeatMember } from './heartbeat.js';
+import type { RouteRuntime } from './session.js';
+import type { SseSink } from './sink.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
+
+/**
+ * The bytes of one stream on their way to its sink: the coalescing window (frames held and written together), the
+ * bound on what waits for a slow client (`maxQueueBytes` with the `disconnect` or `drop` policy), backpressure, and
+ * heartbeats, which are never held back. The session encodes; the queue decides when and whether bytes are written.
+ */
+export class WriteQueue implements Coalescable, HeartbeatMember {
+  /** @internal The heartbeat wheel's tick at the last write. */
+  lastWriteTick = 0;
+  readonly #sink: SseSink;
+  readonly #route: RouteRuntime;
+  /** Ends the stream abruptly: how the queue cuts off a slow consumer. */
+  readonly #disconnect: (reason: string) => void;
+  #closed = false;
+  /** `drop` policy: events are skipped until the queue is back under half the bound. */
+  #dropping = false;
+  /** Frames held during an open coalescing window, and their size. */
+  #pending: (string | Uint8Array)[] | undefined;
+  #pendingBytes = 0;
+  #windowOpen = false;
+  /** The window's only frame so far is the one that opened it. */
+  #windowOpener = false;
+  #congested = false;
+
+  constructor(sink: SseSink, route: RouteRuntime, disconnect: (reason: string) => void) {
+    this.#sink = sink;
+    this.#route = route;
+    this.#disconnect = disconnect;
+  }
+
+  /** Starts heartbeats (when the route has them); call once the stream is open. */
+  start(): void {
+    this.#route.heartbeat?.join(this);
+  }
+
+  /** Queues one encoded frame; resolves at once below the sink's high-water mark, else when it drains (or closes). */
+  write(frame: string | Uint8Array): Promise<void> {
+    const coalescer = this.#route.coalescer;
+    if (coalescer === undefined) return this.#writeNow(frame);
+    if (!this.#windowOpen) {
+      // The first frame after a quiet window is never delayed; it opens the window for the ones that follow.
+      this.#windowOpen = true;
+      this.#windowOpener = true;
+      coalescer.open(this);
+      return this.#writeNow(frame);
+    }
+    if (this.#overBound(frame.length)) return RESOLVED;
+    this.#pending ??= [];
+    this.#pending.push(frame);
+    this.#pendingBytes += frame.length;
+    return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
+  }
+
+  /** @internal Called by the heartbeat wheel after a period of silence; never delayed by coalescing. */
+  sendHeartbeat(frame: string): void {
+    if (this.#closed) return;
+    this.flushPending();
+    void this.#writeNow(frame);
+  }
+
+  /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
+  flushPending(): boolean {
+    if (this.#closed || this.#pending === undefined || this.#pending.length === 0) return false;
+    const chunk = joinFrames(this.#pending);
+    this.#pending = undefined;
+    this.#pendingBytes = 0;
+    void this.#writeNow(chunk);
+    return true;
+  }
+
+  /**
+   * @internal Called by the coalescer at the end of each window: flushes what is held and keeps the window open while
+   * frames flow. The frame that opened a window went out at once, so a window with only that frame stays open once
+   * more — otherwise a steady one-event-per-turn flow would reopen (and write directly) every time.
+   */
+  onWindowEnd(): boolean {
+    const wrote = this.flushPending();
+    if (wrote || this.#windowOpener) {
+      this.#windowOpener = false;
+      return true;
+    }
+    this.#windowOpen = false;
+    return false;
+  }
+
+  /** Stops every timer's interest in this stream and drops what is held; nothing is written after it. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#route.heartbeat?.leave(this);
+    this.#route.coalescer?.forget(this);
+    this.#pending = undefined;
+  }
+
+  /**
+   * Applies the slow-consumer policy before queueing `size` more bytes; true when the frame must not be written
+   * (dropped, or the client was cut off).
+   */
+  #overBound(size: number): boolean {
+    const limit = this.#route.maxQueueBytes;
+    const queued = this.#sink.bufferedBytes + this.#pendingBytes;
+    if (this.#route.slowConsumer === 'disconnect') {
+      if (queued + size <= limit) return false;
+      this.#cutOff(queued + size);
+      return true;
+    }
+    if (this.#dropping && queued <= limit / 2) this.#dropping = false;
+    if (queued + size <= limit) return false;
+    if (!this.#dropping) {
+      this.#dropping = true;
+      this.#route.report(new SlowConsumerError(this.#route.name, queued, limit, 'drop'));
+    }
+    return true;
+  }
+
+  /** The one way a slow client is disconnected: cut the stream, then report. */
+  #cutOff(queuedBytes: number): void {
+    this.#disconnect('slow consumer');
+    this.#route.report(new SlowConsumerError(this.#route.name, queuedBytes, this.#route.maxQueueBytes, 'disconnect'));
+  }
+
+  #writeNow(frame: string | Uint8Array): Promise<void> {
+    const sink = this.#sink;
+    if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
+    const belowHighWater = sink.write(frame);
+    if (this.#route.heartbeat) this.lastWriteTick = this.#route.heartbeat.tick;
+    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes > this.#route.maxQueueBytes) {
+      this.#cutOff(sink.bufferedBytes);
+      return RESOLVED;
+    }
+    if (belowHighWater) return RESOLVED;
+    if (!this.#congested) {
+      this.#congested = true;
+      void sink.waitForDrain().then(() => {
+        this.#congested = false;
+      });
+    }
+    return sink.waitForDrain();
+  }
+}
