@@ -16,7 +16,7 @@ import {
   StreamClosedError,
 } from './errors.js';
 import { type CompiledEvents, compileRouteEvents } from './event-codec.js';
-import { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions, HeartbeatWheel } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT_MS, defaultHeartbeatTimers, type HeartbeatOptions, HeartbeatWheel } from './heartbeat.js';
 import {
   BodyTooLargeError,
   type CoreRequest,
@@ -304,7 +304,10 @@ export class SseRouter extends RouteScope {
       path,
       events,
       serialize: options.serialize ?? o.serialize ?? defaultSerialize,
-      heartbeat: heartbeat === false ? undefined : this.#wheel(periodMs, heartbeat?.comment ?? 'heartbeat'),
+      heartbeat:
+        heartbeat === false
+          ? undefined
+          : this.#wheel(periodMs, heartbeat?.comment ?? 'heartbeat', heartbeat?.timers ?? defaultHeartbeatTimers()),
       maxQueueBytes,
       slowConsumer: options.slowConsumer ?? o.slowConsumer ?? 'disconnect',
       coalescer: this.#coalescer(options.coalesceMs ?? o.coalesceMs ?? 0),
@@ -312,11 +315,11 @@ export class SseRouter extends RouteScope {
     };
   }
 
-  #wheel(periodMs: number, comment: string): HeartbeatWheel {
-    const key = `${periodMs}\n${comment}`;
+  #wheel(periodMs: number, comment: string, timers: 'shared' | 'per-stream'): HeartbeatWheel {
+    const key = `${periodMs}\n${timers}\n${comment}`;
     let wheel = this.#wheels.get(key);
     if (!wheel) {
-      wheel = new HeartbeatWheel({ periodMs, comment });
+      wheel = new HeartbeatWheel({ periodMs, comment, timers });
       this.#wheels.set(key, wheel);
     }
     return wheel;

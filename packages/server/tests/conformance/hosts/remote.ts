@@ -1,0 +1,149 @@
+import { build } from 'esbuild';
+import { Miniflare } from 'miniflare';
+import {
+  nextBuild,
+  nextStart,
+  REPO_ROOT,
+  runtimeAvailable,
+  runtimeBinary,
+  startHostProcess,
+} from '../../../../../scripts/runtimes.ts';
+import type { AdapterUnderTest, RunningHost } from '../adapters.ts';
+import type { Snapshot } from '../observations.ts';
+import { SEEN_PATH } from './host-app.ts';
+
+const HOSTS_DIR = 'packages/server/tests/conformance/hosts';
+
+async function observeOver(url: string): Promise<Snapshot> {
+  const response = await fetch(url + SEEN_PATH);
+  if (!response.ok) throw new Error(`${url}${SEEN_PATH} answered ${response.status}`);
+  return (await response.json()) as Snapshot;
+}
+
+/** Arguments that run a TypeScript entry from the sources (the `@ssekit/source` condition) on Bun or Deno. */
+export function runtimeArgs(runtime: 'bun' | 'deno', entry: string, extra: readonly string[] = []): string[] {
+  if (runtime === 'bun') return ['--conditions=@ssekit/source', entry, ...extra];
+  // Deno: the sources import siblings as `./x.js` (TypeScript's NodeNext style), which Deno resolves to `./x.ts` only
+  // with --sloppy-imports. Network to loopback only; reads for node_modules; env for the libraries that read it.
+  return [
+    'run',
+    '--sloppy-imports',
+    '--conditions=@ssekit/source',
+    '--no-lock',
+    '--allow-net=127.0.0.1',
+    '--allow-read',
+    '--allow-env',
+    entry,
+    ...extra,
+  ];
+}
+
+/** The fixture in a Bun or Deno process, served by `Bun.serve` / `Deno.serve`, through Hono or directly. */
+function runtimeHost(runtime: 'bun' | 'deno', hono: boolean): AdapterUnderTest {
+  const serveFn = runtime === 'bun' ? 'Bun.serve' : 'Deno.serve';
+  const name = `${hono ? 'Hono on ' : 'fetch, '}${serveFn} (${runtime})`;
+  return {
+    name,
+    protocol: 'h1',
+    available: runtimeAvailable(runtime, `the conformance suite on ${name}`),
+    // Bun.serve writes the end of the response head only with the first body bytes (oven-sh/bun#33660, open).
+    ...(runtime === 'bun' ? { headers: 'with-first-bytes' as const } : {}),
+    start: async (): Promise<RunningHost> => {
+      const host = await startHostProcess({
+        command: runtimeBinary(runtime),
+        args: runtimeArgs(runtime, `${HOSTS_DIR}/${runtime}.ts`, hono ? ['--hono'] : []),
+      });
+      return {
+        url: host.url,
+        close: async () => {
+          await host.stop();
+        },
+        observe: () => observeOver(host.url),
+      };
+    },
+  };
+}
+
+/** The compatibility date the Workers tests run with (workerd supports dates up to its own release). */
+export const WORKER_COMPATIBILITY_DATE = '2026-07-01';
+
+/**
+ * `enable_request_signal`: without it workerd never aborts `request.signal` when the client disconnects, and never
+ * cancels the response body either, so nothing tells a stream its client left (see the README's runtime table).
+ */
+export const WORKER_COMPATIBILITY_FLAGS = ['enable_request_signal'];
+
+/** Bundles a Worker module with esbuild, from the sources (the `@ssekit/source` condition), as Wrangler would. */
+export async function bundleWorker(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [`${REPO_ROOT}${entry}`],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    conditions: ['@ssekit/source', 'workerd', 'worker', 'browser'],
+    logLevel: 'silent',
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
+  return file.text;
+}
+
+/** The fixture as a Worker in workerd with its feeds in Durable Objects, run locally by miniflare (web APIs only, no `nodejs_compat`). */
+const workerdHost: AdapterUnderTest = {
+  name: 'fetch, workerd (miniflare): Worker + Durable Object per feed',
+  protocol: 'h1',
+  available: runtimeAvailable('workerd', 'the conformance suite on workerd'),
+  disconnect: 'on-write',
+  start: async () => {
+    const script = await bundleWorker(`${HOSTS_DIR}/worker.ts`);
+    const mf = new Miniflare({
+      modules: true,
+      script,
+      compatibilityDate: WORKER_COMPATIBILITY_DATE,
+      compatibilityFlags: WORKER_COMPATIBILITY_FLAGS,
+      durableObjects: { FEEDS: 'FeedObject' },
+      host: '127.0.0.1',
+      port: 0,
+    });
+    const url = (await mf.ready).origin;
+    return {
+      url,
+      close: () => mf.dispose(),
+      observe: () => observeOver(url),
+    };
+  },
+};
+
+/** The fixture in a Next.js App Router route handler (`app/[...path]/route.ts`): `next build`, then `next start`. */
+export const nextHost: AdapterUnderTest = {
+  name: 'Next.js route handler (next start)',
+  protocol: 'h1',
+  // Next.js writes the response head with the first chunk of the body, by design (its pipe-readable.ts).
+  headers: 'with-first-bytes',
+  // Next.js decodes the catch-all path itself and answers a malformed percent-encoding with a 500.
+  malformedPathStatus: 500,
+  available: runtimeAvailable('next', 'the conformance suite on a Next.js route handler'),
+  start: async () => {
+    await nextBuild(`${HOSTS_DIR}/next`, ['--webpack']);
+    const host = await nextStart(`${HOSTS_DIR}/next`);
+    return {
+      url: host.url,
+      close: async () => {
+        await host.stop();
+      },
+      observe: () => observeOver(host.url),
+    };
+  },
+};
+
+/** The runtimes other than Node. */
+export const runtimeHosts: AdapterUnderTest[] = [
+  runtimeHost('bun', false),
+  runtimeHost('bun', true),
+  runtimeHost('deno', false),
+  runtimeHost('deno', true),
+  workerdHost,
+];
