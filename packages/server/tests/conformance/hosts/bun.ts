@@ -1,6 +1,7 @@
 /**
- * The conformance host under Bun: `bun --conditions=@ssekit/source bun.ts [--hono]`. Serves the fixture with
- * `Bun.serve` on 127.0.0.1, a free port, and prints `listening on <url>`.
+ * The conformance host under Bun: `bun --conditions=@ssekit/source bun.ts [--hono] [--idle-timeout=<s>]`. Serves the
+ * fixture with `Bun.serve` on 127.0.0.1, a free port, and prints `listening on <url>`. The idle timeout defaults to 0
+ * (off): Bun's own default, 10 s, cuts streams that stay silent longer, which the suite's held streams do.
  */
 import process from 'node:process';
 import { createConformanceHost } from './host-app.ts';
@@ -16,6 +17,7 @@ declare const Bun: {
 
 exitWithParent(10 * 60_000);
 const host = createConformanceHost({ hono: process.argv.includes('--hono') });
-// idleTimeout 0: Bun closes connections idle for 10 s by default, which the suite's held streams outlive.
-const server = Bun.serve({ hostname: '127.0.0.1', port: 0, idleTimeout: 0, fetch: host.fetch });
+const idleArg = process.argv.find((arg) => arg.startsWith('--idle-timeout='));
+const idleTimeout = idleArg === undefined ? 0 : Number(idleArg.slice('--idle-timeout='.length));
+const server = Bun.serve({ hostname: '127.0.0.1', port: 0, idleTimeout, fetch: host.fetch });
 console.log(`bun ${Bun.version} listening on http://127.0.0.1:${server.port}`);
