@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 
 /** The repository root (this file is in `scripts/`). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -198,3 +199,87 @@ export async function nextStart(appDir: string): Promise<HostProcess> {
 }
 
 const NEXT_CLI = `${REPO_ROOT}node_modules/next/dist/bin/next`;
+
+/** Arguments that run a TypeScript entry from the sources (the `@ssekit/source` condition) on Bun or Deno. */
+export function runtimeArgs(runtime: 'bun' | 'deno', entry: string, extra: readonly string[] = []): string[] {
+  if (runtime === 'bun') return ['--conditions=@ssekit/source', entry, ...extra];
+  // Deno: the sources import siblings as `./x.js` (TypeScript's NodeNext style), which Deno resolves to `./x.ts` only
+  // with --sloppy-imports. Network to loopback only; reads for node_modules; env for the libraries that read it.
+  return [
+    'run',
+    '--sloppy-imports',
+    '--conditions=@ssekit/source',
+    '--no-lock',
+    '--allow-net=127.0.0.1',
+    '--allow-read',
+    '--allow-env',
+    entry,
+    ...extra,
+  ];
+}
+
+/** The compatibility date the Workers tests run with (workerd supports dates up to its own release). */
+export const WORKER_COMPATIBILITY_DATE = '2026-07-01';
+
+/**
+ * `enable_request_signal`: without it workerd never aborts `request.signal` when the client disconnects, and never
+ * cancels the response body either, so nothing tells a stream its client left (see the README's runtime table).
+ */
+export const WORKER_COMPATIBILITY_FLAGS = ['enable_request_signal'];
+
+/** Bundles a Worker module with esbuild, from the sources (the `@ssekit/source` condition), as Wrangler would. */
+export async function bundleWorker(entry: string): Promise<string> {
+  const result = await build({
+    entryPoints: [`${REPO_ROOT}${entry}`],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    mainFields: ['module', 'main'],
+    conditions: ['@ssekit/source', 'workerd', 'worker', 'browser'],
+    logLevel: 'silent',
+  });
+  const file = result.outputFiles[0];
+  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
+  return file.text;
+}
+
+/** What a process printed and how it exited. */
+export interface ProcessResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a process to its end (SIGKILL after `timeoutMs`); resolves with its output and exit code. */
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<ProcessResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: options.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}

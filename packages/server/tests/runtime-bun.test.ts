@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type HostProcess, runtimeAvailable, runtimeBinary, startHostProcess } from '../../../scripts/runtimes.ts';
+import {
+  type HostProcess,
+  runtimeArgs,
+  runtimeAvailable,
+  runtimeBinary,
+  startHostProcess,
+} from '../../../scripts/runtimes.ts';
 import { SEEN_PATH } from './conformance/hosts/host-app.ts';
-import { runtimeArgs } from './conformance/hosts/remote.ts';
 import { rawRequest } from './conformance/http-client.ts';
 import type { Snapshot } from './conformance/observations.ts';
 
@@ -15,7 +20,7 @@ describe.skipIf(!hasBun)('Bun.serve idleTimeout and heartbeats', () => {
   beforeAll(async () => {
     host = await startHostProcess({
       command: runtimeBinary('bun'),
-      args: runtimeArgs('bun', 'packages/server/tests/conformance/hosts/bun.ts', ['--idle-timeout=1']),
+      args: runtimeArgs('bun', 'packages/server/tests/conformance/hosts/serve.ts', ['--idle-timeout=1']),
     });
   });
   afterAll(() => host?.stop());

@@ -1,8 +1,7 @@
 import { Miniflare } from 'miniflare';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runtimeAvailable } from '../../../scripts/runtimes.ts';
+import { bundleWorker, runtimeAvailable, WORKER_COMPATIBILITY_DATE } from '../../../scripts/runtimes.ts';
 import type { DisconnectLog } from './conformance/hosts/disconnect-worker.ts';
-import { bundleWorker, WORKER_COMPATIBILITY_DATE } from './conformance/hosts/remote.ts';
 import { type RawResponse, rawRequest, waitFor } from './conformance/http-client.ts';
 
 // What a Worker learns when its client disconnects, found by test in workerd (miniflare). The README's runtime table

@@ -1,12 +1,14 @@
-import { build } from 'esbuild';
 import { Miniflare } from 'miniflare';
 import {
+  bundleWorker,
   nextBuild,
   nextStart,
-  REPO_ROOT,
+  runtimeArgs,
   runtimeAvailable,
   runtimeBinary,
   startHostProcess,
+  WORKER_COMPATIBILITY_DATE,
+  WORKER_COMPATIBILITY_FLAGS,
 } from '../../../../../scripts/runtimes.ts';
 import type { AdapterUnderTest, RunningHost } from '../adapters.ts';
 import type { Snapshot } from '../observations.ts';
@@ -18,24 +20,6 @@ async function observeOver(url: string): Promise<Snapshot> {
   const response = await fetch(url + SEEN_PATH);
   if (!response.ok) throw new Error(`${url}${SEEN_PATH} answered ${response.status}`);
   return (await response.json()) as Snapshot;
-}
-
-/** Arguments that run a TypeScript entry from the sources (the `@ssekit/source` condition) on Bun or Deno. */
-export function runtimeArgs(runtime: 'bun' | 'deno', entry: string, extra: readonly string[] = []): string[] {
-  if (runtime === 'bun') return ['--conditions=@ssekit/source', entry, ...extra];
-  // Deno: the sources import siblings as `./x.js` (TypeScript's NodeNext style), which Deno resolves to `./x.ts` only
-  // with --sloppy-imports. Network to loopback only; reads for node_modules; env for the libraries that read it.
-  return [
-    'run',
-    '--sloppy-imports',
-    '--conditions=@ssekit/source',
-    '--no-lock',
-    '--allow-net=127.0.0.1',
-    '--allow-read',
-    '--allow-env',
-    entry,
-    ...extra,
-  ];
 }
 
 /** The fixture in a Bun or Deno process, served by `Bun.serve` / `Deno.serve`, through Hono or directly. */
@@ -51,7 +35,7 @@ function runtimeHost(runtime: 'bun' | 'deno', hono: boolean): AdapterUnderTest {
     start: async (): Promise<RunningHost> => {
       const host = await startHostProcess({
         command: runtimeBinary(runtime),
-        args: runtimeArgs(runtime, `${HOSTS_DIR}/${runtime}.ts`, hono ? ['--hono'] : []),
+        args: runtimeArgs(runtime, `${HOSTS_DIR}/serve.ts`, hono ? ['--hono'] : []),
       });
       return {
         url: host.url,
@@ -62,33 +46,6 @@ function runtimeHost(runtime: 'bun' | 'deno', hono: boolean): AdapterUnderTest {
       };
     },
   };
-}
-
-/** The compatibility date the Workers tests run with (workerd supports dates up to its own release). */
-export const WORKER_COMPATIBILITY_DATE = '2026-07-01';
-
-/**
- * `enable_request_signal`: without it workerd never aborts `request.signal` when the client disconnects, and never
- * cancels the response body either, so nothing tells a stream its client left (see the README's runtime table).
- */
-export const WORKER_COMPATIBILITY_FLAGS = ['enable_request_signal'];
-
-/** Bundles a Worker module with esbuild, from the sources (the `@ssekit/source` condition), as Wrangler would. */
-export async function bundleWorker(entry: string): Promise<string> {
-  const result = await build({
-    entryPoints: [`${REPO_ROOT}${entry}`],
-    bundle: true,
-    write: false,
-    format: 'esm',
-    platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
-    conditions: ['@ssekit/source', 'workerd', 'worker', 'browser'],
-    logLevel: 'silent',
-  });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error(`esbuild produced no output for ${entry}`);
-  return file.text;
 }
 
 /** The fixture as a Worker in workerd with its feeds in Durable Objects, run locally by miniflare (web APIs only, no `nodejs_compat`). */
