@@ -3,7 +3,7 @@ import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '@ssekit/server/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type HostProcess, REPO_ROOT, startHostProcess } from '../../../scripts/runtimes.ts';
+import { freePort, type HostProcess, REPO_ROOT, runProcess, startHostProcess } from '../../../scripts/runtimes.ts';
 import { startKtorParity } from '../src/app.ts';
 
 /** The raw bytes of a response, undecoded, with its headers. */
@@ -38,30 +38,43 @@ export interface SameWireOptions {
   start?: (options: { port: number }) => Promise<RunningExample>;
   /** False when the example's runtime is missing locally: skipped, loudly (never under CI). */
   available?: boolean;
-  /** Runs before the start script (Next.js: `next build`). */
-  prepare?: () => Promise<void>;
+  /** Runs the package's `build` script (bounded) before its start script, as `npm run example:<name>` does. */
+  build?: boolean;
   /** The line that says the server is up, its first group the base URL. Default: `listening on <url>`. */
   ready?: RegExp;
-  /** The exit code after SIGTERM. Default 0 (the examples close and exit); miniflare's exit hook exits 128 + 15. */
+  /** The exit code after SIGTERM. Default 0 (runExample closes and exits); miniflare and `next start` exit 128 + 15. */
   exitCodeOnSigterm?: number;
 }
 
 /**
- * The command line of an example's `start` script, as this test runs it: `tsx …` through this Node (`--import tsx`),
- * any other command from the repository's `node_modules/.bin`. The script is plain words (no shell syntax), so the
- * tested command is exactly the one the README names.
+ * The command line of an example's `start` (or `build`) script, as this test runs it: `tsx …` through this Node
+ * (`--import tsx`), any other command from the repository's `node_modules/.bin`. The script is plain words (no shell
+ * syntax), so the tested command is exactly the one `npm run example:<name>` runs.
  */
-function startCommand(exampleDir: URL): { command: string; args: string[] } {
-  const pkg = JSON.parse(readFileSync(new URL('package.json', exampleDir), 'utf8')) as { scripts: { start: string } };
-  const [bin, ...args] = pkg.scripts.start.split(/\s+/);
-  if (!bin || /[&|;$<>]/.test(pkg.scripts.start))
-    throw new Error(`start script is not a plain command: ${pkg.scripts.start}`);
+function scriptCommand(exampleDir: URL, script: 'start' | 'build'): { command: string; args: string[] } {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', exampleDir), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const line = pkg.scripts[script] ?? '';
+  const [bin, ...args] = line.split(/\s+/);
+  if (!bin || /[&|;$<>]/.test(line)) throw new Error(`${script} script is not a plain command: ${line}`);
   if (bin === 'tsx') return { command: process.execPath, args: ['--import', 'tsx', ...args] };
   return { command: `${REPO_ROOT}node_modules/.bin/${bin}`, args };
 }
 
+async function runBuild(exampleDir: URL): Promise<void> {
+  const { command, args } = scriptCommand(exampleDir, 'build');
+  const run = await runProcess(command, args, {
+    cwd: fileURLToPath(exampleDir),
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    timeoutMs: 240_000,
+  });
+  if (run.code !== 0)
+    throw new Error(`build of ${exampleDir.pathname} failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+}
+
 async function startScript(exampleDir: URL, options: SameWireOptions, port: number): Promise<HostProcess> {
-  const { command, args } = startCommand(exampleDir);
+  const { command, args } = scriptCommand(exampleDir, 'start');
   return startHostProcess({
     command,
     args,
@@ -79,10 +92,10 @@ async function startScript(exampleDir: URL, options: SameWireOptions, port: numb
  */
 export function describeSameWireAsKtorParity(name: string, exampleDir: URL, options: SameWireOptions): void {
   const skip = options.available === false;
-  let prepared: Promise<void> | undefined;
+  let built: Promise<void> | undefined;
   const prepare = () => {
-    prepared ??= options.prepare?.() ?? Promise.resolve();
-    return prepared;
+    built ??= options.build ? runBuild(exampleDir) : Promise.resolve();
+    return built;
   };
   describe.skipIf(skip)(`examples/${name}`, () => {
     let example: RunningExample;
