@@ -16,6 +16,13 @@ export const REPO = resolve(HERE, '../..');
 /** Budgets from the issue, in bytes of min+gzip (1 KB = 1000 B, as the issue counts). */
 export const BUDGETS = { standalone: 8_000, zod: 30_000 } as const;
 
+/** The same React app without and with `@ssekit/react` (standalone seed client): the difference is the package's cost. */
+export const REACT_BASELINE_APP = join(HERE, 'fixtures/react-baseline.tsx');
+/** See {@link REACT_BASELINE_APP}. */
+export const REACT_HOOKS_APP = join(HERE, 'fixtures/react-hooks.tsx');
+/** This package's own bound on what `@ssekit/react` adds to a React app, in bytes of min+gzip (measured: 1.3 KB). */
+export const REACT_EXTRA_BUDGET = 2_000;
+
 /** The generated seed client of each mode: contracts/generated/client.ts (zod) and the seed's standalone snapshot. */
 export const SEED_ZOD_CLIENT = join(REPO, 'contracts/generated/client.ts');
 /** Generated from contracts/src/index.ts with `validation: 'standalone'`; codegen/tests/snapshots.test.ts keeps it current. */
@@ -84,11 +91,16 @@ export interface SizeResult {
 
 /** Origin of one esbuild input path (relative to the repo): which package or file its bytes belong to. */
 export function origin(input: string, entry: string): string {
-  const pkg = /node_modules\/(zod\/v4\/(?:locales|core|classic|mini)|zod|eventsource-parser)\//.exec(input)?.[1];
+  const pkg =
+    /node_modules\/(zod\/v4\/(?:locales|core|classic|mini)|zod|eventsource-parser|react-dom|react|scheduler)\//.exec(
+      input,
+    )?.[1];
   if (pkg) return pkg === 'zod/v4/locales' ? 'zod locales' : pkg.replace('zod/v4/', 'zod ');
   if (input.startsWith('packages/client/')) return '@ssekit/client';
   if (input.startsWith('packages/contract/')) return '@ssekit/contract';
-  if (resolve(REPO, input) === entry) return 'generated client';
+  if (input.startsWith('packages/react/')) return '@ssekit/react';
+  if (input.startsWith('bench/size/fixtures/react-')) return 'app';
+  if (resolve(REPO, input) === entry || input.startsWith('codegen/tests/__generated__/')) return 'generated client';
   return 'contract module';
 }
 
@@ -120,6 +132,9 @@ async function bundle(spec: BundleSpec, minify: boolean): Promise<{ code: Uint8A
     write: false,
     metafile: true,
     logLevel: 'silent',
+    // React's production build (no effect on bundles without React)
+    define: { 'process.env.NODE_ENV': '"production"' },
+    jsx: 'automatic',
     plugins: redirectContract(spec),
   });
   const file = result.outputFiles[0];
@@ -222,6 +237,18 @@ export function bundleSpecs(scratch = sizeScratchDir()): BundleSpec[] {
       contractStyle: 'mini',
       contract: MINI_CONTRACT,
     },
+    {
+      name: 'react-baseline',
+      title: 'React app, standalone seed client, hand-written useEffect (baseline)',
+      mode: 'standalone',
+      entry: REACT_BASELINE_APP,
+    },
+    {
+      name: 'react-hooks',
+      title: 'the same React app with useEventStream from @ssekit/react',
+      mode: 'standalone',
+      entry: REACT_HOOKS_APP,
+    },
   ];
 }
 
@@ -236,7 +263,7 @@ function installedVersion(name: string): string {
 
 export const METHOD =
   'esbuild bundle of the generated client (entry) with everything it imports: minify, format esm, platform browser, ' +
-  'condition @ssekit/source (workspace packages from their sources); raw = the same bundle unminified; gzip = node:zlib gzipSync level 9 of the minified output. 1 KB = 1000 B. zod-mode style variants bundle the same contracts/generated/client.ts with its contracts import pointed at a copy of contracts/src whose zod import is rewritten, or at bench/size/fixtures/seed-contract-mini.ts.';
+  "condition @ssekit/source (workspace packages from their sources); raw = the same bundle unminified; gzip = node:zlib gzipSync level 9 of the minified output. 1 KB = 1000 B. zod-mode style variants bundle the same contracts/generated/client.ts with its contracts import pointed at a copy of contracts/src whose zod import is rewritten, or at bench/size/fixtures/seed-contract-mini.ts. react-baseline and react-hooks bundle a React app (bench/size/fixtures/react-*.tsx, React's production build, JSX automatic) without and with @ssekit/react; their difference is what the package adds.";
 
 /** Measures every bundle of {@link bundleSpecs}. */
 export async function measureSizes(command = 'npm run bench -- --parts H'): Promise<SizeResult> {
@@ -253,6 +280,16 @@ export async function measureSizes(command = 'npm run bench -- --parts H'): Prom
     zod: installedVersion('zod'),
     bundles,
   };
+}
+
+/**
+ * What `@ssekit/react` (with the event store of `@ssekit/client` it brings) adds to a React app: the `react-hooks`
+ * bundle minus the `react-baseline` bundle, in bytes.
+ */
+export function reactExtra(bundles: readonly BundleSize[]): { min: number; gzip: number } | undefined {
+  const baseline = bundles.find((b) => b.name === 'react-baseline');
+  const hooks = bundles.find((b) => b.name === 'react-hooks');
+  return baseline && hooks ? { min: hooks.min - baseline.min, gzip: hooks.gzip - baseline.gzip } : undefined;
 }
 
 /** How many locales zod ships (each `zod/v4/locales/<code>.js`). */
@@ -283,6 +320,13 @@ export function formatSizes(result: SizeResult): string {
           ? `${b.zodLocales.length} of ${allLocales}`
           : b.zodLocales.join(', ') || 'none';
     lines.push(`| ${b.title} | ${kb(b.raw)} | ${kb(b.min)} | ${kb(b.gzip)} | ${target} | ${locales} |`);
+  }
+  const extra = reactExtra(result.bundles);
+  if (extra) {
+    lines.push(
+      '',
+      `@ssekit/react adds ${kb(extra.min)} min, ${kb(extra.gzip)} min+gzip to the React app (react-hooks − react-baseline).`,
+    );
   }
   return lines.join('\n');
 }

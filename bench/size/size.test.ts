@@ -3,7 +3,15 @@ import { buildIr } from '@ssekit/codegen';
 import { seedContract } from '@ssekit-examples/contracts';
 import { describe, expect, it } from 'vitest';
 import { seedContract as miniSeedContract } from './fixtures/seed-contract-mini.ts';
-import { BUDGETS, type BundleSize, bundleSpecs, measureBundle, REPO } from './measure.ts';
+import {
+  BUDGETS,
+  type BundleSize,
+  bundleSpecs,
+  measureBundle,
+  REACT_EXTRA_BUDGET,
+  REPO,
+  reactExtra,
+} from './measure.ts';
 
 // Bundle sizes are deterministic for a given tree and esbuild version: the budgets are asserted in bytes.
 const specs = bundleSpecs(join(REPO, 'node_modules/.cache/ssekit-bench/size-test'));
@@ -42,6 +50,18 @@ describe('browser bundle of the generated seed client (esbuild, minified, ESM, b
     expect(b.zodLocales, report(b)).toEqual(['en']);
     // classic zod's own floor (its schemas carry every method) keeps this above the 30 KB target; see bench/README.md
     expect(b.gzip, report(b)).toBeLessThan(45_000);
+  });
+});
+
+describe('@ssekit/react in a React app (esbuild, minified, ESM, browser; gzip -9)', () => {
+  it(`adds ≤ ${REACT_EXTRA_BUDGET} B min+gzip over the same app with a hand-written useEffect`, async () => {
+    const baseline = await size('react-baseline');
+    const hooks = await size('react-hooks');
+    const extra = reactExtra([baseline, hooks]);
+    expect(extra?.gzip, `${report(baseline)}\n${report(hooks)}`).toBeLessThanOrEqual(REACT_EXTRA_BUDGET);
+    // the difference is ssekit's: React itself is the same in both
+    expect(hooks.composition['react-dom']).toBe(baseline.composition['react-dom']);
+    expect(hooks.composition['@ssekit/react']).toBeGreaterThan(0);
   });
 });
 

@@ -73,6 +73,7 @@ describe('the packed tarballs', () => {
         '@ssekit/client',
         '@ssekit/codegen',
         '@ssekit/contract',
+        '@ssekit/react',
         '@ssekit/redis',
         '@ssekit/server',
         'create-ssekit',
@@ -105,9 +106,11 @@ describe('the packed tarballs', () => {
         }
       }
       for (const bin of Object.values(manifest.bin ?? {})) expect(files, pkg.name).toContain(bin.replace(/^\.\//, ''));
-      // What is packed is what users need: no tests, fixtures or build state.
-      const stray = pkg.files.filter((f) =>
-        /\.test(-d)?\.ts$|(^|\/)(tests?|fixtures|__generated__)\/|tsbuildinfo/.test(f),
+      // What is packed is what users need: no tests, fixtures or build state (create-ssekit's templates hold the
+      // scaffolded app's own test, as `.tmpl` files).
+      const stray = pkg.files.filter(
+        (f) =>
+          !f.startsWith('templates/') && /\.test(-d)?\.ts$|(^|\/)(tests?|fixtures|__generated__)\/|tsbuildinfo/.test(f),
       );
       expect(stray, pkg.name).toEqual([]);
       // Scripts that run in the monorepo only (tests, paths outside the package) are not shipped.
@@ -330,5 +333,141 @@ process.on('SIGTERM', () => running.close().then(() => process.exit(0)));
       }
     },
     3 * MINUTES,
+  );
+
+  // @ssekit/react from its tarball, in the bundler-shaped app: a hook rendered by React, bundled with esbuild.
+  if (spec.shape !== 'esm-bundler') return;
+  it.skipIf(!hasChromium)(
+    '@ssekit/react from its tarball: a hook renders typed events in a React app bundled with esbuild, in Chromium',
+    async () => {
+      run(
+        'npm',
+        [
+          'install',
+          '--no-audit',
+          '--no-fund',
+          '--prefer-offline',
+          `@ssekit/react@file:${tarball('@ssekit/react')}`,
+          'react@^19.0.0',
+          'react-dom@^19.0.0',
+          '@types/react@^19.0.0',
+          '@types/react-dom@^19.0.0',
+        ],
+        app,
+      );
+      writeFileSync(join(app, 'src/react-app.tsx'), REACT_APP);
+      writeFileSync(
+        join(app, 'tsconfig.react.json'),
+        JSON.stringify({
+          extends: './tsconfig.json',
+          compilerOptions: { jsx: 'react-jsx' },
+          include: ['src', 'generated'],
+        }),
+      );
+      // The hook's types, as installed: the request and every event are checked against the generated client.
+      run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.react.json'], app);
+      run(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.react.json'], app);
+      const bundle = ['src/react-app.tsx', '--bundle', '--minify', '--format=esm', '--jsx=automatic'];
+      run('npx', ['--no', 'esbuild', ...bundle, '--outfile=dist/react-app.js'], app);
+      const serve = readFileSync(join(app, 'serve.ts'), 'utf8').replaceAll('browser.js', 'react-app.js');
+      writeFileSync(join(app, 'serve-react.ts'), serve);
+      const serveBundle = ['serve-react.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external'];
+      run('npx', ['--no', 'esbuild', ...serveBundle, '--outfile=dist/serve-react.mjs'], app);
+      const server: ChildProcess = spawn(process.execPath, ['dist/serve-react.mjs'], { cwd: app, env: userEnv() });
+      try {
+        const url = await new Promise<string>((resolveUrl, reject) => {
+          server.stdout?.on('data', (chunk: Buffer) => resolveUrl(chunk.toString().trim()));
+          server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+        });
+        const browser = await launchChromium();
+        try {
+          const page = await browser.newPage();
+          const errors: string[] = [];
+          page.on('pageerror', (error) => errors.push(error.message));
+          await page.goto(`${url}/`);
+          await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, undefined, {
+            timeout: 20_000,
+          });
+          expect(errors).toEqual([]);
+          expect(await page.evaluate(() => (window as { result?: unknown }).result)).toEqual({
+            prices: [101, 102, 103],
+            last: { n: 3, id: '3' },
+            status: 'closed',
+          });
+          expect(await page.textContent('#prices')).toBe('closed: 101, 102, 103');
+        } finally {
+          await browser.close();
+        }
+      } finally {
+        server.kill('SIGTERM');
+      }
+    },
+    5 * MINUTES,
+  );
+});
+
+/** A React app as a user writes it with @ssekit/react: the hook over the generated client, rendered in StrictMode. */
+const REACT_APP = `import { useEventStream } from '@ssekit/react';
+import { StrictMode, useEffect, useState } from 'react';
+import { createRoot } from 'react-dom/client';
+import { createClient } from '../generated/client';
+
+declare global {
+  interface Window {
+    result?: unknown;
+  }
+}
+
+const client = createClient({ baseUrl: location.origin, reconnect: false });
+
+function Prices() {
+  const [prices, setPrices] = useState<number[]>([]);
+  const { status, events } = useEventStream(
+    client.ticker,
+    { params: { symbol: 'ACME' }, query: { count: 3 } },
+    { onEvent: (event) => event.event === 'price' && setPrices((list) => [...list, event.data.price]) },
+  );
+  const last = events.price;
+  useEffect(() => {
+    if (status === 'closed' && last) window.result = { prices, last: { n: last.data.n, id: last.id }, status };
+  }, [status, prices, last]);
+  return <p id="prices">{status}: {prices.join(', ')}</p>;
+}
+
+createRoot(document.body.appendChild(document.createElement('div'))).render(
+  <StrictMode>
+    <Prices />
+  </StrictMode>,
+);
+`;
+describe('npm create ssekit, from the packed create-ssekit tarball', () => {
+  it.each(['node', 'hono'] as const)(
+    'scaffolds an app (--server %s) whose own `npm install && npm test` pass, on Node 20, 22 and 24',
+    (server) => {
+      const apps = join(work, 'create');
+      mkdirSync(apps, { recursive: true });
+      const name = `my-${server}-app`;
+      // `npm create ssekit my-app` is `npm exec create-ssekit my-app`; here the package comes from its tarball, and the
+      // app's @ssekit/* dependencies from the other tarballs (what the registry would serve after a release).
+      const args = ['exec', '--yes', `--package=${tarball('create-ssekit')}`, '--', 'create-ssekit', name];
+      const out = run('npm', [...args, '--server', server, '--packages-from', join(work, 'tarballs')], apps);
+      expect(out).toMatch(/npm install/);
+      const app = join(apps, name);
+      for (const file of ['package.json', 'README.md', 'tsconfig.json', 'ssekit.config.ts', '.gitignore']) {
+        expect(existsSync(join(app, file)), file).toBe(true);
+      }
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
+      const nodes = [process.execPath, ...EXTRA_NODE_MAJORS.map((major) => nodeBinary(major))];
+      for (const node of nodes) {
+        const path = `${dirname(node)}:${process.env.PATH ?? ''}`;
+        const output = run('npm', ['test'], app, userEnv({ PATH: path }));
+        // node:test's closing counts (TAP `# fail 0` on Node 20/22, the spec reporter's `ℹ fail 0` on 24).
+        expect(output, `npm test on ${node}`).toMatch(/^(# |ℹ )fail 0$/m);
+        expect(output, `npm test on ${node}`).toMatch(/^(# |ℹ )pass [1-9]\d*$/m);
+      }
+      // A second run into the same folder refuses, and changes nothing.
+      expect(() => run('npm', [...args, '--packages-from', join(work, 'tarballs')], apps)).toThrow(/not empty/i);
+    },
+    8 * MINUTES,
   );
 });

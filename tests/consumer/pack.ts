@@ -7,6 +7,7 @@ export const PUBLISHED_PACKAGES = [
   '@ssekit/server',
   '@ssekit/client',
   '@ssekit/redis',
+  '@ssekit/react',
   '@ssekit/codegen',
   'create-ssekit',
 ] as const;

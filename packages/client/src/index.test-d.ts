@@ -1,9 +1,11 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { createClient, type GreetingsEvent, type GreetingsRequest } from '../../../contracts/generated/client.ts';
 import {
   AbortedError,
   type CloseInfo,
   ContentTypeError,
   connectEventStream,
+  createEventStore,
   type DecodeResult,
   type EventDecoder,
   EventValidationError,
@@ -15,6 +17,9 @@ import {
   ParseError,
   type RawSseEvent,
   RetriesExhaustedError,
+  type RouteEventOf,
+  type RouteRequestOf,
+  SharedStreamError,
   type SsekitError,
   type SubscribeHandlers,
   streamRoute,
@@ -39,6 +44,7 @@ describe('public types', () => {
     expectTypeOf(
       new RetriesExhaustedError({ attempts: 1, elapsedMs: 1, limit: 'maxAttempts', cause: undefined }).code,
     ).toEqualTypeOf<'RETRIES_EXHAUSTED'>();
+    expectTypeOf(new SharedStreamError('NETWORK', 'down').code).toEqualTypeOf<'SHARED_STREAM'>();
     expectTypeOf(new ParseError(raw, 0)).toExtend<SsekitError>();
   });
 
@@ -68,5 +74,25 @@ describe('public types', () => {
     };
     expectTypeOf(handlers.onError).toEqualTypeOf<((e: SsekitError) => void) | undefined>();
     expectTypeOf(streamRoute).returns.toEqualTypeOf<AsyncIterableIterator<TypedEvent>>();
+  });
+
+  it('createEventStore infers events and request from a generated route', () => {
+    const client = createClient({ baseUrl: 'http://127.0.0.1:1' });
+    expectTypeOf<RouteEventOf<typeof client.greetings>>().toEqualTypeOf<GreetingsEvent>();
+    expectTypeOf<RouteRequestOf<typeof client.greetings>>().toEqualTypeOf<GreetingsRequest>();
+    expectTypeOf<RouteRequestOf<typeof client.json>>().toEqualTypeOf<undefined>();
+    const store = createEventStore(client.greetings, { params: { name: 'ada' } }, { share: 'tabs' });
+    expectTypeOf(store.getSnapshot().events.greeting?.data.n).toEqualTypeOf<number | undefined>();
+    expectTypeOf(store.getSnapshot().lastEvent).toEqualTypeOf<GreetingsEvent | undefined>();
+    createEventStore(client.json);
+    // @ts-expect-error the route's request is required
+    createEventStore(client.greetings);
+    // @ts-expect-error params.name is a string
+    createEventStore(client.greetings, { params: { name: 1 } });
+    createEventStore(
+      client.greetings,
+      { params: { name: 'ada' } },
+      { onEvent: (event) => expectTypeOf(event).toEqualTypeOf<GreetingsEvent>() },
+    );
   });
 });

@@ -10,6 +10,14 @@ export {
   UnknownEventError,
   type ValidationIssue,
 } from './event-errors.js';
+export {
+  createEventStore,
+  type EventStore,
+  type EventStoreOptions,
+  type EventStoreSnapshot,
+  type EventStreamStatus,
+  type LastEvents,
+} from './event-store.js';
 export type {
   CloseInfo,
   CloseReason,
@@ -24,14 +32,21 @@ export {
   CallbackError,
   IdleTimeoutError,
   RetriesExhaustedError,
+  SharedStreamError,
 } from './lifecycle-errors.js';
 export type { RawSseEvent } from './raw-event.js';
 export type { FetchCredentials, FetchHeaders, FetchInit, HeadersSource } from './request-headers.js';
+export { requestKey } from './request-key.js';
 export type {
+  BoundRoute,
   ClientConfig,
+  RouteArgs,
+  RouteBinding,
   RouteCallOptions,
   RouteClientSpec,
+  RouteEventOf,
   RouteRequest,
+  RouteRequestOf,
   SubscribeHandlers,
   Subscription,
   TypedEvent,
@@ -39,3 +54,4 @@ export type {
 export { buildRouteUrl } from './route-url.js';
 export { type StreamRouteOptions, streamRoute } from './stream-route.js';
 export { subscribeRoute } from './subscribe-route.js';
+export { tabSharingApis } from './tab-share.js';

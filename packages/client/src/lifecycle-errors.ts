@@ -81,3 +81,22 @@ export class CallbackError extends SsekitError<'CALLBACK'> {
     this.callback = callback;
   }
 }
+
+/**
+ * An error the leading tab's connection reported, as the other tabs of a shared stream (`share: 'tabs'`) see it: the
+ * leader's error crossed a BroadcastChannel as its code and message, so it arrives as this class.
+ *
+ * @example
+ * ```ts
+ * if (snapshot.error instanceof SharedStreamError) console.warn('leader:', snapshot.error.leaderCode);
+ * ```
+ */
+export class SharedStreamError extends SsekitError<'SHARED_STREAM'> {
+  /** The `code` of the error in the leading tab, e.g. `NETWORK`. */
+  readonly leaderCode: string;
+
+  constructor(leaderCode: string, message: string) {
+    super('SHARED_STREAM', `the tab leading the shared stream reported ${leaderCode}: ${message}`);
+    this.leaderCode = leaderCode;
+  }
+}

@@ -1,7 +1,9 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import { connectEventStream } from './connect-event-stream.js';
+import { type DecodeResult, fail, ok } from './decode-result.js';
 import { ParseError, UnknownEventError } from './event-errors.js';
-import type { CloseInfo, EventStreamConnection, RetryInfo } from './event-stream-types.js';
+import type { CloseInfo, EventStreamConnection, EventStreamOptions, RetryInfo } from './event-stream-types.js';
+import type { RawSseEvent } from './raw-event.js';
 import { resolveHeaders } from './request-headers.js';
 import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
 import { buildRouteUrl } from './route-url.js';
@@ -16,29 +18,25 @@ export interface RouteSinks {
 }
 
 /**
- * Opens a contract route's stream: builds the URL, merges headers (client-wide, then per
- * request, then `Content-Type: application/json` for a POST body), and decodes every event with
- * the route's decoders. Unknown events and failed decodes go to `onError`; the stream goes on.
+ * The request part of a route stream's options: the URL, the method, the JSON body of a POST route, and the headers
+ * (client-wide, then per request, then `Content-Type: application/json` for a POST body), plus the client-wide
+ * connection settings. {@link openRoute} and the event store add the callbacks.
  *
  * @example
  * ```ts
- * openRoute(config, spec, {}, { onTyped: console.log, onError: console.warn });
+ * connectEventStream({ ...routeStreamOptions(config, spec, request), onEvent: console.log });
  * ```
  */
-export function openRoute(
+export function routeStreamOptions(
   config: ClientConfig,
   spec: RouteClientSpec,
   request: RouteRequest,
-  sinks: RouteSinks,
   options: RouteCallOptions = {},
-): EventStreamConnection {
+): Omit<EventStreamOptions, 'onEvent'> {
   const url = buildRouteUrl(config.baseUrl, spec.path, request.params, request.query);
   const hasBody = spec.method === 'POST' && request.body !== undefined;
   const body = hasBody ? JSON.stringify(request.body) : undefined;
-  const known = Object.keys(spec.decoders);
-  const context = { route: spec.key };
-
-  return connectEventStream({
+  return {
     url,
     method: spec.method,
     ...(body === undefined ? {} : { body }),
@@ -54,25 +52,54 @@ export function openRoute(
     ...(config.reconnect === undefined ? {} : { reconnect: config.reconnect }),
     ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+  };
+}
+
+/**
+ * Decodes one raw event with the route's decoder for its name: an unknown name is an `UnknownEventError`, a decoder
+ * that throws a `ParseError`; either way the result says so and the stream goes on.
+ *
+ * @example
+ * ```ts
+ * const result = decodeRouteEvent(spec, { event: 'message', data: '"hi"', id: '1' });
+ * if (result.ok) console.log(result.value.data);
+ * ```
+ */
+export function decodeRouteEvent(spec: RouteClientSpec, raw: RawSseEvent): DecodeResult<TypedEvent> {
+  const decoder = Object.hasOwn(spec.decoders, raw.event) ? spec.decoders[raw.event] : undefined;
+  if (!decoder) return fail(new UnknownEventError(raw, { route: spec.key, known: Object.keys(spec.decoders) }));
+  let result: ReturnType<typeof decoder>;
+  try {
+    result = decoder(raw.data, raw);
+  } catch (cause) {
+    // a decoder should return fail(...), but a throwing one must not kill the stream either
+    return fail(new ParseError(raw, cause, { route: spec.key }));
+  }
+  return result.ok ? ok({ event: raw.event, data: result.value, id: raw.id }) : result;
+}
+
+/**
+ * Opens a contract route's stream ({@link routeStreamOptions}) and decodes every event with the route's decoders
+ * ({@link decodeRouteEvent}). Unknown events and failed decodes go to `onError`; the stream goes on.
+ *
+ * @example
+ * ```ts
+ * openRoute(config, spec, {}, { onTyped: console.log, onError: console.warn });
+ * ```
+ */
+export function openRoute(
+  config: ClientConfig,
+  spec: RouteClientSpec,
+  request: RouteRequest,
+  sinks: RouteSinks,
+  options: RouteCallOptions = {},
+): EventStreamConnection {
+  return connectEventStream({
+    ...routeStreamOptions(config, spec, request, options),
     onEvent(raw) {
-      const decoder = Object.hasOwn(spec.decoders, raw.event) ? spec.decoders[raw.event] : undefined;
-      if (!decoder) {
-        sinks.onError(new UnknownEventError(raw, { ...context, known }));
-        return;
-      }
-      let result: ReturnType<typeof decoder>;
-      try {
-        result = decoder(raw.data, raw);
-      } catch (cause) {
-        // a decoder should return fail(...), but a throwing one must not kill the stream either
-        sinks.onError(new ParseError(raw, cause, context));
-        return;
-      }
-      if (!result.ok) {
-        sinks.onError(result.error);
-        return;
-      }
-      sinks.onTyped({ event: raw.event, data: result.value, id: raw.id });
+      const result = decodeRouteEvent(spec, raw);
+      if (result.ok) sinks.onTyped(result.value);
+      else sinks.onError(result.error);
     },
     onError: (error) => sinks.onError(error),
     ...(sinks.onOpen ? { onOpen: sinks.onOpen } : {}),

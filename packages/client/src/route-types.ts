@@ -118,3 +118,65 @@ export interface RouteCallOptions {
   /** Resume after this id (sent as `Last-Event-ID` on the first request). */
   lastEventId?: string;
 }
+
+/**
+ * What a generated route carries under `'~ssekit'` for integrations such as {@link createEventStore} and
+ * `@ssekit/react`: the client's config and the route's spec. The type parameters only carry the route's event union
+ * and request type to those integrations; nothing reads them at run time.
+ *
+ * @example
+ * ```ts
+ * const { config, spec } = client.greetings['~ssekit'];
+ * ```
+ */
+export interface RouteBinding<Event extends TypedEvent = TypedEvent, Request = RouteRequest | undefined> {
+  readonly config: ClientConfig;
+  readonly spec: RouteClientSpec;
+  /** Never set: holds the route's types for inference. */
+  readonly types?: { readonly event: Event; readonly request: Request };
+}
+
+/**
+ * A route of a generated client, as integrations take it (`client.greetings`).
+ *
+ * @example
+ * ```ts
+ * function keyOf(route: BoundRoute): string { return route['~ssekit'].spec.key; }
+ * ```
+ */
+export interface BoundRoute<Event extends TypedEvent = TypedEvent, Request = RouteRequest | undefined> {
+  readonly '~ssekit': RouteBinding<Event, Request>;
+}
+
+/**
+ * The event union of a generated route (`TypedEvent<'greeting', …> | TypedEvent<'error', …>`).
+ *
+ * @example
+ * ```ts
+ * type GreetingsEvent = RouteEventOf<typeof client.greetings>;
+ * ```
+ */
+export type RouteEventOf<R extends BoundRoute<TypedEvent, unknown>> = NonNullable<R['~ssekit']['types']>['event'];
+
+/**
+ * The request type of a generated route (`undefined` for a route with no params, query, headers or body).
+ *
+ * @example
+ * ```ts
+ * const request: RouteRequestOf<typeof client.greetings> = { params: { name: 'ada' } };
+ * ```
+ */
+export type RouteRequestOf<R extends BoundRoute<TypedEvent, unknown>> = NonNullable<R['~ssekit']['types']>['request'];
+
+/**
+ * The arguments after the route: the request (optional when the route takes none), then options.
+ *
+ * @example
+ * ```ts
+ * function open<R extends BoundRoute<TypedEvent, unknown>>(route: R, ...args: RouteArgs<R, { share?: 'tabs' }>) {}
+ * ```
+ */
+export type RouteArgs<R extends BoundRoute<TypedEvent, unknown>, Options> =
+  undefined extends RouteRequestOf<R>
+    ? [request?: RouteRequestOf<R>, options?: Options]
+    : [request: RouteRequestOf<R>, options?: Options];

@@ -29,6 +29,7 @@ export type SsekitErrorCode =
   | 'ABORTED'
   | 'IDLE_TIMEOUT'
   | 'RETRIES_EXHAUSTED'
+  | 'SHARED_STREAM'
   | 'STORE_UNAVAILABLE'
   | 'REPLAY_RESET'
   | 'CODEGEN';

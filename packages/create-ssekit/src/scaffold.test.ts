@@ -16,6 +16,7 @@ const APP_FILES = [
   'src/app.ts',
   'src/client.ts',
   'src/contract.ts',
+  'src/router.ts',
   'src/server.ts',
   'ssekit.config.ts',
   'test/ticker.test.ts',

@@ -18,6 +18,7 @@ const RUNTIME_TYPES = [
   'ClientConfig',
   'EventDecoder',
   'RouteCallOptions',
+  'RouteBinding',
   'RouteClientSpec',
   'StreamRouteOptions',
   'SubscribeHandlers',
@@ -204,7 +205,9 @@ function emitClient(context: Context, out: string[]): void {
         `/** Calls one handler per event; unknown events and bad data go to \`onError\` and the stream goes on. */\n` +
         `subscribe(${request}handlers: ${names.handlers}, options?: RouteCallOptions): Subscription;\n` +
         `/** Iterates the events (a union discriminated by \`event\`); \`break\` closes the stream. */\n` +
-        `stream(${request}options?: StreamRouteOptions): AsyncIterableIterator<${names.event}>;\n}`,
+        `stream(${request}options?: StreamRouteOptions): AsyncIterableIterator<${names.event}>;\n` +
+        `/** For integrations (\`createEventStore\`, \`@ssekit/react\`): the client's config and the route's spec. */\n` +
+        `readonly '~ssekit': RouteBinding<${names.event}, ${hasRequest ? names.request : 'undefined'}>;\n}`,
     );
     members.push(`${routeDoc(route)}${propertyKey(route.key)}: ${names.route};`);
     const requestArg = hasRequest ? 'request' : '{}';
@@ -212,7 +215,8 @@ function emitClient(context: Context, out: string[]): void {
     entries.push(
       `${propertyKey(route.key)}: {\n` +
         `subscribe: (${requestParam}handlers, options) =>\nsubscribeRoute(config, ${names.spec}, ${requestArg}, handlers as SubscribeHandlers, options),\n` +
-        `stream: (${requestParam}options) =>\nstreamRoute(config, ${names.spec}, ${requestArg}, options) as AsyncIterableIterator<${names.event}>,\n},`,
+        `stream: (${requestParam}options) =>\nstreamRoute(config, ${names.spec}, ${requestArg}, options) as AsyncIterableIterator<${names.event}>,\n` +
+        `'~ssekit': { config, spec: ${names.spec} },\n},`,
     );
   }
   out.push(

@@ -8,6 +8,7 @@ import {
   fail,
   ok,
   ParseError,
+  type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
@@ -292,6 +293,8 @@ export interface TreeRoute {
   subscribe(request: TreeRequest, handlers: TreeHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(request: TreeRequest, options?: StreamRouteOptions): AsyncIterableIterator<TreeEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<TreeEvent, TreeRequest>;
 }
 
 /** `POST /orders` */
@@ -300,6 +303,8 @@ export interface OrdersRoute {
   subscribe(request: OrdersRequest, handlers: OrdersHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(request: OrdersRequest, options?: StreamRouteOptions): AsyncIterableIterator<OrdersEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<OrdersEvent, OrdersRequest>;
 }
 
 /** `GET /csv` */
@@ -308,6 +313,8 @@ export interface CsvRoute {
   subscribe(handlers: CsvHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(options?: StreamRouteOptions): AsyncIterableIterator<CsvEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<CsvEvent, undefined>;
 }
 
 /** `GET /tagged` */
@@ -316,6 +323,8 @@ export interface TaggedRoute {
   subscribe(handlers: TaggedHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(options?: StreamRouteOptions): AsyncIterableIterator<TaggedEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<TaggedEvent, undefined>;
 }
 
 /** SSE API: one entry per route. */
@@ -347,24 +356,28 @@ export function createClient(config: ClientConfig): Client {
         subscribeRoute(config, treeSpec, request, handlers as SubscribeHandlers, options),
       stream: (request, options) =>
         streamRoute(config, treeSpec, request, options) as AsyncIterableIterator<TreeEvent>,
+      '~ssekit': { config, spec: treeSpec },
     },
     orders: {
       subscribe: (request, handlers, options) =>
         subscribeRoute(config, ordersSpec, request, handlers as SubscribeHandlers, options),
       stream: (request, options) =>
         streamRoute(config, ordersSpec, request, options) as AsyncIterableIterator<OrdersEvent>,
+      '~ssekit': { config, spec: ordersSpec },
     },
     csv: {
       subscribe: (handlers, options) =>
         subscribeRoute(config, csvSpec, {}, handlers as SubscribeHandlers, options),
       stream: (options) =>
         streamRoute(config, csvSpec, {}, options) as AsyncIterableIterator<CsvEvent>,
+      '~ssekit': { config, spec: csvSpec },
     },
     tagged: {
       subscribe: (handlers, options) =>
         subscribeRoute(config, taggedSpec, {}, handlers as SubscribeHandlers, options),
       stream: (options) =>
         streamRoute(config, taggedSpec, {}, options) as AsyncIterableIterator<TaggedEvent>,
+      '~ssekit': { config, spec: taggedSpec },
     },
   };
 }

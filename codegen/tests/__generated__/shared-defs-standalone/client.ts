@@ -7,6 +7,7 @@ import {
   fail,
   ok,
   ParseError,
+  type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
@@ -96,6 +97,8 @@ export interface CommentsRoute {
   subscribe(handlers: CommentsHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(options?: StreamRouteOptions): AsyncIterableIterator<CommentsEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<CommentsEvent, undefined>;
 }
 
 /** SSE API: one entry per route. */
@@ -118,6 +121,7 @@ export function createClient(config: ClientConfig): Client {
         subscribeRoute(config, commentsSpec, {}, handlers as SubscribeHandlers, options),
       stream: (options) =>
         streamRoute(config, commentsSpec, {}, options) as AsyncIterableIterator<CommentsEvent>,
+      '~ssekit': { config, spec: commentsSpec },
     },
   };
 }

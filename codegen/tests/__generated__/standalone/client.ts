@@ -7,6 +7,7 @@ import {
   fail,
   ok,
   ParseError,
+  type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
@@ -178,6 +179,8 @@ export interface EventsRoute {
   subscribe(handlers: EventsHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(options?: StreamRouteOptions): AsyncIterableIterator<EventsEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<EventsEvent, undefined>;
 }
 
 /** `GET /json` */
@@ -186,6 +189,8 @@ export interface JsonRoute {
   subscribe(handlers: JsonHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(options?: StreamRouteOptions): AsyncIterableIterator<JsonEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<JsonEvent, undefined>;
 }
 
 /** `GET /greetings/:name` */
@@ -194,6 +199,8 @@ export interface GreetingsRoute {
   subscribe(request: GreetingsRequest, handlers: GreetingsHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(request: GreetingsRequest, options?: StreamRouteOptions): AsyncIterableIterator<GreetingsEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<GreetingsEvent, GreetingsRequest>;
 }
 
 /** ssekit seed API: one entry per route. */
@@ -220,18 +227,21 @@ export function createClient(config: ClientConfig): Client {
         subscribeRoute(config, eventsSpec, {}, handlers as SubscribeHandlers, options),
       stream: (options) =>
         streamRoute(config, eventsSpec, {}, options) as AsyncIterableIterator<EventsEvent>,
+      '~ssekit': { config, spec: eventsSpec },
     },
     json: {
       subscribe: (handlers, options) =>
         subscribeRoute(config, jsonSpec, {}, handlers as SubscribeHandlers, options),
       stream: (options) =>
         streamRoute(config, jsonSpec, {}, options) as AsyncIterableIterator<JsonEvent>,
+      '~ssekit': { config, spec: jsonSpec },
     },
     greetings: {
       subscribe: (request, handlers, options) =>
         subscribeRoute(config, greetingsSpec, request, handlers as SubscribeHandlers, options),
       stream: (request, options) =>
         streamRoute(config, greetingsSpec, request, options) as AsyncIterableIterator<GreetingsEvent>,
+      '~ssekit': { config, spec: greetingsSpec },
     },
   };
 }

@@ -7,6 +7,7 @@ import {
   fail,
   ok,
   ParseError,
+  type RouteBinding,
   type RouteCallOptions,
   type RouteClientSpec,
   streamRoute,
@@ -141,6 +142,8 @@ export interface RoomEventsRoute {
   subscribe(request: RoomEventsRequest, handlers: RoomEventsHandlers, options?: RouteCallOptions): Subscription;
   /** Iterates the events (a union discriminated by `event`); `break` closes the stream. */
   stream(request: RoomEventsRequest, options?: StreamRouteOptions): AsyncIterableIterator<RoomEventsEvent>;
+  /** For integrations (`createEventStore`, `@ssekit/react`): the client's config and the route's spec. */
+  readonly '~ssekit': RouteBinding<RoomEventsEvent, RoomEventsRequest>;
 }
 
 /** SSE API: one entry per route. */
@@ -163,6 +166,7 @@ export function createClient(config: ClientConfig): Client {
         subscribeRoute(config, roomEventsSpec, request, handlers as SubscribeHandlers, options),
       stream: (request, options) =>
         streamRoute(config, roomEventsSpec, request, options) as AsyncIterableIterator<RoomEventsEvent>,
+      '~ssekit': { config, spec: roomEventsSpec },
     },
   };
 }

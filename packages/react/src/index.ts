@@ -1,0 +1,1 @@
+export { type EventStreamState, type UseEventStreamOptions, useEventStream } from './use-event-stream.js';
