@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 
 /** The repository root (this file is in `scripts/`). */
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -227,22 +227,46 @@ export const WORKER_COMPATIBILITY_DATE = '2026-07-01';
  */
 export const WORKER_COMPATIBILITY_FLAGS = ['enable_request_signal'];
 
+/** esbuild options shared by the bundles the tests build from the repository's TypeScript sources. */
+const SOURCE_BUNDLE: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  target: 'es2022',
+  mainFields: ['module', 'main'],
+  logLevel: 'silent',
+};
+
 /** Bundles a Worker module with esbuild, from the sources (the `@ssekit/source` condition), as Wrangler would. */
 export async function bundleWorker(entry: string): Promise<string> {
   const result = await build({
+    ...SOURCE_BUNDLE,
     entryPoints: [`${REPO_ROOT}${entry}`],
-    bundle: true,
     write: false,
-    format: 'esm',
     platform: 'neutral',
-    target: 'es2022',
-    mainFields: ['module', 'main'],
     conditions: ['@ssekit/source', 'workerd', 'worker', 'browser'],
-    logLevel: 'silent',
   });
-  const file = result.outputFiles[0];
+  const file = result.outputFiles?.[0];
   if (!file) throw new Error(`esbuild produced no output for ${entry}`);
   return file.text;
+}
+
+/**
+ * Bundles a module and its dependencies (from the sources, the `@ssekit/source` condition) into one ES module file
+ * for Node, e.g. for a Next.js app whose bundler cannot read the sources.
+ *
+ * @example
+ * ```ts
+ * await bundleModule('src/host.ts', 'app/generated/host.mjs');
+ * ```
+ */
+export async function bundleModule(entry: string, outfile: string): Promise<void> {
+  await build({
+    ...SOURCE_BUNDLE,
+    entryPoints: [`${REPO_ROOT}${entry}`],
+    outfile: `${REPO_ROOT}${outfile}`,
+    platform: 'node',
+    conditions: ['@ssekit/source'],
+  });
 }
 
 /** What a process printed and how it exited. */

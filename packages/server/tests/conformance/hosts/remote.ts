@@ -1,5 +1,6 @@
 import { Miniflare } from 'miniflare';
 import {
+  bundleModule,
   bundleWorker,
   nextBuild,
   nextStart,
@@ -74,7 +75,7 @@ const workerdHost: AdapterUnderTest = {
   },
 };
 
-/** The fixture in a Next.js App Router route handler (`app/[...path]/route.ts`): `next build`, then `next start`. */
+/** The fixture in a Next.js App Router route handler (`app/[...path]/route.js`): `next build` (Turbopack), `next start`. */
 export const nextHost: AdapterUnderTest = {
   name: 'Next.js route handler (next start)',
   protocol: 'h1',
@@ -84,7 +85,8 @@ export const nextHost: AdapterUnderTest = {
   malformedPathStatus: 500,
   available: runtimeAvailable('next', 'the conformance suite on a Next.js route handler'),
   start: async () => {
-    await nextBuild(`${HOSTS_DIR}/next`, ['--webpack']);
+    await bundleModule(`${HOSTS_DIR}/host-app.ts`, `${HOSTS_DIR}/next/generated/host-app.mjs`);
+    await nextBuild(`${HOSTS_DIR}/next`);
     const host = await nextStart(`${HOSTS_DIR}/next`);
     return {
       url: host.url,

@@ -1,15 +1,9 @@
-// The conformance fixture's Next.js host, built with webpack (`next build --webpack`): inside this repository the
-// packages are read from their TypeScript sources, through the `@ssekit/source` export condition and TypeScript's
-// `.js` specifiers for `.ts` files, which webpack can be told about and Turbopack cannot.
+// The conformance fixture's Next.js host, built with Turbopack (Next.js's default). The fixture itself is bundled by
+// esbuild beforehand (generated/host-app.mjs), since Turbopack cannot resolve the repository's TypeScript sources
+// (their `.js` specifiers and the `@ssekit/source` condition); examples/next shows the webpack way instead.
 /** @type {import('next').NextConfig} */
 const config = {
-  // The repository's own `tsc` type-checks these files; `next build` does not need to.
   typescript: { ignoreBuildErrors: true },
-  webpack: (webpackConfig) => {
-    webpackConfig.resolve.conditionNames = ['@ssekit/source', '...'];
-    webpackConfig.resolve.extensionAlias = { '.js': ['.ts', '.js'] };
-    return webpackConfig;
-  },
 };
 
 export default config;
