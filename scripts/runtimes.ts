@@ -21,14 +21,28 @@ const BINARIES: Record<Runtime, string> = {
   next: 'node_modules/.bin/next',
 };
 
-/** The path of a runtime's executable inside the repository's node_modules. */
+/**
+ * The path of a runtime's executable inside the repository's node_modules.
+ *
+ * @example
+ * ```ts
+ * spawn(runtimeBinary('bun'), ['--version']);
+ * ```
+ */
 export function runtimeBinary(runtime: Runtime): string {
   return `${REPO_ROOT}${BINARIES[runtime]}`;
 }
 
 const versions = new Map<Runtime, string | undefined>();
 
-/** The runtime's version line (`bun --version` …), or `undefined` when it is not installed or does not run here. */
+/**
+ * The runtime's version line (`bun --version` …), or `undefined` when it is not installed or does not run here.
+ *
+ * @example
+ * ```ts
+ * runtimeVersion('deno'); // 'deno 2.9.6 (stable, release, x86_64-unknown-linux-gnu)'
+ * ```
+ */
 export function runtimeVersion(runtime: Runtime): string | undefined {
   if (versions.has(runtime)) return versions.get(runtime);
   let version: string | undefined;
@@ -142,7 +156,14 @@ export function startHostProcess(options: HostProcessOptions): Promise<HostProce
   });
 }
 
-/** Resolves with a free TCP port on 127.0.0.1 (for servers that cannot be told to pick one, like `next start`). */
+/**
+ * Resolves with a free TCP port on 127.0.0.1 (for servers that cannot be told to pick one, like `next start`).
+ *
+ * @example
+ * ```ts
+ * const port = await freePort();
+ * ```
+ */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -186,7 +207,14 @@ export function nextBuild(appDir: string, args: readonly string[] = [], timeoutM
   });
 }
 
-/** Starts a built Next.js app with `next start` on 127.0.0.1 and a free port, with the Node running this process. */
+/**
+ * Starts a built Next.js app with `next start` on 127.0.0.1 and a free port, with the Node running this process.
+ *
+ * @example
+ * ```ts
+ * const app = await nextStart('examples/next');
+ * ```
+ */
 export async function nextStart(appDir: string): Promise<HostProcess> {
   const port = await freePort();
   return startHostProcess({
@@ -200,18 +228,24 @@ export async function nextStart(appDir: string): Promise<HostProcess> {
 
 const NEXT_CLI = `${REPO_ROOT}node_modules/next/dist/bin/next`;
 
-/** Arguments that run a TypeScript entry from the sources (the `@ssekit/source` condition) on Bun or Deno. */
+/**
+ * Arguments that run a TypeScript entry from the sources (the `@ssekit/source` condition) on Bun or Deno.
+ *
+ * @example
+ * ```ts
+ * spawn(runtimeBinary('deno'), runtimeArgs('deno', 'packages/client/tests/runtimes/main.ts'));
+ * ```
+ */
 export function runtimeArgs(runtime: 'bun' | 'deno', entry: string, extra: readonly string[] = []): string[] {
   if (runtime === 'bun') return ['--conditions=@ssekit/source', entry, ...extra];
   // Deno: the sources import siblings as `./x.js` (TypeScript's NodeNext style), which Deno resolves to `./x.ts` only
-  // with --sloppy-imports. Network to loopback only; reads for node_modules; env for the libraries that read it.
+  // with --sloppy-imports. Permissions: the network to loopback only, and the environment (PORT, PREFIX, REDIS_URL).
   return [
     'run',
     '--sloppy-imports',
     '--conditions=@ssekit/source',
     '--no-lock',
     '--allow-net=127.0.0.1',
-    '--allow-read',
     '--allow-env',
     entry,
     ...extra,
@@ -236,7 +270,14 @@ const SOURCE_BUNDLE: BuildOptions = {
   logLevel: 'silent',
 };
 
-/** Bundles a Worker module with esbuild, from the sources (the `@ssekit/source` condition), as Wrangler would. */
+/**
+ * Bundles a Worker module with esbuild, from the sources (the `@ssekit/source` condition), as Wrangler would.
+ *
+ * @example
+ * ```ts
+ * new Miniflare({ modules: true, script: await bundleWorker('src/worker.ts') });
+ * ```
+ */
 export async function bundleWorker(entry: string): Promise<string> {
   const result = await build({
     ...SOURCE_BUNDLE,
@@ -276,7 +317,14 @@ export interface ProcessResult {
   stderr: string;
 }
 
-/** Runs a process to its end (SIGKILL after `timeoutMs`); resolves with its output and exit code. */
+/**
+ * Runs a process to its end (SIGKILL after `timeoutMs`); resolves with its output and exit code.
+ *
+ * @example
+ * ```ts
+ * const { code, stdout } = await runProcess(runtimeBinary('bun'), ['--version']);
+ * ```
+ */
 export function runProcess(
   command: string,
   args: readonly string[],

@@ -73,7 +73,8 @@ function safeDecode(segment: string): string | undefined {
   }
 }
 
-let seedRoutes: FetchHandler | undefined;
+// Built at module scope, once per isolate (a router holds no timers or randomness until a stream opens).
+const seedRoutes: FetchHandler = createFetchHandler(createKtorParityRouter());
 
 /**
  * The Worker: the ktor-parity routes (`/events`, `/json`, `/greetings/:name`, `/ktor/nested`) served statelessly,
@@ -86,7 +87,6 @@ export default {
       // A malformed room id goes to an object of that exact name, whose router answers it with a 400 problem.
       return env.ROOMS.get(env.ROOMS.idFromName(safeDecode(room) ?? room)).fetch(request);
     }
-    seedRoutes ??= createFetchHandler(createKtorParityRouter());
     return seedRoutes(request);
   },
 };
