@@ -1,4 +1,4 @@
 import { describeSameWireAsKtorParity } from '../../ktor-parity/tests/same-wire.ts';
 import { startExpressExample } from '../src/app.ts';
 
-describeSameWireAsKtorParity('express', startExpressExample, new URL('..', import.meta.url));
+describeSameWireAsKtorParity('express', new URL('..', import.meta.url), { start: startExpressExample });

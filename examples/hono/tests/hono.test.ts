@@ -1,4 +1,4 @@
 import { describeSameWireAsKtorParity } from '../../ktor-parity/tests/same-wire.ts';
 import { startHonoExample } from '../src/app.ts';
 
-describeSameWireAsKtorParity('hono', startHonoExample, new URL('..', import.meta.url));
+describeSameWireAsKtorParity('hono', new URL('..', import.meta.url), { start: startHonoExample });

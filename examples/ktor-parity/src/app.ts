@@ -1,56 +1,9 @@
-import type { SerializeInfo } from '@ssekit/contract';
-import { implement, type RouterOptions, type SseRouter } from '@ssekit/server';
+import type { RouterOptions } from '@ssekit/server';
 import { type RunningServer, serve } from '@ssekit/server/node';
-import { seedContract } from '@ssekit-examples/contracts';
+import { createKtorParityRouter } from './router.ts';
 
-/**
- * The route-level serializer of `/json`, as Ktor's `sse("/json", serialize = { typeInfo, it -> … })`:
- * it learns which event and schema it writes; here it writes compact JSON.
- */
-export function jsonRouteSerializer(value: unknown, info: SerializeInfo): string {
-  if (info.schema === undefined) throw new TypeError(`no schema for ${info.event}`);
-  return JSON.stringify(value);
-}
-
-/**
- * Ktor's SSE examples on ssekit: `/events` (100 text events), `/json` (a customer and a product through a route
- * serializer), `/greetings/:name` (params and query), and `/ktor/nested` in the enclosing-route form.
- */
-export function createKtorParityRouter(options?: RouterOptions): SseRouter {
-  const router = implement(
-    seedContract,
-    {
-      // Ktor: sse("/events") { repeat(100) { send(ServerSentEvent("event $it")) } }
-      events: async (session) => {
-        for (let i = 0; i < 100; i++) await session.send('message', `event ${i}`);
-      },
-      // Ktor: sse("/json", serialize = { typeInfo, it -> … }) { send(Customer(0, "Jet", "Brains")); send(Product(0, listOf(100, 200))) }
-      json: {
-        serialize: jsonRouteSerializer,
-        handler: async (session) => {
-          await session.send('customer', { id: 0, firstName: 'Jet', lastName: 'Brains' });
-          await session.send('product', { id: 0, prices: [100, 200] });
-        },
-      },
-      greetings: async (session) => {
-        const { name } = session.params;
-        for (let n = 1; n <= session.query.count && !session.closed; n++) {
-          await session.send('greeting', { text: `Hello, ${name}!`, n }, { id: String(n) });
-        }
-      },
-    },
-    options,
-  );
-  // Ktor: route("/ktor/nested") { sse { send(ServerSentEvent("…")) } }
-  router.route('/ktor', (ktor) =>
-    ktor.route('/nested', (nested) =>
-      nested.sse(async (session) => {
-        await session.send({ data: 'Hello from the enclosing route', event: 'hello', id: '1' });
-      }),
-    ),
-  );
-  return router;
-}
+// The routes live in router.ts (no node: imports), which the Bun, Deno, Worker and Next.js examples share.
+export { createKtorParityRouter, jsonRouteSerializer } from './router.ts';
 
 /**
  * Starts the example on node:http. `port: 0` picks a free port.

@@ -1,8 +1,9 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '@ssekit/server/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort, type HostProcess, REPO_ROOT, runProcess, startHostProcess } from '../../../scripts/runtimes.ts';
 import { startKtorParity } from '../src/app.ts';
 
 /** The raw bytes of a response, undecoded, with its headers. */
@@ -22,23 +23,100 @@ function raw(
   });
 }
 
+/** A running example, however it was started. */
+interface RunningExample {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** How the shared checks start an example. */
+export interface SameWireOptions {
+  /**
+   * Starts the example in this process (the Node examples). Without it, the example runs as its package's `start`
+   * script (what `npm run example:<name>` runs), in its own runtime, on a free `PORT`.
+   */
+  start?: (options: { port: number }) => Promise<RunningExample>;
+  /** False when the example's runtime is missing locally: skipped, loudly (never under CI). */
+  available?: boolean;
+  /** Runs the package's `build` script (bounded) before its start script, as `npm run example:<name>` does. */
+  build?: boolean;
+  /** The line that says the server is up, its first group the base URL. Default: `listening on <url>`. */
+  ready?: RegExp;
+  /** The exit code after SIGTERM. Default 0 (runExample closes and exits); miniflare and `next start` exit 128 + 15. */
+  exitCodeOnSigterm?: number;
+}
+
 /**
- * The checks every framework example shares: the same bytes on the wire as the node:http example for each seed route,
- * the same 400 problem, and `npm run example:<name>` starting on PORT.
+ * The command line of an example's `start` (or `build`) script, as this test runs it: `tsx …` through this Node
+ * (`--import tsx`), any other command from the repository's `node_modules/.bin`. The script is plain words (no shell
+ * syntax), so the tested command is exactly the one `npm run example:<name>` runs.
  */
-export function describeSameWireAsKtorParity(
-  name: string,
-  start: (options: { port: number }) => Promise<{ url: string; close(): Promise<void> }>,
-  exampleDir: URL,
-): void {
-  describe(`examples/${name}`, () => {
-    let example: { url: string; close(): Promise<void> };
+function scriptCommand(exampleDir: URL, script: 'start' | 'build'): { command: string; args: string[] } {
+  const pkg = JSON.parse(readFileSync(new URL('package.json', exampleDir), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const line = pkg.scripts[script] ?? '';
+  const [bin, ...args] = line.split(/\s+/);
+  if (!bin || /[&|;$<>]/.test(line)) throw new Error(`${script} script is not a plain command: ${line}`);
+  if (bin === 'tsx') return { command: process.execPath, args: ['--import', 'tsx', ...args] };
+  return { command: `${REPO_ROOT}node_modules/.bin/${bin}`, args };
+}
+
+async function runBuild(exampleDir: URL): Promise<void> {
+  const { command, args } = scriptCommand(exampleDir, 'build');
+  const run = await runProcess(command, args, {
+    cwd: fileURLToPath(exampleDir),
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    timeoutMs: 240_000,
+  });
+  if (run.code !== 0)
+    throw new Error(`build of ${exampleDir.pathname} failed (${run.code}):\n${run.stdout}\n${run.stderr}`);
+}
+
+async function startScript(exampleDir: URL, options: SameWireOptions, port: number): Promise<HostProcess> {
+  const { command, args } = scriptCommand(exampleDir, 'start');
+  return startHostProcess({
+    command,
+    args,
+    cwd: fileURLToPath(exampleDir),
+    env: { ...process.env, PORT: String(port) },
+    timeoutMs: 60_000,
+    ...(options.ready ? { ready: options.ready } : {}),
+  });
+}
+
+/**
+ * The checks every example of the seed routes shares: the same bytes on the wire as the node:http example for each
+ * seed route, the same 400 problem, and its `start` script (`npm run example:<name>`) starting on `PORT` and stopping
+ * cleanly on SIGTERM.
+ */
+export function describeSameWireAsKtorParity(name: string, exampleDir: URL, options: SameWireOptions): void {
+  const skip = options.available === false;
+  let built: Promise<void> | undefined;
+  const prepare = () => {
+    built ??= options.build ? runBuild(exampleDir) : Promise.resolve();
+    return built;
+  };
+  describe.skipIf(skip)(`examples/${name}`, () => {
+    let example: RunningExample;
     let node: RunningServer;
     beforeAll(async () => {
+      await prepare();
+      const start =
+        options.start ??
+        (async () => {
+          const host = await startScript(exampleDir, options, await freePort());
+          return {
+            url: host.url,
+            close: async () => {
+              await host.stop();
+            },
+          };
+        });
       [example, node] = await Promise.all([start({ port: 0 }), startKtorParity({ port: 0 })]);
-    });
+    }, 240_000);
     afterAll(async () => {
-      await Promise.all([example.close(), node.close()]);
+      await Promise.all([example?.close(), node?.close()]);
     });
 
     it.each(['/events', '/json', '/greetings/Ada?count=3', '/ktor/nested'])(
@@ -65,37 +143,21 @@ export function describeSameWireAsKtorParity(
     });
   });
 
-  describe(`npm run example:${name}`, () => {
-    let child: ChildProcess | undefined;
-    afterAll(() => {
-      child?.kill('SIGTERM');
+  describe.skipIf(skip)(`npm run example:${name}`, () => {
+    let host: HostProcess | undefined;
+    afterAll(async () => {
+      await host?.stop();
     });
 
-    it('starts on PORT and serves the stream', async () => {
-      const cwd = fileURLToPath(exampleDir);
-      child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@ssekit/source', 'src/main.ts'], {
-        cwd,
-        env: { ...process.env, PORT: '0' },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no "listening on" line in: ${out}`)), 20_000);
-        child?.stdout?.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(out);
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      });
-      const res = await raw(`${url}/ktor/nested`);
+    it('starts on PORT, serves the stream, and stops on SIGTERM', async () => {
+      const port = await freePort();
+      await prepare();
+      host = await startScript(exampleDir, options, port);
+      expect(new URL(host.url).port).toBe(String(port));
+      const res = await raw(`${host.url}/ktor/nested`);
       expect(res.body.toString()).toBe('event: hello\nid: 1\ndata: Hello from the enclosing route\n\n');
-      const exited = new Promise((resolve) => child?.once('exit', resolve));
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      child = undefined;
-    });
+      expect(await host.stop()).toBe(options.exitCodeOnSigterm ?? 0);
+      host = undefined;
+    }, 240_000);
   });
 }

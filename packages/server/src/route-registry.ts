@@ -2,7 +2,7 @@ import { type AnyContractRoute, defaultSerialize, InvalidArgumentError } from '@
 import { Coalescer } from './coalesce.js';
 import { HttpError } from './errors.js';
 import { type CompiledEvents, compileRouteEvents } from './event-codec.js';
-import { DEFAULT_HEARTBEAT_MS, HeartbeatWheel } from './heartbeat.js';
+import { DEFAULT_HEARTBEAT_MS, defaultHeartbeatTimers, HeartbeatWheel } from './heartbeat.js';
 import type { RawHandler, RawRouteRegistry } from './route-scope.js';
 import { type RouteEntry, RouteTable } from './route-table.js';
 import type { RouterOptions, StreamOptions } from './router.js';
@@ -82,7 +82,10 @@ export class RouteRegistry implements RawRouteRegistry {
       path,
       events,
       serialize: options.serialize ?? o.serialize ?? defaultSerialize,
-      heartbeat: heartbeat === false ? undefined : this.#wheel(periodMs, heartbeat?.comment ?? 'heartbeat'),
+      heartbeat:
+        heartbeat === false
+          ? undefined
+          : this.#wheel(periodMs, heartbeat?.comment ?? 'heartbeat', heartbeat?.timers ?? defaultHeartbeatTimers()),
       maxQueueBytes,
       slowConsumer: options.slowConsumer ?? o.slowConsumer ?? 'disconnect',
       coalescer: this.#coalescer(options.coalesceMs ?? o.coalesceMs ?? 0),
@@ -90,11 +93,11 @@ export class RouteRegistry implements RawRouteRegistry {
     };
   }
 
-  #wheel(periodMs: number, comment: string): HeartbeatWheel {
-    const key = `${periodMs}\n${comment}`;
+  #wheel(periodMs: number, comment: string, timers: 'shared' | 'per-stream'): HeartbeatWheel {
+    const key = `${periodMs}\n${timers}\n${comment}`;
     let wheel = this.#wheels.get(key);
     if (!wheel) {
-      wheel = new HeartbeatWheel({ periodMs, comment });
+      wheel = new HeartbeatWheel({ periodMs, comment, timers });
       this.#wheels.set(key, wheel);
     }
     return wheel;

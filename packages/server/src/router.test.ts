@@ -165,34 +165,62 @@ describe('sessions', () => {
     expect(sink.text.endsWith('data: after\n\n')).toBe(true);
   });
 
-  it('sends a heartbeat after 1–1.25 periods of silence, not while events flow, from one shared timer', async () => {
+  it.each([
+    ['one shared timer', 'shared', 1],
+    ['one timer per stream (workerd)', 'per-stream', 2],
+  ] as const)(
+    'sends a heartbeat after 1–1.25 periods of silence, not while events flow, from %s',
+    async (_, timers, count) => {
+      vi.useFakeTimers();
+      try {
+        const router = createRouter({ heartbeat: { periodMs: 1000, timers } });
+        const sessions: RawSession[] = [];
+        router.sse('/h', (s) => {
+          sessions.push(s);
+          return s.done;
+        });
+        const { sink } = await open(router, '/h');
+        const quiet = await open(router, '/h');
+        expect(vi.getTimerCount()).toBe(count);
+        vi.advanceTimersByTime(999);
+        expect(sink.text).toBe('');
+        vi.advanceTimersByTime(251);
+        expect(sink.text).toBe(': heartbeat\n\n');
+        expect(quiet.sink.text).toBe(': heartbeat\n\n');
+        vi.advanceTimersByTime(600);
+        await sessions[0]?.send({ data: 'x' });
+        vi.advanceTimersByTime(999);
+        expect(sink.chunks).toEqual([': heartbeat\n\n', 'data: x\n\n']);
+        expect(quiet.sink.chunks).toEqual([': heartbeat\n\n', ': heartbeat\n\n']);
+        vi.advanceTimersByTime(251);
+        expect(sink.chunks.at(-1)).toBe(': heartbeat\n\n');
+        sessions[0]?.close();
+        expect(vi.getTimerCount()).toBe(1);
+        sessions[1]?.close();
+        expect(vi.getTimerCount()).toBe(0);
+      } finally {
+        vi.useRealTimers();
+      }
+    },
+  );
+
+  it('uses per-stream heartbeat timers by default on workerd only (its navigator.userAgent)', async () => {
     vi.useFakeTimers();
     try {
-      const router = createRouter({ heartbeat: { periodMs: 1000 } });
-      const sessions: RawSession[] = [];
-      router.sse('/h', (s) => {
-        sessions.push(s);
-        return s.done;
-      });
-      const { sink } = await open(router, '/h');
-      const quiet = await open(router, '/h');
-      // Two streams, one timer.
-      expect(vi.getTimerCount()).toBe(1);
-      vi.advanceTimersByTime(999);
-      expect(sink.text).toBe('');
-      vi.advanceTimersByTime(251);
-      expect(sink.text).toBe(': heartbeat\n\n');
-      expect(quiet.sink.text).toBe(': heartbeat\n\n');
-      vi.advanceTimersByTime(600);
-      await sessions[0]?.send({ data: 'x' });
-      vi.advanceTimersByTime(999);
-      expect(sink.chunks).toEqual([': heartbeat\n\n', 'data: x\n\n']);
-      expect(quiet.sink.chunks).toEqual([': heartbeat\n\n', ': heartbeat\n\n']);
-      vi.advanceTimersByTime(251);
-      expect(sink.chunks.at(-1)).toBe(': heartbeat\n\n');
-      for (const s of sessions) s.close();
-      expect(vi.getTimerCount()).toBe(0);
+      const count = async () => {
+        const router = createRouter({ heartbeat: { periodMs: 1000 } });
+        router.sse('/h', (s) => s.done);
+        await open(router, '/h');
+        await open(router, '/h');
+        const timers = vi.getTimerCount();
+        router.closeAll();
+        return timers;
+      };
+      expect(await count()).toBe(1);
+      vi.stubGlobal('navigator', { userAgent: 'Cloudflare-Workers' });
+      expect(await count()).toBe(2);
     } finally {
+      vi.unstubAllGlobals();
       vi.useRealTimers();
     }
   });

@@ -167,6 +167,16 @@ describe('createFetchHandler', () => {
     expect(await unknown.text()).toBe('fallback /api/sse/nope');
   });
 
+  it('writes openComment as the first bytes of every stream, before the handler writes anything', async () => {
+    const router = createRouter({ heartbeat: false });
+    router.sse('/quiet', (session) => session.done);
+    const res = await createFetchHandler(router, { openComment: 'open' })(new Request('http://local/quiet'));
+    const reader = res.body!.getReader();
+    expect(await readText(reader)).toBe(': open\n\n');
+    await reader.cancel();
+    expect(router.sessionCount).toBe(0);
+  });
+
   it('answers HEAD with the stream headers and no body, without starting the handler', async () => {
     const { router, sessions } = holdRouter();
     const res = await createFetchHandler(router)(new Request('http://local/hold', { method: 'HEAD' }));

@@ -1,5 +1,6 @@
 import { defineContract } from '@ssekit/contract';
 import { z } from 'zod';
+import { createHub, createMemoryReplayStore, type Hub } from '../../src/broadcast/index.ts';
 import { ContractValidationError, FieldInjectionError, HttpError, implement, type SseRouter } from '../../src/index.ts';
 
 export const Customer = z.object({ id: z.number().int(), firstName: z.string(), lastName: z.string() });
@@ -41,12 +42,27 @@ export const conformanceContract = defineContract({
     errorEvent: 'error',
   },
   hold: { path: '/hold', events: { message: z.string() } },
+  // The same with a short heartbeat, for hosts that notice a disconnect only when they next write (workerd).
+  holdBeating: { path: '/hold-beating', events: { message: z.string() } },
   flood: { path: '/flood', events: { chunk: z.string() } },
   paced: { path: '/paced', events: { chunk: z.string() } },
   echoId: { path: '/echo-id', events: { message: z.string() } },
   transform: {
     path: '/transform',
     events: { stamp: z.object({ at: z.string().transform((s) => s.toUpperCase()) }) },
+  },
+  // The hub with the memory store: a replayable feed per `:feed`, and a POST route that publishes to it.
+  feed: {
+    path: '/feeds/:feed',
+    replay: true,
+    resetEvent: 'reset',
+    events: { tick: z.object({ n: z.number().int() }), reset: z.object({ reason: z.string() }) },
+  },
+  publish: {
+    path: '/feeds/:feed/publish',
+    method: 'POST',
+    body: z.object({ from: z.number().int(), count: z.number().int().min(1).max(100) }),
+    events: { published: z.object({ ids: z.array(z.string()) }) },
   },
 });
 
@@ -65,8 +81,22 @@ export const FLOOD_CHUNK = 'x'.repeat(64 * 1024);
 export const FLOOD_MAX_EVENTS = 4000;
 export const QUEUE_LIMIT = 256 * 1024;
 
-/** Builds the router under test and the observations its handlers record. */
-export function createConformanceRouter(): { router: SseRouter; seen: Observations } {
+/** Yields to the event loop: `setImmediate` where the runtime has it (Node, Bun, Deno), else a zero timeout (workerd). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) =>
+    typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
+  );
+}
+
+/** The router under test, the hub behind its feed route, and what the handlers observed. */
+export interface ConformanceFixture {
+  router: SseRouter;
+  hub: Hub<typeof conformanceContract.feed>;
+  seen: Observations;
+}
+
+/** Builds the router under test and the observations its handlers record. Uses only web APIs (any runtime). */
+export function createConformanceRouter(): ConformanceFixture {
   const seen: Observations = {
     errors: [],
     caught: [],
@@ -76,6 +106,10 @@ export function createConformanceRouter(): { router: SseRouter; seen: Observatio
     floodSent: 0,
     pacedSent: 0,
   };
+  const hub = createHub(conformanceContract.feed, {
+    store: createMemoryReplayStore(),
+    onError: (error) => seen.errors.push(error),
+  });
   const router = implement(
     conformanceContract,
     {
@@ -140,7 +174,9 @@ export function createConformanceRouter(): { router: SseRouter; seen: Observatio
       heartbeat: {
         heartbeat: { periodMs: 40, comment: 'still here' },
         handler: async (s) => {
-          await new Promise((r) => setTimeout(r, 150));
+          // Ten periods of silence: the suite asks for at least two heartbeats, which holds with margin even when a
+          // loaded machine delays the heartbeat timer by a few periods.
+          await new Promise((r) => setTimeout(r, 400));
           await s.send('message', 'after silence');
         },
       },
@@ -153,15 +189,27 @@ export function createConformanceRouter(): { router: SseRouter; seen: Observatio
         s.signal.addEventListener('abort', () => seen.aborted++, { once: true });
         return s.done;
       },
+      holdBeating: {
+        heartbeat: { periodMs: 100 },
+        handler: (s) => {
+          seen.holdOpened++;
+          s.signal.addEventListener('abort', () => seen.aborted++, { once: true });
+          return s.done;
+        },
+      },
       flood: {
         maxQueueBytes: QUEUE_LIMIT,
         heartbeat: false,
         handler: async (s) => {
+          // Open the stream first (Bun sends the response head only with the first body bytes), so the client is
+          // reading, and then stops, before the flood begins.
+          await s.comment('flood');
+          await new Promise((resolve) => setTimeout(resolve, 50));
           // A handler that ignores backpressure: the queue bound must cut the client off.
           for (let i = 0; i < FLOOD_MAX_EVENTS && !s.closed; i++) {
             void s.send('chunk', FLOOD_CHUNK);
             seen.floodSent++;
-            if (i % 16 === 15) await new Promise((r) => setImmediate(r));
+            if (i % 16 === 15) await nextTurn();
           }
         },
       },
@@ -182,10 +230,19 @@ export function createConformanceRouter(): { router: SseRouter; seen: Observatio
       transform: async (s) => {
         await s.send('stamp', { at: 'lower' });
       },
+      // A short heartbeat: on hosts that notice a disconnect only when they write, the suite's wait stays short.
+      feed: { ...hub.implementation(), heartbeat: { periodMs: 200 } },
+      publish: async (s) => {
+        const ids: string[] = [];
+        for (let n = s.body.from; n < s.body.from + s.body.count; n++) {
+          ids.push((await hub.publish({ feed: s.params.feed }, 'tick', { n })).id);
+        }
+        await s.send('published', { ids });
+      },
     },
     { onError: (error) => seen.errors.push(error) },
   );
-  return { router, seen };
+  return { router, hub, seen };
 }
 
 export { ContractValidationError, FieldInjectionError };

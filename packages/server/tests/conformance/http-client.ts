@@ -23,6 +23,8 @@ export interface RequestInit {
   protocol?: 'h1' | 'h2';
   /** Trust self-signed test certificates. */
   insecure?: boolean;
+  /** Aborts the request, also before its response head arrived. */
+  signal?: AbortSignal;
 }
 
 /** One request over real HTTP (h1 via node:http, h2 via node:http2), resolved when the headers arrive. */
@@ -77,7 +79,12 @@ function collect(
 
 function h1Request(url: string, init: RequestInit): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = h1request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false });
+    const req = h1request(url, {
+      method: init.method ?? 'GET',
+      headers: init.headers,
+      agent: false,
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
     req.once('error', reject);
     req.once('response', (res) => {
       res.setEncoding('utf8');
@@ -106,6 +113,15 @@ function h2Request(url: string, init: RequestInit): Promise<RawResponse> {
     });
     stream.setEncoding('utf8');
     stream.once('error', reject);
+    init.signal?.addEventListener(
+      'abort',
+      () => {
+        stream.close(h2constants.NGHTTP2_CANCEL);
+        session.destroy();
+        reject(new Error('aborted'));
+      },
+      { once: true },
+    );
     stream.once('response', (headers) => {
       const body = collect((event, cb) => stream.on(event, cb));
       stream.once('close', () => session.close());

@@ -1,3 +1,4 @@
+import { encodeComment } from '../../encode.js';
 import { BodyTooLargeError, type CoreRequest, LimitedBody } from '../../request.js';
 import type { SseRouter } from '../../router.js';
 import { normalizePrefix, stripPrefix } from '../prefix.js';
@@ -34,6 +35,13 @@ export interface FetchHandlerOptions {
   prefix?: string;
   /** Answers requests that match no SSE route (e.g. hand back to the framework). Default: a 404 problem response. */
   notFound?: (request: Request) => Response | Promise<Response>;
+  /**
+   * A comment written as the first bytes of every stream (`: open`), before any event. Bun.serve and Next.js route
+   * handlers send the response head only with the first body bytes, so a stream that starts silent (a hub subscriber
+   * waiting for its first event) has not opened for the client until then; this opens it at once. Default: none (the
+   * first bytes are the first event, as on every other adapter).
+   */
+  openComment?: string;
 }
 
 /** Adapts a web `Request` to the core's view; `prefix` is stripped from the path (see {@link FetchHandlerOptions}). */
@@ -61,16 +69,17 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  * @example
  * ```ts
  * const handler = createFetchHandler(router);
- * Bun.serve({ fetch: handler });                    // Bun
+ * Bun.serve({ fetch: handler, idleTimeout: 30 });   // Bun: its default idle timeout (10 s) is below the heartbeat's
  * Deno.serve(handler);                              // Deno
  * app.mount('/sse', handler);                       // Hono (after app.use('/sse/*', cors(), bearerAuth(…)))
- * // Next.js, app/api/sse/[...path]/route.ts:
- * export const GET = createFetchHandler(router, { prefix: '/api/sse' });
+ * // Next.js, app/api/sse/[...path]/route.ts (Next.js sends the head with the first bytes: open with a comment):
+ * export const GET = createFetchHandler(router, { prefix: '/api/sse', openComment: 'open' });
  * ```
  */
 export function createFetchHandler(router: SseRouter, options: FetchHandlerOptions = {}): FetchHandler {
   const prefix = normalizePrefix(options.prefix);
   const notFound = options.notFound;
+  const opening = options.openComment === undefined ? undefined : encodeComment(options.openComment);
   return async (request) => {
     const result = await router.dispatch(toCoreRequest(request, prefix));
     if (result.kind === 'response') {
@@ -80,6 +89,7 @@ export function createFetchHandler(router: SseRouter, options: FetchHandlerOptio
     }
     if (request.method === 'HEAD') return new Response(null, { status: 200, headers: result.headers });
     const sink = new ReadableStreamSink({ signal: request.signal });
+    if (opening !== undefined) sink.write(opening);
     result.start(sink);
     return new Response(sink.stream, { status: 200, headers: result.headers });
   };
