@@ -143,7 +143,7 @@ describe.each([19, 18] as const)('useEventStream in Chromium with React %i, agai
       );
       for (const n of [1, 2, 3, 4]) await tick('q', n);
       // The two queries update independently: wait for both (the list and the reduced latest text).
-      expect(await until(text, (t) => t.endsWith('|tick 4'), 'four ticks in both queries')).toBe(
+      expect(await until(text, (t) => t === 'success|1,2,3,4|tick 4', 'four ticks in both queries')).toBe(
         'success|1,2,3,4|tick 4',
       );
       await page.evaluate(() => window.harness.unmount());
