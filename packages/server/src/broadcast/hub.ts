@@ -159,12 +159,19 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   async function follow(session: SseSession, subscribeOptions: SubscribeOptions | undefined): Promise<void> {
     if (closed || session.closed) return;
     const topic = hubRoute.topicOf(session.params);
-    const wantsReplay = hubRoute.replay && session.lastEventId !== undefined;
-    const subscriber: Subscriber = { session, buffer: wantsReplay ? [] : undefined, skipThrough: undefined };
+    // A refused id (over 1 KiB, CR/LF/NUL) is replayed as a malformed one: the client gets the reset event.
+    const resumeFrom = session.lastEventId ?? (session.lastEventIdRefused ? '' : undefined);
+    const wantsReplay = hubRoute.replay && resumeFrom !== undefined;
+    const subscriber: Subscriber = {
+      session,
+      buffer: wantsReplay ? [] : undefined,
+      heldBytes: 0,
+      skipThrough: undefined,
+    };
     const state = fanout.join(topic, subscriber);
     try {
       await state.ready;
-      if (wantsReplay) await replayInto(store, hubRoute, subscriber, topic, session.lastEventId as string);
+      if (wantsReplay) await replayInto(store, hubRoute, subscriber, topic, resumeFrom as string);
       if (!session.closed) subscribeOptions?.onLive?.();
       await session.done;
     } finally {

@@ -52,8 +52,13 @@ export async function replayInto(
   // No await from here until live: the buffer is drained and switched off in one turn.
   const held = subscriber.buffer ?? [];
   subscriber.buffer = undefined;
+  // The held events leave the bound's "held" share and enter the queue itself as they are written.
+  session.releaseBytes(subscriber.heldBytes);
+  subscriber.heldBytes = 0;
   if (session.closed) return;
   for (const { stored, frame } of held) {
+    // A write past the bound cuts the client off (disconnect policy): nothing more is written then.
+    if (session.closed) return;
     if (comparePositions(stored.position, after) > 0) {
       void session.writeEncoded(frame);
       after = stored.position;
