@@ -38,4 +38,18 @@ describe('replay under the queue bound (Redis store)', () => {
     },
     60_000,
   );
+
+  it.skipIf(noRedis)('the Redis store honours the read limit (the hub replays page by page)', async () => {
+    const store = await createRedisReplayStore({ url: REDIS_URL, prefix, onError: () => {} });
+    try {
+      const stored = [];
+      for (let n = 0; n < 5; n++) stored.push(await store.append('t/paged', 'message', String(n)));
+      const page = await store.read('t/paged', store.epoch, stored[0]!.position, 2);
+      expect(page.kind === 'events' && page.events.map((e) => e.data)).toEqual(['1', '2']);
+      const rest = await store.read('t/paged', store.epoch, stored[2]!.position, 10);
+      expect(rest.kind === 'events' && rest.events.map((e) => e.data)).toEqual(['3', '4']);
+    } finally {
+      await store.close();
+    }
+  });
 });
