@@ -45,7 +45,11 @@ const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const store: ReplayStore =
   values.store === 'redis'
-    ? await createRedisReplayStore({ prefix: `ssekit-bench:replay-bound:${process.pid}`, onError: () => {} })
+    ? await createRedisReplayStore({
+        prefix: `ssekit-bench:replay-bound:${process.pid}`,
+        commandTimeoutMs: 30_000,
+        onError: () => {},
+      })
     : createMemoryReplayStore({ maxBytesPerTopic: 64 * 1024 * 1024, maxEventsPerTopic: 5000 });
 const hub = createHub(boundContract.feed, { store });
 let slowConsumer = 0;
