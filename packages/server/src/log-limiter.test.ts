@@ -1,9 +1,13 @@
 import { defineContract } from '@ssekit/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { createHub } from './broadcast/hub.js';
+import { createMemoryReplayStore } from './broadcast/memory-store.js';
+import type { StoreListener } from './broadcast/store.js';
 import { HandlerError, InvalidLastEventIdError, SlowConsumerError } from './errors.js';
 import { implement } from './implement.js';
 import { rateLimitedLog } from './log-limiter.js';
+import { MemorySink } from './memory-sink.js';
 import type { CoreRequest } from './request.js';
 import { createRouter } from './router.js';
 
@@ -109,5 +113,38 @@ describe('router default logging', () => {
     expect(errors).toHaveLength(1000);
     expect(errors.every((e) => e instanceof InvalidLastEventIdError)).toBe(true);
     expect(warn).not.toHaveBeenCalled();
+  });
+});
+
+describe('hub default logging', () => {
+  it('without onError: an undeclared event delivered 100 times by the store is logged once, then counted', async () => {
+    vi.useFakeTimers();
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const contract = defineContract({ r: { path: '/r', events: { message: z.string() } } });
+    const memory = createMemoryReplayStore();
+    let feed: StoreListener | undefined;
+    const hub = createHub(contract.r, {
+      store: {
+        ...memory,
+        subscribe: async (_topic, listener) => {
+          feed = listener;
+          return () => {};
+        },
+      },
+      logRateLimit: { intervalMs: 1000 },
+    });
+    const router = implement(contract, { r: hub.implementation() }, { heartbeat: false, onError: () => {} });
+    const result = await router.dispatch(request('/r'));
+    if (result.kind !== 'stream') throw new Error('expected a stream');
+    result.start(new MemorySink());
+    await vi.waitFor(() => expect(feed).toBeDefined());
+    const stored = { topic: 'r', epoch: 'e', position: { ms: 1, seq: 0 }, id: 'x', event: 'nope', data: '1' };
+    for (let i = 0; i < 100; i++) feed?.event(stored);
+    expect(warn).toHaveBeenCalledOnce();
+    expect(String(warn.mock.calls[0]?.[0])).toContain('STORE_DATA');
+    vi.advanceTimersByTime(1000);
+    expect(String(warn.mock.calls[1]?.[0])).toContain('STORE_DATA: 99 more in the last 1 s');
+    await hub.close();
+    await memory.close();
   });
 });
