@@ -119,8 +119,12 @@ await hub.close();
 if (values.store === 'redis') {
   const { Redis } = await import('ioredis');
   const redis = new Redis();
-  const keys = await redis.keys(`ssekit-bench:replay-bound:${process.pid}:*`);
-  if (keys.length) await redis.del(...keys);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `ssekit-bench:replay-bound:${process.pid}:*`, 'COUNT', 500);
+    cursor = next;
+    if (keys.length) await redis.del(...keys);
+  } while (cursor !== '0');
   redis.disconnect();
 }
 await store.close();
