@@ -73,6 +73,22 @@ describe('rateLimitedLog', () => {
     ]);
   });
 
+  it('where the host dropped its timer, the next error past the interval brings the summary', () => {
+    let now = 0;
+    vi.spyOn(Date, 'now').mockImplementation(() => now);
+    // A timer that never fires (as a Worker's, once its request ended).
+    vi.spyOn(globalThis, 'setTimeout').mockImplementation((() => ({ unref() {} })) as never);
+    vi.spyOn(globalThis, 'clearTimeout').mockImplementation(() => {});
+    const full: unknown[] = [];
+    const lines: string[] = [];
+    const log = rateLimitedLog({ intervalMs: 1000, log: (e) => full.push(e), warn: (l) => lines.push(l) });
+    for (let i = 0; i < 5; i++) log(new SlowConsumerError('a', 10, 5, 'drop'), 'route "a"');
+    now = 1000;
+    log(new SlowConsumerError('a', 10, 5, 'drop'), 'route "a"');
+    expect(lines).toEqual(['[ssekit] route "a" SLOW_CONSUMER: 4 more in the last 1 s (logged once per 1 s)']);
+    expect(full).toHaveLength(1);
+  });
+
   it('its timer is unref’d: it never keeps a process alive', () => {
     const unref = vi.fn();
     vi.spyOn(globalThis, 'setTimeout').mockImplementation((() => ({ unref })) as never);

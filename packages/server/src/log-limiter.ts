@@ -41,7 +41,8 @@ interface Cause {
 /**
  * A logger that writes each cause of error once per interval, then one counted summary line per interval while it
  * repeats — the default logging of routers and hubs without an `onError` (an `onError` you pass gets every error).
- * Its one timer is unref'd and runs only while a cause is being counted.
+ * Its one timer is unref'd and runs only while a cause is being counted; each call also checks the clock, so where a
+ * host drops the timer (a Worker's request ended) the summary comes with the next error instead.
  *
  * @example
  * ```ts
@@ -57,8 +58,11 @@ export function rateLimitedLog(options: LogRateLimitOptions = {}): (error: unkno
   const seconds = Math.round(intervalMs / 100) / 10;
   let causes = new Map<string, Cause>();
   let timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the current interval ends; checked on every call too, for hosts that drop a request's timers (workerd). */
+  let intervalEnd = 0;
 
   const flush = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
     const next = new Map<string, Cause>();
     for (const [key, cause] of causes) {
@@ -73,11 +77,13 @@ export function rateLimitedLog(options: LogRateLimitOptions = {}): (error: unkno
   };
   const schedule = (): void => {
     if (timer !== undefined) return;
+    intervalEnd = Date.now() + intervalMs;
     timer = setTimeout(flush, intervalMs);
     timer.unref?.();
   };
 
   return (error, where) => {
+    if (timer !== undefined && Date.now() >= intervalEnd) flush();
     const key = causeOf(error, where, causes.size >= MAX_CAUSES);
     const cause = causes.get(key);
     if (cause) {
