@@ -344,7 +344,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
       };
     },
     head,
-    async read(topic, idEpoch, position): Promise<ReplayResult> {
+    async read(topic, idEpoch, position, limit): Promise<ReplayResult> {
       const reply = await command(`replay of "${topic}"`, () =>
         commands.ssekitRead(
           epochKey,
@@ -352,7 +352,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
           trimmedKey(topic),
           idEpoch,
           formatStreamPosition(position),
-          maxLen + 1,
+          limit !== undefined && limit > 0 && limit <= maxLen ? Math.floor(limit) : maxLen + 1,
         ),
       );
       const [kind, lastId, deletedId, entries] = reply;

@@ -48,6 +48,7 @@ export {
   type RouteImplementation,
   type RouteImplementationObject,
 } from './implement.js';
+export { type LogRateLimitOptions, rateLimitedLog } from './log-limiter.js';
 export {
   BodyTooLargeError,
   type CoreRequest,

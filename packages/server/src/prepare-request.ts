@@ -51,7 +51,7 @@ class LazyRequestInfo implements SseRequestInfo {
 /**
  * Everything between a matched route and its stream: percent-decoded params, query, headers and the JSON body parsed
  * with the route's schemas (one 400 listing every problem; 415 for a non-JSON body, 413 past the limit), the
- * `Last-Event-ID` check (a bad one is reported and treated as absent), then `beforeStream`, whose `HttpError`
+ * `Last-Event-ID` check (a bad one is reported and treated as absent, flagged so a replay route can reset), then `beforeStream`, whose `HttpError`
  * answers with its status.
  */
 export async function prepareRequest(
@@ -80,13 +80,15 @@ export async function prepareRequest(
   if (problems.length) {
     return { response: problemResponse(400, { detail: 'the request is invalid', errors: problems }) };
   }
+  const lastEventId = checkedLastEventId(request, entry.runtime.name, context.report);
   const init: SessionInit = {
     request: new LazyRequestInfo(request),
     params: (entry.schemas.params ? params : decoded) as Record<string, unknown>,
     query,
     headers,
     body,
-    lastEventId: checkedLastEventId(request, entry.runtime.name, context.report),
+    lastEventId: lastEventId === REFUSED ? undefined : lastEventId,
+    ...(lastEventId === REFUSED ? { lastEventIdRefused: true } : {}),
   };
   if (entry.beforeStream) {
     try {
@@ -136,12 +138,21 @@ async function readJsonBody(
   }
 }
 
-/** The request's `Last-Event-ID`, or `undefined` when absent or refused (oversized, CR/LF/NUL: reported). */
-function checkedLastEventId(request: CoreRequest, route: string, report: (error: unknown) => void): string | undefined {
+const REFUSED: unique symbol = Symbol('refused Last-Event-ID');
+
+/**
+ * The request's `Last-Event-ID`: `undefined` when absent, {@link REFUSED} when refused (oversized, CR/LF/NUL: reported,
+ * never echoed; a replay route answers it with its reset event).
+ */
+function checkedLastEventId(
+  request: CoreRequest,
+  route: string,
+  report: (error: unknown) => void,
+): string | typeof REFUSED | undefined {
   const lastEventId = request.header('last-event-id');
   if (lastEventId === undefined) return undefined;
   const problem = lastEventIdProblem(lastEventId);
   if (!problem) return lastEventId;
   report(new InvalidLastEventIdError(route, problem));
-  return undefined;
+  return REFUSED;
 }

@@ -1,6 +1,7 @@
 import { type AnyContractRoute, isSsekitError, logError, type Serializer } from '@ssekit/contract';
 import { HandlerError, type SlowConsumerPolicy, StreamClosedError } from './errors.js';
 import type { HeartbeatOptions } from './heartbeat.js';
+import { type LogRateLimitOptions, rateLimitedLog } from './log-limiter.js';
 import { prepareRequest } from './prepare-request.js';
 import { type CoreRequest, type PlainResponse, problemResponse } from './request.js';
 import { type ContractRouteImpl, RouteRegistry } from './route-registry.js';
@@ -40,8 +41,18 @@ export interface ErrorContext {
 export interface RouterOptions extends StreamOptions {
   /** Max request body for POST routes, in bytes. Default 1 MiB. */
   maxBodyBytes?: number;
-  /** Receives every error ssekit reports instead of throwing (handler failures, slow consumers, bad ids). Default: `logError`. */
+  /**
+   * Receives every error ssekit reports instead of throwing (handler failures, slow consumers, bad ids). Default: each
+   * cause logged once per interval, then counted (see `logRateLimit`).
+   */
   onError?: (error: unknown, context: ErrorContext) => void;
+  /**
+   * The default logging (without `onError`): each cause — error code and route; for errors a client cannot trigger at
+   * will, also the message — is logged in full once per `intervalMs`, then its repeats are summed up in one line per
+   * interval, so clients with bad ids or that stop reading cannot flood the log. `false` logs every error. Default
+   * `{ intervalMs: 60_000 }`.
+   */
+  logRateLimit?: LogRateLimitOptions | false;
 }
 
 /** What `beforeStream` hooks receive: the validated request, before any byte of the stream. */
@@ -88,10 +99,14 @@ export class SseRouter extends RouteScope {
     this.#sessions.delete(session);
   };
 
+  readonly #log: (error: unknown, where?: string) => void;
+
   constructor(options: RouterOptions = {}) {
-    const registry = new RouteRegistry(options, (error, route) => report(options, error, route));
+    const log = options.logRateLimit === false ? logError : rateLimitedLog(options.logRateLimit);
+    const registry = new RouteRegistry(options, (error, route) => report(options, log, error, route));
     super('', registry);
     this.options = options;
+    this.#log = log;
     this.#registry = registry;
   }
 
@@ -129,7 +144,7 @@ export class SseRouter extends RouteScope {
 
   /** Reports an error to `onError` (default: logged). Never throws. */
   report(error: unknown, route?: string): void {
-    report(this.options, error, route);
+    report(this.options, this.#log, error, route);
   }
 
   /**
@@ -206,17 +221,25 @@ function respond(matched: boolean, response: PlainResponse): DispatchResult {
   return { kind: 'response', matched, ...response };
 }
 
-/** Hands an error to the router's `onError`, or logs it (`logError`); a throwing `onError` is logged too. Never throws. */
-function report(options: RouterOptions, error: unknown, route: string | undefined): void {
+/**
+ * Hands an error to the router's `onError` (every error), or to its default log (rate-limited per cause); a throwing
+ * `onError` is logged too. Never throws.
+ */
+function report(
+  options: RouterOptions,
+  log: (error: unknown, where?: string) => void,
+  error: unknown,
+  route: string | undefined,
+): void {
   const where = route === undefined ? undefined : `route "${route}"`;
   if (!options.onError) {
-    logError(error, where);
+    log(error, where);
     return;
   }
   try {
     options.onError(error, { route });
   } catch (hookError) {
-    logError(hookError, where);
+    log(hookError, where);
   }
 }
 

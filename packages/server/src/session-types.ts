@@ -200,4 +200,9 @@ export interface SessionInit {
   readonly headers: unknown;
   readonly body: unknown;
   readonly lastEventId: string | undefined;
+  /**
+   * The request had a `Last-Event-ID` that was refused (over 1 KiB, or CR/LF/NUL): `lastEventId` is `undefined`, but a
+   * replay route answers it with its reset event instead of resuming silently.
+   */
+  readonly lastEventIdRefused?: boolean;
 }

@@ -30,6 +30,8 @@ export class SseSession implements SseSessionBase {
   readonly query: unknown;
   readonly body: unknown;
   readonly lastEventId: string | undefined;
+  /** @internal The client sent a `Last-Event-ID` that was refused (see `SessionInit.lastEventIdRefused`). */
+  readonly lastEventIdRefused: boolean;
   readonly #headers: unknown;
 
   readonly #sink: SseSink;
@@ -52,6 +54,7 @@ export class SseSession implements SseSessionBase {
     this.#headers = init.headers;
     this.body = init.body;
     this.lastEventId = init.lastEventId;
+    this.lastEventIdRefused = init.lastEventIdRefused === true;
     sink.onClose(() => this.#finish('client closed the stream'));
     if (!this.#closed) this.#queue.start();
   }
@@ -113,6 +116,25 @@ export class SseSession implements SseSessionBase {
   writeEncoded(frame: string | Uint8Array): Promise<void> {
     this.#assertOpen();
     return this.#queue.write(frame);
+  }
+
+  /**
+   * @internal Counts bytes held for this stream outside its queue (a hub's live events while it replays) toward the
+   * queue bound, under the route's slow-consumer policy: false when they must not be held (dropped, or the client was
+   * cut off). See `WriteQueue.hold`.
+   */
+  holdBytes(size: number): boolean {
+    return !this.#closed && this.#queue.hold(size);
+  }
+
+  /** @internal Gives back bytes counted by {@link SseSession.holdBytes}. */
+  releaseBytes(size: number): void {
+    this.#queue.release(size);
+  }
+
+  /** @internal Bytes waiting for this client (sink, coalescing window, held), as the queue bound counts them. */
+  get queuedBytes(): number {
+    return this.#queue.queuedBytes;
   }
 
   /** Ends the stream abruptly, e.g. on server shutdown or slow consumer. */

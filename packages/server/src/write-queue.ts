@@ -25,6 +25,8 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   /** Frames held during an open coalescing window, and their size. */
   #pending: (string | Uint8Array)[] | undefined;
   #pendingBytes = 0;
+  /** Bytes held for this stream outside the queue (a hub's live events during a replay), counted toward the bound. */
+  #heldBytes = 0;
   #windowOpen = false;
   /** The window's only frame so far is the one that opened it. */
   #windowOpener = false;
@@ -91,6 +93,28 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     return false;
   }
 
+  /**
+   * Counts `size` bytes held for this stream elsewhere (a hub holds live events while it replays) toward the queue
+   * bound, applying the slow-consumer policy first: false when they must not be held — the `drop` policy skips them,
+   * or the `disconnect` policy cut the client off (reported as {@link SlowConsumerError}). Replay and live delivery so
+   * share one bound per stream. Give the bytes back with {@link WriteQueue.release} before writing them.
+   */
+  hold(size: number): boolean {
+    if (this.#closed || this.#overBound(size)) return false;
+    this.#heldBytes += size;
+    return true;
+  }
+
+  /** Gives back bytes counted by {@link WriteQueue.hold} (written or discarded). */
+  release(size: number): void {
+    this.#heldBytes = Math.max(0, this.#heldBytes - size);
+  }
+
+  /** Bytes waiting for the client: in the sink, in the coalescing window, and held for it elsewhere. */
+  get queuedBytes(): number {
+    return this.#sink.bufferedBytes + this.#pendingBytes + this.#heldBytes;
+  }
+
   /** Stops every timer's interest in this stream and drops what is held; nothing is written after it. */
   close(): void {
     if (this.#closed) return;
@@ -98,6 +122,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     this.#route.heartbeat?.leave(this);
     this.#route.coalescer?.forget(this);
     this.#pending = undefined;
+    this.#heldBytes = 0;
   }
 
   /**
@@ -106,7 +131,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
    */
   #overBound(size: number): boolean {
     const limit = this.#route.maxQueueBytes;
-    const queued = this.#sink.bufferedBytes + this.#pendingBytes;
+    const queued = this.queuedBytes;
     if (this.#route.slowConsumer === 'disconnect') {
       if (queued + size <= limit) return false;
       this.#cutOff(queued + size);
@@ -132,8 +157,8 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
     const belowHighWater = sink.write(frame);
     if (this.#route.heartbeat) this.lastWriteTick = this.#route.heartbeat.tick;
-    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes > this.#route.maxQueueBytes) {
-      this.#cutOff(sink.bufferedBytes);
+    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes + this.#heldBytes > this.#route.maxQueueBytes) {
+      this.#cutOff(sink.bufferedBytes + this.#heldBytes);
       return RESOLVED;
     }
     if (belowHighWater) return RESOLVED;

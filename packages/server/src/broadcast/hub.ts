@@ -9,6 +9,7 @@ import {
   type Serializer,
 } from '@ssekit/contract';
 import { HttpError } from '../errors.js';
+import { type LogRateLimitOptions, rateLimitedLog } from '../log-limiter.js';
 import type { BeforeStreamContext } from '../router.js';
 import { type SessionOf, type SseRequestInfo, SseSession } from '../session.js';
 import type { StreamPosition } from './event-id.js';
@@ -56,8 +57,13 @@ export interface HubOptions<R extends AnyContractRoute> {
   serialize?: Serializer;
   /** Data of the declared reset event. Default `{ reason }`. */
   resetData?: (info: ResetInfo) => ResetEventInput<R>;
-  /** Errors the hub cannot throw to anyone (a subscriber's failed write, an unknown event from the store). */
+  /**
+   * Errors the hub cannot throw to anyone (a subscriber's failed write, an unknown event from the store); it gets every
+   * one. Default: logged, each cause once per interval then counted (see `logRateLimit`).
+   */
   onError?: (error: unknown) => void;
+  /** The default logging's rate limit (without `onError`), as the router's `logRateLimit`. Default `{ intervalMs: 60_000 }`. */
+  logRateLimit?: LogRateLimitOptions | false;
 }
 
 /** What a successful publish returns: the event's id (resumable on replay routes), topic and position. */
@@ -144,7 +150,8 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   }
   const store = options.store ?? createMemoryReplayStore();
   const key = route['~ssekit'].key;
-  const report = options.onError ?? ((error: unknown) => logError(error, `hub "${key}"`));
+  const log = options.logRateLimit === false ? logError : rateLimitedLog(options.logRateLimit);
+  const report = options.onError ?? ((error: unknown) => log(error, `hub "${key}"`));
   const hubRoute = new HubRoute(route, options, report);
   const fanout = new TopicFanout(store, hubRoute, report);
   let closed = false;
@@ -159,12 +166,19 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   async function follow(session: SseSession, subscribeOptions: SubscribeOptions | undefined): Promise<void> {
     if (closed || session.closed) return;
     const topic = hubRoute.topicOf(session.params);
-    const wantsReplay = hubRoute.replay && session.lastEventId !== undefined;
-    const subscriber: Subscriber = { session, buffer: wantsReplay ? [] : undefined, skipThrough: undefined };
+    // A refused id (over 1 KiB, CR/LF/NUL) is replayed as a malformed one: the client gets the reset event.
+    const resumeFrom = session.lastEventId ?? (session.lastEventIdRefused ? '' : undefined);
+    const wantsReplay = hubRoute.replay && resumeFrom !== undefined;
+    const subscriber: Subscriber = {
+      session,
+      buffer: wantsReplay ? [] : undefined,
+      heldBytes: 0,
+      skipThrough: undefined,
+    };
     const state = fanout.join(topic, subscriber);
     try {
       await state.ready;
-      if (wantsReplay) await replayInto(store, hubRoute, subscriber, topic, session.lastEventId as string);
+      if (wantsReplay) await replayInto(store, hubRoute, subscriber, topic, resumeFrom as string);
       if (!session.closed) subscribeOptions?.onLive?.();
       await session.done;
     } finally {

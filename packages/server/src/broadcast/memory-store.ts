@@ -165,7 +165,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     async head(topic) {
       return { epoch, position: logs.get(topic)?.last ?? ZERO_POSITION };
     },
-    async read(topic, idEpoch, position): Promise<ReplayResult> {
+    async read(topic, idEpoch, position, limit = Number.POSITIVE_INFINITY): Promise<ReplayResult> {
       if (idEpoch !== epoch) return { kind: 'reset', reason: 'other-epoch' };
       if (comparePositions(position, last) > 0) return { kind: 'reset', reason: 'unknown-position' };
       const log = logs.get(topic);
@@ -178,7 +178,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       }
       if (comparePositions(position, current.trimmedThrough) < 0) return { kind: 'reset', reason: 'expired' };
       const events: StoredEvent[] = [];
-      for (let i = current.start; i < current.entries.length; i++) {
+      for (let i = current.start; i < current.entries.length && events.length < limit; i++) {
         const stored = (current.entries[i] as Entry).stored;
         if (comparePositions(stored.position, position) > 0) events.push(stored);
       }

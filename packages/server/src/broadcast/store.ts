@@ -48,8 +48,11 @@ export interface ReplayStore {
   subscribe(topic: string, listener: StoreListener): Promise<() => void>;
   /** The current epoch and the position of the topic's latest event (`0-0` when it has none). */
   head(topic: string): Promise<{ epoch: string; position: StreamPosition }>;
-  /** Every retained event of `topic` after `position` of `epoch`, in order; or why that cannot be resumed. */
-  read(topic: string, epoch: string, position: StreamPosition): Promise<ReplayResult>;
+  /**
+   * The retained events of `topic` after `position` of `epoch`, in order — at most `limit` of them when given (the hub
+   * replays page by page; a store may ignore `limit` and return them all) — or why that cannot be resumed.
+   */
+  read(topic: string, epoch: string, position: StreamPosition, limit?: number): Promise<ReplayResult>;
   /** Releases timers and connections. */
   close(): Promise<void>;
 }

@@ -14,8 +14,13 @@ export interface FanoutItem {
 /** One session following a topic. */
 export interface Subscriber {
   readonly session: SseSession;
-  /** While replaying: live events held back, written after the replay unless already replayed. */
+  /**
+   * While replaying: live events held back, written after the replay unless already replayed. Their bytes count
+   * toward the session's queue bound (`heldBytes`), so the slow-consumer policy holds during a replay too.
+   */
   buffer: FanoutItem[] | undefined;
+  /** Bytes of `buffer`, counted by the session's queue (`holdBytes`). */
+  heldBytes: number;
   /** After a replay: live events at or before this position were already written; cleared by the first newer one. */
   skipThrough: StreamPosition | undefined;
 }
@@ -147,7 +152,7 @@ export class TopicFanout {
     let batch: Uint8Array | undefined;
     for (const subscriber of state.subscribers) {
       if (subscriber.buffer) {
-        for (const item of items) subscriber.buffer.push(item);
+        this.#hold(state, subscriber, subscriber.buffer, items);
         continue;
       }
       const skip = subscriber.skipThrough;
@@ -164,6 +169,21 @@ export class TopicFanout {
       batch ??= concatBytes(items.map((item) => item.frame));
       this.#write(state, subscriber, batch);
     }
+  }
+
+  /**
+   * Holds a turn's events for a subscriber still replaying, within its queue bound: over it, the `disconnect` policy
+   * cuts the client off (it leaves the topic) and `drop` skips these events, as a live write would.
+   */
+  #hold(state: TopicState, subscriber: Subscriber, buffer: FanoutItem[], items: readonly FanoutItem[]): void {
+    let size = 0;
+    for (const item of items) size += item.frame.length;
+    if (!subscriber.session.holdBytes(size)) {
+      if (subscriber.session.closed) state.subscribers.delete(subscriber);
+      return;
+    }
+    subscriber.heldBytes += size;
+    for (const item of items) buffer.push(item);
   }
 
   #write(state: TopicState, subscriber: Subscriber, frame: Uint8Array): void {
