@@ -140,7 +140,8 @@ describe('cors: actual requests', () => {
 
   it('requests without Origin, and same-origin ones (Origin names the Host), pass without CORS headers', async () => {
     const { router } = setup({ origin: [APP] });
-    for (const headers of [{}, { origin: 'http://127.0.0.1:8080', host: '127.0.0.1:8080' }]) {
+    const cases: Record<string, string>[] = [{}, { origin: 'http://127.0.0.1:8080', host: '127.0.0.1:8080' }];
+    for (const headers of cases) {
       const stream = await router.dispatch(request('GET', '/feed', headers));
       if (stream.kind !== 'stream') throw new Error('expected a stream');
       expect(stream.headers['access-control-allow-origin']).toBeUndefined();
