@@ -1,19 +1,12 @@
-import { createServer, type Server } from 'node:http';
 import { connect as netConnect } from 'node:net';
-import { serve as honoServe } from '@hono/node-server';
 import { connectEventStream } from '@ssekit/client';
 import { defineContract } from '@ssekit/contract';
-import express from 'express';
-import Fastify from 'fastify';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { sseMiddleware } from '../src/adapters/express/index.ts';
-import { ssekitPlugin } from '../src/adapters/fastify/index.ts';
-import { createFetchHandler } from '../src/adapters/fetch/index.ts';
 import { type RunningServer, serve } from '../src/adapters/node/index.ts';
 import { BodyTimeoutError, createRouter, implement, type RouterOptions, type SseRouter } from '../src/index.ts';
-import { closeServer, listen } from './adapters-support.ts';
 import { parseEvents, type RawResponse, rawRequest, waitFor } from './conformance/http-client.ts';
+import { adapterServers } from './ops-support.ts';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -193,41 +186,12 @@ function slowPost(url: string, path: string): Promise<{ head: string; closed: bo
 }
 
 describe('body read timeout (POST streams), on every adapter that reads the body', () => {
-  const adapters: Record<string, (router: SseRouter) => Promise<{ url: string; path: string }>> = {
-    node: async (router) => ({ url: (await start(router)).url, path: '/ask' }),
-    express: async (router) => {
-      const app = express();
-      app.use('/sse', sseMiddleware(router));
-      const server: Server = createServer(app);
-      const url = await listen(server);
-      cleanups.push(() => closeServer(server));
-      return { url, path: '/sse/ask' };
-    },
-    fastify: async (router) => {
-      const app = Fastify();
-      await app.register(ssekitPlugin, { router, shutdown: { reconnectWindowMs: 0, drainMs: 200 } });
-      await app.listen({ port: 0, host: '127.0.0.1' });
-      cleanups.push(() => app.close());
-      const address = app.server.address() as { port: number };
-      return { url: `http://127.0.0.1:${address.port}`, path: '/ask' };
-    },
-    fetch: async (router) => {
-      const server = await new Promise<Server>((resolve) => {
-        const s = honoServe({ fetch: createFetchHandler(router), port: 0, hostname: '127.0.0.1' }, () =>
-          resolve(s as Server),
-        );
-      });
-      cleanups.push(() => closeServer(server));
-      const address = server.address() as { port: number };
-      return { url: `http://127.0.0.1:${address.port}`, path: '/ask' };
-    },
-  };
-
-  for (const [name, listenWith] of Object.entries(adapters)) {
+  for (const [name, listenWith] of Object.entries(adapterServers(cleanups))) {
     it(`${name}: a body that stops arriving gets 408 and a closed connection; the handler never runs`, async () => {
       const errors: unknown[] = [];
       const { router, handler } = askRouter(errors);
-      const { url, path } = await listenWith(router);
+      const { url, prefix } = await listenWith(router);
+      const path = `${prefix}/ask`;
       const { head, closed } = await slowPost(url, path);
       expect(head).toMatch(/^HTTP\/1\.1 408 /);
       expect(head.toLowerCase()).toContain('connection: close');

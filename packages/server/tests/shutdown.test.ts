@@ -259,4 +259,23 @@ describe('graceful shutdown: serve().close() hands 1,000 streams to another inst
     // The server is closed: nothing listens any more.
     await expect(rawRequest(`${url}/feed`)).rejects.toThrow();
   });
+
+  it('serve().close() does not wait past drainMs for a body that never ends: that connection is cut', async () => {
+    const a = await instance(createMemoryReplayStore());
+    const socketClosed = new Promise<string>((resolve) => {
+      const req = request(`${a.running.url}/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '100' },
+      });
+      req.on('error', (error) => resolve(String(error)));
+      req.on('response', (res) => resolve(`status ${res.statusCode}`));
+      req.write('{"q":');
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    await a.running.close({ reconnectWindowMs: 0, drainMs: 300 });
+    expect(await socketClosed).toMatch(/socket hang up|ECONNRESET/);
+    // Bounded by drainMs (with room for a loaded machine), not by the 30 s body timeout.
+    expect(performance.now() - started).toBeLessThan(10_000);
+  });
 });
