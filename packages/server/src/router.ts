@@ -297,6 +297,10 @@ export class SseRouter extends RouteScope {
     this.#inFlight++;
     try {
       return await this.#dispatch(request);
+    } catch (error) {
+      // A user callback that runs before the route's own try (`limits.streamKey`, a `cors.origin` function) threw.
+      this.report(error);
+      return respond(true, problemResponse(500));
     } finally {
       this.#dispatchEnded();
     }

@@ -100,6 +100,26 @@ describe('router limits', () => {
     expect(again.kind).toBe('stream');
   });
 
+  it('a throwing streamKey is reported and answered 500, never thrown from dispatch, and takes no slot', async () => {
+    const errors: unknown[] = [];
+    const router = createRouter({
+      heartbeat: false,
+      limits: {
+        maxStreams: 1,
+        maxStreamsPerKey: 1,
+        streamKey: (request) => {
+          if (request.header('x-user') === undefined) throw new Error('no user');
+          return request.header('x-user');
+        },
+      },
+      onError: (e) => errors.push(e),
+    });
+    router.sse('/hold', (s) => s.done);
+    expect(problem(await router.dispatch(request('/hold'))).status).toBe(500);
+    expect(errors).toHaveLength(1);
+    expect((await router.dispatch(request('/hold', { 'x-user': 'a' }))).kind).toBe('stream');
+  });
+
   it('frees the slot of a request answered without a stream (400, beforeStream refusal) and of an abandoned stream', async () => {
     const router = createRouter({ heartbeat: false, limits: { maxStreams: 1 } });
     router.sse('/hold', (s) => s.done);
