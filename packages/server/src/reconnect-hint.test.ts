@@ -3,7 +3,14 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { implement } from './implement.js';
 import { MemorySink } from './memory-sink.js';
-import { jitteredRetryMs, lifetimeMs, lifetimePlan, retryFrame } from './reconnect-hint.js';
+import {
+  jitteredRetryMs,
+  lifetimeMs,
+  lifetimePlan,
+  retryFrame,
+  shutdownRetryAfterSeconds,
+  uniformInteger,
+} from './reconnect-hint.js';
 import type { CoreRequest } from './request.js';
 import { createRouter, type DispatchResult, type SseRouter } from './router.js';
 
@@ -55,6 +62,17 @@ describe('retry hints', () => {
     expect(jitteredRetryMs(1000, () => 0.999_999_9)).toBe(1000);
     expect(jitteredRetryMs(1000, () => 0.5)).toBe(500);
     expect(jitteredRetryMs(0, () => 0.7)).toBe(0);
+    expect([
+      uniformInteger(5, 10, () => 0),
+      uniformInteger(5, 10, () => 0.999_999),
+      uniformInteger(5, 10, () => 0.5),
+    ]).toEqual([5, 10, 8]);
+  });
+
+  it('spreads the Retry-After of a 503 during shutdown over [1, ⌈window in s⌉]', () => {
+    expect(shutdownRetryAfterSeconds(2500, () => 0)).toBe(1);
+    expect(shutdownRetryAfterSeconds(2500, () => 0.999_999)).toBe(3);
+    expect(shutdownRetryAfterSeconds(0, () => 0.999_999)).toBe(1);
   });
 
   it('spreads lifetimes over [ms * (1 - jitterRatio), ms] and checks its options', () => {
@@ -100,14 +118,20 @@ describe('router.close(): graceful shutdown', () => {
     expect(new Set(hints).size).toBeGreaterThan(500);
   });
 
-  it('answers new streams 503 with Retry-After (the window, in seconds) and SHUTTING_DOWN, before the handler', async () => {
+  it('answers new streams 503 with Retry-After (spread over the window, in seconds) and SHUTTING_DOWN, before the handler', async () => {
     const handler = vi.fn();
     const router = createRouter({ heartbeat: false });
     router.sse('/x', handler);
     const closing = router.close({ reconnectWindowMs: 2500 });
     expect(router.closing).toBe(true);
-    const refused = asResponse(await router.dispatch(request('/x')));
-    expect([refused.status, refused.headers['retry-after'], refused.problem.code]).toEqual([503, '3', 'SHUTTING_DOWN']);
+    const seen = new Set<string | undefined>();
+    for (let i = 0; i < 200; i++) {
+      const refused = asResponse(await router.dispatch(request('/x')));
+      expect([refused.status, refused.problem.code]).toEqual([503, 'SHUTTING_DOWN']);
+      seen.add(refused.headers['retry-after']);
+    }
+    // Spread over the window's whole seconds, so refused clients do not all come back together either.
+    expect([...seen].sort()).toEqual(['1', '2', '3']);
     expect(handler).not.toHaveBeenCalled();
     // Calling close() again is the same shutdown.
     expect(router.close()).toBe(closing);

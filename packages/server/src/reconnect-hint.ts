@@ -59,9 +59,22 @@ export function lifetimeMs(plan: LifetimePlan, random: () => number = Math.rando
   return plan.ms * (1 - plan.jitterRatio * random());
 }
 
+/** A whole number drawn uniformly from `[min, max]` (both whole, `min <= max`). */
+export function uniformInteger(min: number, max: number, random: () => number = Math.random): number {
+  return Math.min(min + Math.floor(random() * (max - min + 1)), max);
+}
+
 /** A `retry:` value uniform over the whole numbers in `[0, windowMs]`. */
 export function jitteredRetryMs(windowMs: number, random: () => number = Math.random): number {
-  return Math.min(Math.floor(random() * (Math.floor(windowMs) + 1)), Math.floor(windowMs));
+  return uniformInteger(0, Math.floor(windowMs), random);
+}
+
+/**
+ * The `Retry-After` (seconds) of a 503 during shutdown: uniform over `[1, ⌈windowMs / 1000⌉]`, so clients refused
+ * while the instance drains come back spread over the window as well.
+ */
+export function shutdownRetryAfterSeconds(windowMs: number, random: () => number = Math.random): number {
+  return uniformInteger(1, Math.max(1, Math.ceil(windowMs / 1000)), random);
 }
 
 /** The block that sets a client's reconnection delay and dispatches nothing: `retry: <ms>` and a blank line. */

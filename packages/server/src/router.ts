@@ -17,7 +17,15 @@ import {
 } from './errors.js';
 import type { HeartbeatOptions } from './heartbeat.js';
 import { prepareRequest } from './prepare-request.js';
-import { checkWindow, jitteredRetryMs, lifetimeMs, type MaxLifetimeOptions, retryFrame } from './reconnect-hint.js';
+import {
+  checkWindow,
+  jitteredRetryMs,
+  lifetimeMs,
+  type MaxLifetimeOptions,
+  retryFrame,
+  shutdownRetryAfterSeconds,
+  uniformInteger,
+} from './reconnect-hint.js';
 import { type CoreRequest, type PlainResponse, problemResponse } from './request.js';
 import { type ContractRouteImpl, RouteRegistry } from './route-registry.js';
 import { RouteScope } from './route-scope.js';
@@ -172,7 +180,7 @@ export class SseRouter extends RouteScope {
   /** Dispatches under way, and who waits for them to reach zero (`close()`). */
   #inFlight = 0;
   #idleWaiters: (() => void)[] = [];
-  #closing: { readonly retryAfter: string; readonly windowMs: number; readonly done: Promise<CloseResult> } | undefined;
+  #closing: { readonly windowMs: number; readonly done: Promise<CloseResult> } | undefined;
 
   constructor(options: RouterOptions = {}) {
     const registry = new RouteRegistry(options, (error, route) => report(options, error, route));
@@ -239,9 +247,8 @@ export class SseRouter extends RouteScope {
     const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
     checkWindow('reconnectWindowMs', windowMs);
     checkWindow('drainMs', drainMs);
-    const retryAfter = String(Math.max(1, Math.ceil(windowMs / 1000)));
     const done = this.#shutDown(windowMs, drainMs, options.resources ?? []);
-    this.#closing = { retryAfter, windowMs, done };
+    this.#closing = { windowMs, done };
     return done;
   }
 
@@ -336,7 +343,9 @@ export class SseRouter extends RouteScope {
     const slot = this.#limiter.acquire(request);
     if (slot instanceof StreamLimitError) {
       this.report(slot, name);
-      const retryAfter = String(this.#limiter.retryAfterSeconds);
+      // Spread: a whole number of seconds in [retryAfterSeconds, 2 × retryAfterSeconds].
+      const base = this.#limiter.retryAfterSeconds;
+      const retryAfter = String(uniformInteger(base, 2 * base));
       return respond(
         true,
         problemResponse(503, { detail: slot.message, code: slot.code }, { ...extraHeaders, 'retry-after': retryAfter }),
@@ -389,7 +398,7 @@ export class SseRouter extends RouteScope {
     return problemResponse(
       503,
       { detail: error.message, code: error.code },
-      { ...extraHeaders, 'retry-after': this.#closing?.retryAfter ?? '1' },
+      { ...extraHeaders, 'retry-after': String(shutdownRetryAfterSeconds(this.#closing?.windowMs ?? 0)) },
     );
   }
 

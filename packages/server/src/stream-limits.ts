@@ -32,7 +32,7 @@ export interface StreamLimits {
    * against no key. Default: the socket's remote address on node adapters (`request.raw.socket.remoteAddress`).
    */
   streamKey?: (request: CoreRequest) => string | undefined;
-  /** `Retry-After` of the 503, in seconds. Default 5. */
+  /** `Retry-After` of the 503, in seconds: a whole number drawn from `[retryAfterSeconds, 2 × retryAfterSeconds]`. Default 5. */
   retryAfterSeconds?: number;
 }
 

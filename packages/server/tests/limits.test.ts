@@ -48,7 +48,8 @@ describe('concurrent-stream limits over HTTP', () => {
     const open = await Promise.all([1, 2, 3].map(() => openStream(`${url}/hold`)));
     const refused = await rawRequest(`${url}/hold`);
     expect(refused.status).toBe(503);
-    expect(refused.headers['retry-after']).toBe('4');
+    expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(4);
+    expect(Number(refused.headers['retry-after'])).toBeLessThanOrEqual(8);
     expect(refused.headers['content-type']).toBe('application/problem+json');
     expect(JSON.parse(await refused.text())).toMatchObject({ status: 503, code: 'STREAM_LIMIT' });
     expect(handler).toHaveBeenCalledTimes(3);
@@ -65,7 +66,8 @@ describe('concurrent-stream limits over HTTP', () => {
     const a = await Promise.all([1, 2].map(() => openStream(`${url}/hold`, { 'x-user': 'ada' })));
     expect(a.map((r) => r.status)).toEqual([200, 200]);
     const third = await rawRequest(`${url}/hold`, { headers: { 'x-user': 'ada' } });
-    expect([third.status, third.headers['retry-after']]).toEqual([503, '5']);
+    expect(third.status).toBe(503);
+    expect(['5', '6', '7', '8', '9', '10']).toContain(third.headers['retry-after']);
     expect((await openStream(`${url}/hold`, { 'x-user': 'bob' })).status).toBe(200);
     for (const res of a) res.abort();
   });

@@ -252,7 +252,7 @@ describe('graceful shutdown: serve().close() hands 1,000 streams to another inst
     const closing = a.running.close({ reconnectWindowMs: 2000, drainMs: 5000 });
     const answer = await answered;
     expect(answer.status).toBe(503);
-    expect(answer.retryAfter).toBe('2');
+    expect(['1', '2']).toContain(answer.retryAfter);
     expect(JSON.parse(answer.body)).toMatchObject({ code: 'SHUTTING_DOWN' });
     await closing;
     // The server is closed: nothing listens any more.
