@@ -30,6 +30,10 @@ export type SsekitErrorCode =
   | 'TOPIC'
   | 'STORE_UNAVAILABLE'
   | 'STORE_DATA'
+  | 'STREAM_LIMIT'
+  | 'SHUTTING_DOWN'
+  | 'BODY_TIMEOUT'
+  | 'ORIGIN_REJECTED'
   // @ssekit/client
   | 'HTTP_STATUS'
   | 'CONTENT_TYPE'

@@ -206,6 +206,89 @@ export class InvalidLastEventIdError extends SsekitError<'INVALID_LAST_EVENT_ID'
   }
 }
 
+/**
+ * A new stream was refused (503 with `Retry-After`, before `beforeStream` or the handler ran) because a concurrency
+ * limit was reached: the router's `limits.maxStreams` (`scope: 'global'`) or one key's `limits.maxStreamsPerKey`
+ * (`scope: 'key'`).
+ *
+ * @example
+ * ```ts
+ * createRouter({ limits: { maxStreams: 5000 }, onError: (e) => e.code === 'STREAM_LIMIT' && metrics.inc(e.scope) });
+ * ```
+ */
+export class StreamLimitError extends SsekitError<'STREAM_LIMIT'> {
+  readonly scope: 'global' | 'key';
+  /** The key that reached its limit (`scope: 'key'`). */
+  readonly key: string | undefined;
+  readonly limit: number;
+  constructor(scope: 'global' | 'key', limit: number, key?: string) {
+    super(
+      'STREAM_LIMIT',
+      scope === 'global'
+        ? `the router already serves its maximum of ${limit} streams`
+        : `key "${key}" already holds its maximum of ${limit} streams`,
+    );
+    this.scope = scope;
+    this.key = key;
+    this.limit = limit;
+  }
+}
+
+/**
+ * A stream was requested while the router shuts down (`router.close()`); it was answered 503 with `Retry-After` so
+ * the client reconnects elsewhere. Its code is the `code` of that 503's problem body.
+ *
+ * @example
+ * ```ts
+ * const error = new ShuttingDownError(); // error.code === 'SHUTTING_DOWN'
+ * ```
+ */
+export class ShuttingDownError extends SsekitError<'SHUTTING_DOWN'> {
+  constructor() {
+    super('SHUTTING_DOWN', 'the server is shutting down');
+  }
+}
+
+/**
+ * A POST body did not arrive within the router's `bodyTimeoutMs`: an adapter's `readBody` rejects with it (or the
+ * router gives up waiting), and the router answers 408 with `Connection: close`.
+ *
+ * @example
+ * ```ts
+ * createRouter({ bodyTimeoutMs: 5_000, onError: (e) => e.code === 'BODY_TIMEOUT' && metrics.inc('slow-body') });
+ * ```
+ */
+export class BodyTimeoutError extends SsekitError<'BODY_TIMEOUT'> {
+  /** The timeout, in ms. */
+  readonly timeoutMs: number;
+  constructor(timeoutMs: number) {
+    super('BODY_TIMEOUT', `request body not received within ${timeoutMs} ms`);
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/**
+ * With the router's `cors` option, a request or preflight came from an origin the policy does not allow: answered
+ * 403 before `beforeStream` or the handler ran.
+ *
+ * @example
+ * ```ts
+ * createRouter({ cors: { origin: ['https://app.example.com'] }, onError: (e) => e.code === 'ORIGIN_REJECTED' && log(e.origin) });
+ * ```
+ */
+export class OriginRejectedError extends SsekitError<'ORIGIN_REJECTED'> {
+  readonly origin: string;
+  readonly route: string;
+  constructor(route: string, origin: string, reason = 'origin not allowed') {
+    super(
+      'ORIGIN_REJECTED',
+      `route "${route}": request from ${JSON.stringify(origin.slice(0, 200))} refused: ${reason}`,
+    );
+    this.origin = origin;
+    this.route = route;
+  }
+}
+
 /** A JSON problem body (RFC 9457) as ssekit answers 4xx/5xx before a stream starts. */
 export interface ProblemBody {
   type: string;
@@ -247,6 +330,7 @@ const TITLES: Record<number, string> = {
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
+  408: 'Request Timeout',
   409: 'Conflict',
   413: 'Content Too Large',
   415: 'Unsupported Media Type',

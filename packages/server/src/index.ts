@@ -11,6 +11,7 @@ export {
   type StoredEvent,
   StoreUnavailableError,
 } from './broadcast/index.js';
+export { type CorsOptions, DEFAULT_CORS_MAX_AGE_S } from './cors.js';
 export {
   assertSafeField,
   encodeComment,
@@ -20,6 +21,7 @@ export {
   type ServerSentEvent,
 } from './encode.js';
 export {
+  BodyTimeoutError,
   ContractValidationError,
   ExtraHandlerError,
   FieldInjectionError,
@@ -28,12 +30,15 @@ export {
   InvalidLastEventIdError,
   type IssueSummary,
   MissingHandlerError,
+  OriginRejectedError,
   type ProblemBody,
   RouteConflictError,
   SerializationError,
+  ShuttingDownError,
   SlowConsumerError,
   type SlowConsumerPolicy,
   StreamClosedError,
+  StreamLimitError,
 } from './errors.js';
 export { DEFAULT_HEARTBEAT_MS, type HeartbeatOptions } from './heartbeat.js';
 export {
@@ -50,6 +55,11 @@ export {
 } from './implement.js';
 export { type LogRateLimitOptions, rateLimitedLog } from './log-limiter.js';
 export {
+  DEFAULT_LIFETIME_JITTER_RATIO,
+  DEFAULT_LIFETIME_RECONNECT_WINDOW_MS,
+  type MaxLifetimeOptions,
+} from './reconnect-hint.js';
+export {
   BodyTooLargeError,
   type CoreRequest,
   LimitedBody,
@@ -58,7 +68,12 @@ export {
 } from './request.js';
 export {
   type BeforeStreamContext,
+  type CloseOptions,
+  type CloseResult,
   createRouter,
+  DEFAULT_BODY_TIMEOUT_MS,
+  DEFAULT_DRAIN_MS,
+  DEFAULT_RECONNECT_WINDOW_MS,
   type DispatchResult,
   defaultErrorEventData,
   type ErrorContext,
@@ -82,3 +97,4 @@ export type {
   TypedSession,
 } from './session.js';
 export { SinkBase, type SseSink } from './sink.js';
+export { DEFAULT_LIMIT_RETRY_AFTER_S, DEFAULT_MAX_STREAMS, type StreamLimits } from './stream-limits.js';

@@ -26,6 +26,10 @@ const CLIENT_CAUSED: ReadonlySet<string> = new Set([
   'SINK_DESTROYED',
   'HTTP_ERROR',
   'TOPIC',
+  'STREAM_LIMIT',
+  'ORIGIN_REJECTED',
+  'BODY_TIMEOUT',
+  'SHUTTING_DOWN',
 ]);
 
 /** Distinct causes tracked in one interval; past it, new causes are counted together. */

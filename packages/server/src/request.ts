@@ -20,8 +20,11 @@ export interface CoreRequest {
   header(name: string): string | undefined;
   /** All headers, names in lower case. */
   headers(): Record<string, string>;
-  /** The body as text; rejects with {@link BodyTooLargeError} past `limit` bytes. */
-  readBody(limit: number): Promise<string>;
+  /**
+   * The body as text; rejects with {@link BodyTooLargeError} past `limit` bytes. When `signal` aborts (the router's
+   * `bodyTimeoutMs`), stop reading and reject with `signal.reason`.
+   */
+  readBody(limit: number, signal?: AbortSignal): Promise<string>;
   readonly raw: unknown;
 }
 

@@ -3,6 +3,7 @@ import { Coalescer } from './coalesce.js';
 import { HttpError } from './errors.js';
 import { type CompiledEvents, compileRouteEvents } from './event-codec.js';
 import { DEFAULT_HEARTBEAT_MS, defaultHeartbeatTimers, HeartbeatWheel } from './heartbeat.js';
+import { lifetimePlan } from './reconnect-hint.js';
 import type { RawHandler, RawRouteRegistry } from './route-scope.js';
 import { type RouteEntry, RouteTable } from './route-table.js';
 import type { RouterOptions, StreamOptions } from './router.js';
@@ -48,6 +49,7 @@ export class RouteRegistry implements RawRouteRegistry {
       handler: handler as RouteEntry['handler'],
       errorEvent: undefined,
       toErrorEvent: defaultErrorEventData,
+      lifetime: lifetimePlan(options.maxLifetime ?? this.#options.maxLifetime),
     });
   }
 
@@ -67,6 +69,7 @@ export class RouteRegistry implements RawRouteRegistry {
       handler: impl.handler,
       errorEvent: route.errorEvent,
       toErrorEvent: impl.toErrorEvent ?? defaultErrorEventData,
+      lifetime: lifetimePlan(impl.maxLifetime ?? this.#options.maxLifetime),
     });
   }
 

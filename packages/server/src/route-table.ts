@@ -1,6 +1,7 @@
 import { parsePathParams, routeShape } from '@ssekit/contract';
 import type { $ZodType } from 'zod/v4/core';
 import { RouteConflictError } from './errors.js';
+import type { LifetimePlan } from './reconnect-hint.js';
 import type { BeforeStreamContext } from './router.js';
 import type { RouteRuntime } from './session.js';
 
@@ -16,6 +17,8 @@ export interface RouteEntry {
   readonly handler: (session: never) => unknown;
   readonly errorEvent: string | undefined;
   readonly toErrorEvent: (error: unknown) => unknown;
+  /** When streams of this route end with a `retry:` hint (`maxLifetime`); `undefined`: when the handler returns. */
+  readonly lifetime: LifetimePlan | undefined;
 }
 
 /** The routes a request path matches (of any method), each with its raw (still percent-encoded) params. */

@@ -162,21 +162,24 @@ describe('Fastify 5: ssekitPlugin', () => {
     await waitFor(() => aborted === 1 && router.sessionCount === 0, 5000, 'abort');
   });
 
-  it('app.close() ends open streams cleanly instead of waiting for them', async () => {
+  it('app.close() ends open streams cleanly, with a retry hint in the shutdown window, instead of waiting for them', async () => {
     const router = createRouter({ heartbeat: false });
     router.sse('/hold', async (session) => {
       await session.send({ data: 'open' });
       return session.done;
     });
     const local = Fastify();
-    await local.register(ssekitPlugin, { router });
+    await local.register(ssekitPlugin, { router, shutdown: { reconnectWindowMs: 3000 } });
     const url = await listen(local);
     const res = await rawRequest(`${url}/hold`);
     const body = res.text();
     await local.close();
-    // The stream ended (not cut): the client reads the whole body to its end.
-    expect(await body).toBe('data: open\n\n');
+    // The stream ended (not cut): the client reads the whole body to its end, the router's retry hint last.
+    const text = await body;
+    expect(text).toMatch(/^data: open\n\nretry: \d+\n\n$/);
+    expect(Number(/retry: (\d+)/.exec(text)?.[1])).toBeLessThanOrEqual(3000);
     expect(router.sessionCount).toBe(0);
+    expect(router.closing).toBe(true);
   });
 
   it('ssekitFrameworkErrors answers bad URLs under the prefix with the core problem, elsewhere as Fastify does', async () => {

@@ -25,9 +25,14 @@ interface ParsedRequest extends IncomingMessage {
  * The body as text: read from the socket, or — when a body parser mounted before ssekit already consumed it — taken
  * from `req.body` (a string or Buffer as is, a parsed value re-serialized as JSON), still held to the router's limit.
  */
-function readBody(req: ParsedRequest, fromSocket: (limit: number) => Promise<string>, limit: number): Promise<string> {
+function readBody(
+  req: ParsedRequest,
+  fromSocket: (limit: number, signal?: AbortSignal) => Promise<string>,
+  limit: number,
+  signal: AbortSignal | undefined,
+): Promise<string> {
   const consumed = req._body === true || req.readableEnded;
-  if (!consumed || req.body === undefined) return fromSocket(limit);
+  if (!consumed || req.body === undefined) return fromSocket(limit, signal);
   const value = req.body;
   const text =
     typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : JSON.stringify(value);
@@ -40,7 +45,9 @@ function expressCoreRequest(req: NodeRequest): CoreRequest {
   // is what the router matches; it is read now, before Express restores it for the next layer.
   const core = toCoreRequest(req);
   const fromSocket = core.readBody.bind(core);
-  return Object.assign(core, { readBody: (limit: number) => readBody(req as ParsedRequest, fromSocket, limit) });
+  return Object.assign(core, {
+    readBody: (limit: number, signal?: AbortSignal) => readBody(req as ParsedRequest, fromSocket, limit, signal),
+  });
 }
 
 /**

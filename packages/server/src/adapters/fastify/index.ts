@@ -9,7 +9,7 @@ import type {
   HTTPMethods,
 } from 'fastify';
 import type { CoreRequest } from '../../request.js';
-import type { SseRouter } from '../../router.js';
+import type { CloseOptions, SseRouter } from '../../router.js';
 import { toCoreRequest } from '../node/index.js';
 import { readNodeBody } from '../node/read-body.js';
 import { normalizePrefix, stripPrefix } from '../prefix.js';
@@ -32,13 +32,19 @@ export interface SsekitFastifyOptions {
    */
   notFound?: boolean;
   /**
-   * End the router's streams (gracefully, `router.closeAll()`) in a `preClose` hook, so `app.close()` does not wait
-   * forever on open event streams. Turn off when the router also serves through another server. Default `true`.
+   * Shut the router down (`router.close(shutdown)`: new streams 503, a jittered `retry:` hint to every open stream,
+   * streams ended) in a `preClose` hook, so `app.close()` does not wait forever on open event streams. Turn off when
+   * the router also serves through another server. Default `true`.
    */
   closeOnShutdown?: boolean;
+  /** Options of the `router.close()` that `app.close()` runs (`closeOnShutdown`). Default: `router.close()`'s defaults. */
+  shutdown?: CloseOptions;
 }
 
-/** Methods declared on every SSE path when `methodNotAllowed` is on; OPTIONS stays free for CORS preflight. */
+/**
+ * Methods declared on every SSE path when `methodNotAllowed` is on. OPTIONS is declared only when the router has a
+ * `cors` policy (it answers preflights); otherwise it stays free for the app's own CORS plugin.
+ */
 const ANSWERED_METHODS: readonly HTTPMethods[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
 function isReadable(value: unknown): value is Readable {
@@ -51,7 +57,8 @@ function fastifyCoreRequest(request: FastifyRequest, prefix: string): CoreReques
   const body = request.body;
   return Object.assign(core, {
     url: stripPrefix(core.url, prefix) ?? core.url,
-    readBody: (limit: number) => (isReadable(body) ? readNodeBody(body, limit) : Promise.resolve('')),
+    readBody: (limit: number, signal?: AbortSignal) =>
+      isReadable(body) ? readNodeBody(body, limit, signal) : Promise.resolve(''),
     raw: request,
   });
 }
@@ -64,7 +71,10 @@ async function handle(router: SseRouter, prefix: string, request: FastifyRequest
     return reply.send(result.body === '' ? undefined : Buffer.from(result.body));
   }
   reply.code(200).headers(result.headers);
-  if (request.method === 'HEAD') return reply.send();
+  if (request.method === 'HEAD') {
+    result.abandon();
+    return reply.send();
+  }
   const res = reply.raw;
   const sink = new NodeReadableSink(res);
   // Fastify writes the headers with the first chunk; SSE clients must see the stream open at once (headers flushed).
@@ -122,7 +132,8 @@ export const ssekitPlugin: FastifyPluginAsync<SsekitFastifyOptions> = async (
   }
   const answerAll = options.methodNotAllowed ?? true;
   for (const [path, declared] of methodsByPath) {
-    const methods = answerAll ? new Set([...ANSWERED_METHODS, ...declared]) : declared;
+    const methods = answerAll ? new Set([...ANSWERED_METHODS, ...declared]) : new Set(declared);
+    if (router.options.cors) methods.add('OPTIONS');
     fastify.route({
       method: [...methods],
       url: path,
@@ -130,9 +141,8 @@ export const ssekitPlugin: FastifyPluginAsync<SsekitFastifyOptions> = async (
     });
   }
   if (options.closeOnShutdown ?? true) {
-    fastify.addHook('preClose', (done) => {
-      router.closeAll();
-      done();
+    fastify.addHook('preClose', async () => {
+      await router.close(options.shutdown);
     });
   }
   if (prefix !== '' && (options.notFound ?? true)) {

@@ -11,17 +11,28 @@ export {
   SinkDestroyedError,
 } from './readable-stream-sink.js';
 
-async function readLimited(request: Request, limit: number): Promise<string> {
+async function readLimited(request: Request, limit: number, signal?: AbortSignal): Promise<string> {
   if (!request.body) return '';
   const reader = request.body.getReader();
   const body = new LimitedBody(limit);
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return body.text();
-    if (!body.add(value)) {
-      await reader.cancel();
-      throw new BodyTooLargeError(limit);
+  // The router's body timeout: cancelling the reader ends the pending read, and the reason is what we reject with.
+  const onAbort = (): void => {
+    reader.cancel(signal?.reason).catch(() => {});
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (signal?.aborted) throw signal.reason;
+      const { done, value } = await reader.read();
+      if (signal?.aborted) throw signal.reason;
+      if (done) return body.text();
+      if (!body.add(value)) {
+        await reader.cancel();
+        throw new BodyTooLargeError(limit);
+      }
     }
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
   }
 }
 
@@ -53,7 +64,7 @@ export function toCoreRequest(request: Request, prefix = ''): CoreRequest {
     url: stripPrefix(url.pathname + url.search, prefix) ?? '',
     header: (name) => request.headers.get(name) ?? undefined,
     headers: () => Object.fromEntries(request.headers),
-    readBody: (limit) => readLimited(request, limit),
+    readBody: (limit, signal) => readLimited(request, limit, signal),
     raw: request,
   };
 }
@@ -87,7 +98,10 @@ export function createFetchHandler(router: SseRouter, options: FetchHandlerOptio
       const body = result.body === '' || request.method === 'HEAD' ? null : result.body;
       return new Response(body, { status: result.status, headers: result.headers });
     }
-    if (request.method === 'HEAD') return new Response(null, { status: 200, headers: result.headers });
+    if (request.method === 'HEAD') {
+      result.abandon();
+      return new Response(null, { status: 200, headers: result.headers });
+    }
     const sink = new ReadableStreamSink({ signal: request.signal });
     if (opening !== undefined) sink.write(opening);
     result.start(sink);

@@ -7,7 +7,7 @@ import {
   type Http2ServerResponse,
   type Http2Session,
 } from 'node:http2';
-import type { SseRouter } from '../../router.js';
+import type { CloseOptions, SseRouter } from '../../router.js';
 import { createNodeHandler, type NodeHandler } from './index.js';
 import { listenOn } from './listen.js';
 
@@ -34,8 +34,12 @@ export interface RunningHttp2Server {
   /** Base URL, `https://…` with `tls`, else `http://…` (h2c). */
   readonly url: string;
   readonly port: number;
-  /** Closes every stream gracefully, then sends GOAWAY to every session and closes the server. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: `router.close(options)` (new streams 503, every open stream gets a jittered `retry:` hint and
+   * ends, requests in flight are answered, `resources` closed), then GOAWAY to every session; the server closes once
+   * they have flushed, cutting sessions still open after a second.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
 /**
@@ -70,20 +74,19 @@ export async function serveHttp2(router: SseRouter, options: ServeHttp2Options =
     server,
     port,
     url: `${options.tls ? 'https' : 'http'}://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        router.closeAll();
-        // GOAWAY: each session ends once the streams the router just ended have flushed; one still open after a
-        // grace period (a peer that never reads) is cut.
-        const timer = setTimeout(() => {
-          for (const session of sessions) session.destroy();
-        }, CLOSE_GRACE_MS);
-        timer.unref();
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        for (const session of sessions) session.close();
-      }),
+    close: async (closeOptions = {}) => {
+      // Stop listening now; the callback comes once every session has ended.
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await router.close(closeOptions);
+      // GOAWAY: each session ends once the streams the router just ended have flushed; one still open after a
+      // grace period (a peer that never reads) is cut.
+      const timer = setTimeout(() => {
+        for (const session of sessions) session.destroy();
+      }, CLOSE_GRACE_MS);
+      timer.unref();
+      for (const session of sessions) session.close();
+      await closed;
+      clearTimeout(timer);
+    },
   };
 }

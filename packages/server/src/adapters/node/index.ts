@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import type { CoreRequest } from '../../request.js';
-import type { SseRouter } from '../../router.js';
+import { type CloseOptions, DEFAULT_DRAIN_MS, type SseRouter } from '../../router.js';
 import { listenOn } from './listen.js';
 import { NodeSink } from './node-sink.js';
 import { readNodeBody } from './read-body.js';
@@ -98,8 +98,8 @@ class NodeCoreRequest implements CoreRequest {
     return out;
   }
 
-  readBody(limit: number): Promise<string> {
-    return readNodeBody(this.#req, limit);
+  readBody(limit: number, signal?: AbortSignal): Promise<string> {
+    return readNodeBody(this.#req, limit, signal);
   }
 }
 
@@ -131,11 +131,15 @@ export function createNodeHandler(router: SseRouter, options: NodeHandlerOptions
           else res.end(result.body);
           return;
         }
-        if (isGone(res)) return;
+        if (isGone(res)) {
+          result.abandon();
+          return;
+        }
         (res as ServerResponse).writeHead(200, protocolHeaders(res, result.headers));
         // Flush the headers at once: clients see the stream open before the first event (h2: sends HEADERS now).
         (res as ServerResponse).flushHeaders();
         if (req.method === 'HEAD') {
+          result.abandon();
           res.end();
           return;
         }
@@ -160,17 +164,29 @@ export interface RunningServer {
   /** Base URL, e.g. `http://127.0.0.1:8080`. */
   readonly url: string;
   readonly port: number;
-  /** Closes every stream gracefully, then the server and its idle connections. */
-  close(): Promise<void>;
+  /**
+   * Graceful shutdown: stops listening, runs `router.close(options)` (new streams 503, every open stream gets a
+   * jittered `retry:` hint and ends, requests in flight are answered, `resources` closed), lets connections flush
+   * for up to `drainMs`, then cuts whatever is left. Resolves once the server is closed.
+   */
+  close(options?: CloseOptions): Promise<void>;
 }
 
+/** How often a closing server closes the connections that went idle since (a stream just ended, an answer sent). */
+const IDLE_SWEEP_MS = 20;
+
 /**
- * Starts a node:http server for a router. `port: 0` picks a free port.
+ * Starts a node:http server for a router. `port: 0` picks a free port. `close()` is the graceful shutdown; a SIGTERM
+ * handler needs nothing else.
  *
  * @example
  * ```ts
- * const { url, close } = await serve(router, { port: 8080 });
- * console.log(`listening on ${url}`);
+ * const running = await serve(router, { port: 8080 });
+ * console.log(`listening on ${running.url}`);
+ * process.once('SIGTERM', async () => {
+ *   await running.close({ reconnectWindowMs: 10_000, resources: [hub, store] });
+ *   process.exit(0);
+ * });
  * ```
  */
 export async function serve(
@@ -180,17 +196,33 @@ export async function serve(
   const handler = options.handler ?? createNodeHandler(router);
   const server = createServer((req, res) => handler(req, res));
   const { port, host } = await listenOn(server, options.port, options.host);
+  let closing: Promise<void> | undefined;
   return {
     server,
     port,
     url: `http://${host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        router.closeAll();
-        server.close(() => resolve());
-        server.closeIdleConnections();
-        // Streams closed above end their responses; anything still open after that is cut.
-        setImmediate(() => server.closeAllConnections());
-      }),
+    close: (closeOptions = {}) => {
+      closing ??= closeServer(server, router, closeOptions);
+      return closing;
+    },
   };
+}
+
+async function closeServer(server: Server, router: SseRouter, options: CloseOptions): Promise<void> {
+  const drainMs = options.drainMs ?? DEFAULT_DRAIN_MS;
+  const deadline = Date.now() + drainMs;
+  // Stop accepting connections; requests on open connections are still served (503 for new streams).
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  await router.close(options);
+  // Streams ended and answers sent leave idle keep-alive connections: close those as they appear, cut the rest
+  // (a client that never reads, a request body that never ends) once the drain time is over.
+  const sweep = setInterval(() => server.closeIdleConnections(), IDLE_SWEEP_MS);
+  const cut = setTimeout(() => server.closeAllConnections(), Math.max(0, deadline - Date.now()));
+  server.closeIdleConnections();
+  try {
+    await closed;
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(cut);
+  }
 }
