@@ -237,8 +237,7 @@ function objectShapeKeys(schema: $ZodType): string[] | undefined {
   return def.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }
 
-const isPlainObject = (value: unknown): boolean =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkRequestExamples(key: string, route: RouteDefinition): void {
   const examples = route.requestExamples;
