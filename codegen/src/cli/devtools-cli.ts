@@ -1,5 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSsekitError } from '@ssekit/contract';
 import { formatCase, formatCheckSummary, toJsonReport, toJUnitXml } from '../devtools/check/report.js';
@@ -280,6 +280,7 @@ export function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
     });
     io.out(paint(report.ok ? 'green' : 'red', formatCheckSummary(report)));
     for (const { kind, file } of reports) {
+      await mkdir(dirname(file), { recursive: true });
       await writeFile(file, kind === 'junit' ? toJUnitXml(report) : toJsonReport(report));
       io.out(`wrote ${relative(io.cwd, file) || file}`);
     }
