@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isSsekitError } from '@ssekit/contract';
+import { CONFIG_FILES } from '../config.js';
 import { formatCase, formatCheckSummary, toJsonReport, toJUnitXml } from '../devtools/check/report.js';
 import { type CheckCase, checkServer } from '../devtools/check/run-check.js';
 import { parseCount, parseDuration, parseHeaders } from '../devtools/duration.js';
@@ -21,7 +23,8 @@ Options:
       --last-event-id <id>      sent as Last-Event-ID on the first request
   -X, --method <method>         GET (default) or POST
   -d, --data <json>             request body (POST), sent as application/json
-      --contract <module>       validate every event against this contracts module (or ssekit.config.ts's)
+      --contract <module>       validate every event against a route of this contracts module (default: the
+                                contracts ssekit.config.ts in the current folder names, when one matches the URL)
       --config <file>           config file that names the contracts module
       --route <key>             the contract route to validate against (default: matched by the URL's path)
       --json                    one JSON object per event on stdout, for piping
@@ -146,7 +149,14 @@ export function runTail(argv: readonly string[], io: CliIo): Promise<number> {
       values['retry-delay'] === undefined ? undefined : parseDuration(values['retry-delay'], '--retry-delay');
     let route: LoadedRoute | undefined;
     const contracts = values.contract ?? values.contracts;
-    if (contracts !== undefined || values.config !== undefined || values.route !== undefined) {
+    const explicit = contracts !== undefined || values.config !== undefined || values.route !== undefined;
+    if (!explicit && CONFIG_FILES.some((name) => existsSync(resolve(io.cwd, name)))) {
+      // A config in the current folder: validate when one of its routes matches the URL, quietly otherwise.
+      const routes = await loadContractRoutes({ cwd: io.cwd });
+      route = matchRoute(routes, url, method);
+      if (!route) io.err(`no route of ssekit.config.ts's contracts matches ${method} ${url.pathname}: not validating`);
+    }
+    if (explicit) {
       const routes = await loadContractRoutes({ cwd: io.cwd, contracts, config: values.config });
       route = values.route === undefined ? matchRoute(routes, url, method) : routes.find((r) => r.key === values.route);
       if (!route) {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run-cli.js';
 import { type TempProject, tempProject } from '../helpers/temp-project.js';
@@ -53,7 +54,7 @@ async function cli(
     stop = resolve;
   });
   const code = await runCli(argv, {
-    cwd: project.dir,
+    cwd: options.cwd ?? project.dir,
     out: (line) => {
       out.push(line);
       if (options.stopWhen?.(out)) stop();
@@ -124,6 +125,21 @@ describe('ssekit tail', () => {
     expect(run.out[0]).toMatch(/ {2}#- {2}message {2}plain text$/);
     expect(run.err.at(-1)).toBe('1 event, 0 validation errors, 0 reconnects (stopped)');
     expect(run.code).toBe(0);
+  });
+
+  it('validates with the contracts of ssekit.config.ts in the current folder when a route matches the URL', async () => {
+    const dir = join(project.dir, 'with-config');
+    await project.write(
+      'with-config/ssekit.config.ts',
+      "export default { contracts: '../src/contracts.ts', out: 'gen' };\n",
+    );
+    const s = await reconnectingTicks();
+    const matched = await cli(['tail', `${s.url}/ticks`, '--max-events', '4'], { cwd: dir });
+    expect(matched.err[0]).toContain('(route ticks)');
+    expect(matched.out.filter((line) => line.includes('✗'))).toHaveLength(2);
+    const other = await cli(['tail', `${s.url}/elsewhere`, '--max-events', '1'], { cwd: dir });
+    expect(other.err[0]).toBe("no route of ssekit.config.ts's contracts matches GET /elsewhere: not validating");
+    expect(other.out).toHaveLength(1);
   });
 
   it('--timeout ends a quiet stream', async () => {
