@@ -45,7 +45,7 @@ interface Run {
 /** Runs `ssekit <argv>` in-process; `stopAfter(out)` may resolve the Ctrl-C promise. */
 async function cli(
   argv: string[],
-  options: { color?: boolean; stopWhen?: (out: string[]) => boolean } = {},
+  options: { color?: boolean; stopWhen?: (out: string[]) => boolean; cwd?: string } = {},
 ): Promise<Run> {
   const out: string[] = [];
   const err: string[] = [];
