@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { isSsekitError } from '@ssekit/contract';
+import { InvalidArgumentError, isSsekitError } from '@ssekit/contract';
 import { CONFIG_FILES } from '../config.js';
 import { formatCase, formatCheckSummary, toJsonReport, toJUnitXml } from '../devtools/check/report.js';
 import { type CheckCase, checkServer } from '../devtools/check/run-check.js';
@@ -61,8 +61,6 @@ Options:
 Exit code: 0 when every check passed (warnings and skips allowed), 1 when one failed, 2 on bad usage.
 `;
 
-class UsageError extends Error {}
-
 function printError(io: CliIo, error: unknown): void {
   if (isSsekitError(error)) io.err(`ssekit: ${error.message}`);
   else if (error instanceof Error) io.err(`ssekit: unexpected error: ${error.message}`);
@@ -74,7 +72,7 @@ async function guarded(io: CliIo, help: string, fn: () => Promise<number>): Prom
   try {
     return await fn();
   } catch (error) {
-    if (error instanceof UsageError || (isSsekitError(error) && error.code === 'INVALID_ARGUMENT')) {
+    if (isSsekitError(error) && error.code === 'INVALID_ARGUMENT') {
       io.err(`ssekit: ${error.message}\n\n${help}`);
       return 2;
     }
@@ -88,14 +86,15 @@ async function guarded(io: CliIo, help: string, fn: () => Promise<number>): Prom
 }
 
 function singleUrl(positionals: readonly string[], what: string): URL {
-  if (positionals.length !== 1) throw new UsageError(`expected one ${what}, got ${positionals.length}`);
+  if (positionals.length !== 1) throw new InvalidArgumentError(`expected one ${what}, got ${positionals.length}`);
   try {
     const url = new URL(positionals[0] as string);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`${what} must be http(s)`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new InvalidArgumentError(`${what} must be http(s)`);
     return url;
   } catch (error) {
-    if (error instanceof UsageError) throw error;
-    throw new UsageError(`${what} "${positionals[0]}" is not an absolute URL`);
+    if (isSsekitError(error)) throw error;
+    throw new InvalidArgumentError(`${what} "${positionals[0]}" is not an absolute URL`);
   }
 }
 
@@ -139,7 +138,7 @@ export function runTail(argv: readonly string[], io: CliIo): Promise<number> {
       try {
         JSON.parse(values.data);
       } catch {
-        throw new UsageError('--data must be JSON');
+        throw new InvalidArgumentError('--data must be JSON');
       }
     }
     const headers = parseHeaders(values.header ?? []);
@@ -161,7 +160,7 @@ export function runTail(argv: readonly string[], io: CliIo): Promise<number> {
       route = values.route === undefined ? matchRoute(routes, url, method) : routes.find((r) => r.key === values.route);
       if (!route) {
         const keys = routes.map((r) => `${r.key} (${r.route.method} ${r.route.path})`).join(', ');
-        throw new UsageError(
+        throw new InvalidArgumentError(
           values.route === undefined
             ? `no contract route matches ${method} ${url.pathname}; pass --route <key> (routes: ${keys})`
             : `no contract route "${values.route}" (routes: ${keys})`,
@@ -199,26 +198,26 @@ async function readCases(
   try {
     parsed = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new UsageError(`--cases ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new InvalidArgumentError(`--cases ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new UsageError(`--cases ${file}: expected an object of route key → array of request cases`);
+    throw new InvalidArgumentError(`--cases ${file}: expected an object of route key → array of request cases`);
   }
   for (const [key, list] of Object.entries(parsed)) {
     if (!routes.some((r) => r.key === key)) {
-      throw new UsageError(
+      throw new InvalidArgumentError(
         `--cases ${file}: no contract route "${key}" (routes: ${routes.map((r) => r.key).join(', ')})`,
       );
     }
     if (!Array.isArray(list) || list.some((c) => typeof c !== 'object' || c === null || Array.isArray(c))) {
-      throw new UsageError(`--cases ${file}: "${key}" must be an array of objects`);
+      throw new InvalidArgumentError(`--cases ${file}: "${key}" must be an array of objects`);
     }
     for (const c of list as CheckCase[]) {
       if (c.heartbeatMs !== undefined && !(typeof c.heartbeatMs === 'number' && c.heartbeatMs > 0)) {
-        throw new UsageError(`--cases ${file}: "${key}" heartbeatMs must be a positive number`);
+        throw new InvalidArgumentError(`--cases ${file}: "${key}" heartbeatMs must be a positive number`);
       }
       if (c.expect !== undefined && c.expect !== 'events' && c.expect !== 'error-event') {
-        throw new UsageError(`--cases ${file}: "${key}" expect must be "events" or "error-event"`);
+        throw new InvalidArgumentError(`--cases ${file}: "${key}" expect must be "events" or "error-event"`);
       }
     }
   }
@@ -259,7 +258,7 @@ export function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
     const baseUrl = singleUrl(positionals, 'base URL');
     const reports = (values.report ?? []).map((spec) => {
       const match = /^(junit|json)=(.+)$/.exec(spec);
-      if (!match) throw new UsageError(`--report must be junit=<file> or json=<file>, got "${spec}"`);
+      if (!match) throw new InvalidArgumentError(`--report must be junit=<file> or json=<file>, got "${spec}"`);
       return { kind: match[1] as 'junit' | 'json', file: resolve(io.cwd, match[2] as string) };
     });
     const durationMs = values.duration === undefined ? undefined : parseDuration(values.duration, '--duration');
@@ -269,7 +268,7 @@ export function runCheck(argv: readonly string[], io: CliIo): Promise<number> {
     const routes = await loadContractRoutes({ cwd: io.cwd, contracts: values.contracts, config: values.config });
     for (const key of values.route ?? []) {
       if (!routes.some((r) => r.key === key)) {
-        throw new UsageError(`no contract route "${key}" (routes: ${routes.map((r) => r.key).join(', ')})`);
+        throw new InvalidArgumentError(`no contract route "${key}" (routes: ${routes.map((r) => r.key).join(', ')})`);
       }
     }
     const cases = values.cases === undefined ? undefined : await readCases(io.cwd, values.cases, routes);

@@ -19,6 +19,7 @@ const tick = z.object({ n: z.number().int() });
 
 export const contract = defineContract({
   feed: { path: '/feed', events: { tick } },
+  room: { path: '/rooms/:roomId', events: { tick } },
   replayed: {
     path: '/replayed',
     replay: true,
@@ -314,6 +315,57 @@ describe('ssekit check catches broken servers', () => {
     });
     const onTime = await check(beating.url, 'feed', { heartbeatMs: 100, durationMs: 400 });
     expect(statusOf(onTime, 'heartbeat')).toEqual(['pass']);
+  });
+
+  it('skips a route with params and no example; --cases replaces examples, checked against the schemas first', async () => {
+    const s = await server((_req, res) => {
+      res.writeHead(200, STREAM_HEADERS);
+      res.end(frame('tick', { n: 1 }));
+    });
+    const skipped = await check(s.url, 'room');
+    expect(statusOf(skipped, 'request')).toEqual(['skip']);
+    expect(messageOf(skipped, 'request')).toContain('add requestExamples to the route or pass --cases');
+    expect(s.requests).toHaveLength(0);
+    await project.write(
+      'cases.json',
+      JSON.stringify({
+        room: [{ name: 'room 7', params: { roomId: '7' } }],
+        failing: [{ name: 'bad', query: { fail: 1 } }],
+      }),
+    );
+    const result = await cli(
+      project.dir,
+      'check',
+      s.url,
+      '--contracts',
+      'src/contracts.ts',
+      '--cases',
+      'cases.json',
+      '--route',
+      'room',
+      '--route',
+      'failing',
+      '--duration',
+      '1s',
+    );
+    expect(result.out).toContain(`room · room 7  GET ${s.url}/rooms/7`);
+    expect(result.out).toMatch(
+      /failing · bad .*\n {4}✗ request +the request example breaks the route's schemas: query\.fail:/,
+    );
+    expect(result.out).not.toContain('provoked');
+    expect(s.requests).toHaveLength(1);
+    expect(result.code).toBe(1);
+    await project.write('bad-cases.json', JSON.stringify({ nowhere: [] }));
+    const unknown = await cli(
+      project.dir,
+      'check',
+      s.url,
+      '--contracts',
+      'src/contracts.ts',
+      '--cases',
+      'bad-cases.json',
+    );
+    expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('no contract route "nowhere"') });
   });
 
   it('the CLI exits 1 and writes JUnit and JSON reports naming the failure', async () => {
