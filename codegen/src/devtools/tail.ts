@@ -1,4 +1,4 @@
-import { connectEventStream, isSsekitError, type RawSseEvent } from '@ssekit/client';
+import { connectEventStream, type RawSseEvent } from '@ssekit/client';
 import { createEventChecker, type EventVerdict } from './event-checker.js';
 import type { LoadedRoute } from './load-routes.js';
 import { painter } from './style.js';
@@ -146,11 +146,7 @@ export async function tail(options: TailOptions): Promise<TailSummary> {
       if (info.reason === 'no-content') endedBy ??= 'no-content';
       else if (info.reason !== 'aborted') {
         endedBy ??= 'error';
-        error = info.error
-          ? isSsekitError(info.error)
-            ? `${info.error.code}: ${info.error.message}`
-            : String(info.error)
-          : info.reason;
+        error = info.error ? `${info.error.code}: ${info.error.message}` : info.reason;
       }
     },
   });
