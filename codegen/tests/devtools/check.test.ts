@@ -305,7 +305,7 @@ describe('ssekit check catches broken servers', () => {
       res.writeHead(200, STREAM_HEADERS);
       res.write(frame('tick', { n: 1 }));
     });
-    const late = await check(silent.url, 'feed', { heartbeatMs: 100, durationMs: 400 });
+    const late = await check(silent.url, 'feed', { heartbeatMs: 200, durationMs: 800 });
     expect(statusOf(late, 'heartbeat')).toEqual(['fail']);
     const beating = await server((_req, res) => {
       res.writeHead(200, STREAM_HEADERS);
@@ -313,7 +313,7 @@ describe('ssekit check catches broken servers', () => {
       const timer = setInterval(() => res.write(': heartbeat\n\n'), 40);
       res.on('close', () => clearInterval(timer));
     });
-    const onTime = await check(beating.url, 'feed', { heartbeatMs: 100, durationMs: 400 });
+    const onTime = await check(beating.url, 'feed', { heartbeatMs: 200, durationMs: 800 });
     expect(statusOf(onTime, 'heartbeat')).toEqual(['pass']);
   });
 
