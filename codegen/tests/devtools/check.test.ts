@@ -20,6 +20,13 @@ const tick = z.object({ n: z.number().int() });
 export const contract = defineContract({
   feed: { path: '/feed', events: { tick } },
   room: { path: '/rooms/:roomId', events: { tick } },
+  echo: {
+    path: '/echo',
+    method: 'POST',
+    body: z.object({ q: z.string() }),
+    events: { echo: z.object({ q: z.string() }) },
+    requestExamples: [{ name: 'hi', headers: { 'x-trace': '7' }, body: { q: 'hi' } }],
+  },
   replayed: {
     path: '/replayed',
     replay: true,
@@ -366,6 +373,36 @@ describe('ssekit check catches broken servers', () => {
       'bad-cases.json',
     );
     expect(unknown).toMatchObject({ code: 2, err: expect.stringContaining('no contract route "nowhere"') });
+  });
+
+  it('POSTs the example body as JSON with the example and -H headers', async () => {
+    const bodies: string[] = [];
+    const s = await server((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      req.on('end', () => {
+        bodies.push(`${req.method} ${body}`);
+        res.writeHead(200, STREAM_HEADERS);
+        res.end(frame('echo', body));
+      });
+    });
+    const report = await checkServer({
+      baseUrl: s.url,
+      routes,
+      only: ['echo'],
+      durationMs: 1000,
+      headers: { Authorization: 'Bearer abc' },
+    });
+    expect(report.ok).toBe(true);
+    expect(bodies).toEqual(['POST {"q":"hi"}']);
+    expect(s.requests[0]).toMatchObject({
+      authorization: 'Bearer abc',
+      'x-trace': '7',
+      'content-type': 'application/json',
+      accept: 'text/event-stream',
+    });
   });
 
   it('the CLI exits 1 and writes JUnit and JSON reports naming the failure', async () => {
