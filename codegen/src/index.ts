@@ -1,3 +1,4 @@
+export { CHECK_HELP, TAIL_HELP } from './cli/devtools-cli.js';
 export { type CliIo, HELP, runCli } from './cli/run-cli.js';
 export {
   CONFIG_FILES,
@@ -7,6 +8,20 @@ export {
   type SsekitConfig,
   type ValidationMode,
 } from './config.js';
+export { formatCheckSummary, toJsonReport, toJUnitXml } from './devtools/check/report.js';
+export {
+  BOGUS_LAST_EVENT_ID,
+  type CaseReport,
+  type CheckCase,
+  type CheckReport,
+  type CheckResult,
+  type CheckServerOptions,
+  type CheckStatus,
+  checkServer,
+} from './devtools/check/run-check.js';
+export { createEventChecker, type EventVerdict } from './devtools/event-checker.js';
+export { type LoadedRoute, type LoadRoutesOptions, loadContractRoutes, matchRoute } from './devtools/load-routes.js';
+export { formatTailSummary, type TailEnd, type TailOptions, type TailSummary, tail } from './devtools/tail.js';
 export { diffSummary } from './diff-summary.js';
 export { BANNER, clientEmitter, emitClientSource } from './emitters/client/index.js';
 export { emitters } from './emitters/index.js';

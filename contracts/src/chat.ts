@@ -38,6 +38,7 @@ export const chatContract = defineContract({
       presence: [{ user: 'ada', status: 'joined' }],
       reset: [{ reason: 'expired' }],
     },
+    requestExamples: [{ name: 'the lobby', params: { roomId: 'lobby' } }],
   },
 });
 

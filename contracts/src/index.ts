@@ -41,6 +41,7 @@ export const seedContract = defineContract({
     events: { greeting: z.object({ text: z.string(), n: z.number().int() }), error: StreamError },
     errorEvent: 'error',
     examples: { greeting: [{ text: 'Hello, Ada!', n: 1 }] },
+    requestExamples: [{ name: 'Ada, three times', params: { name: 'Ada' }, query: { count: 3 } }],
   },
 });
 

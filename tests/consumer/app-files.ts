@@ -116,6 +116,11 @@ export const contract = defineContract({
     query: z.object({ count: z.coerce.number().int().min(1).max(100).default(3) }),
     events: { price: Price, error: StreamError },
     errorEvent: 'error',
+    // What \`ssekit check\` sends: typed by the schemas above (a wrong param or query does not compile).
+    requestExamples: [
+      { name: 'ACME, twice', params: { symbol: 'ACME' }, query: { count: 2 } },
+      { name: 'a rejected price', params: { symbol: 'BAD' }, expect: 'error-event' },
+    ],
   },
 });
 `,

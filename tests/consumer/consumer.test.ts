@@ -272,6 +272,54 @@ export const router = implement(contract, { ticker: async (session) => { await s
     5 * MINUTES,
   );
 
+  it(
+    "`ssekit check` passes against the app's server, and `ssekit tail --json` prints its validated events",
+    async () => {
+      writeFileSync(
+        join(app, 'serve-check.ts'),
+        `import { start } from './src/server${spec.ext}';
+const running = await start();
+console.log(running.url);
+process.on('SIGTERM', () => running.close().then(() => process.exit(0)));
+`,
+      );
+      const bundle = ['serve-check.ts', '--bundle', '--platform=node', '--format=esm', '--packages=external'];
+      run('npx', ['--no', 'esbuild', ...bundle, '--outfile=dist/serve-check.mjs'], app);
+      const server: ChildProcess = spawn(process.execPath, ['dist/serve-check.mjs'], { cwd: app, env: userEnv() });
+      try {
+        const url = await new Promise<string>((resolveUrl, reject) => {
+          server.stdout?.on('data', (chunk: Buffer) => resolveUrl(chunk.toString().trim()));
+          server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+        });
+        const bin = 'node_modules/@ssekit/codegen/bin/ssekit.js';
+        const checked = run(
+          process.execPath,
+          [bin, 'check', url, '--duration', '2s', '--report', 'junit=check.xml'],
+          app,
+        );
+        expect(checked).toMatch(/PASS \d+ checks in 2 request\(s\): \d+ passed, 0 failed, 0 skipped, 0 warnings/);
+        expect(checked).toContain('✓ error-event');
+        expect(readFileSync(join(app, 'check.xml'), 'utf8')).toContain('failures="0"');
+        const tailed = run(
+          process.execPath,
+          [bin, 'tail', `${url}/ticker/ACME?count=2`, '--json', '--max-events', '2'],
+          app,
+        );
+        const events = tailed
+          .trim()
+          .split('\n')
+          .map((line) => JSON.parse(line) as Record<string, unknown>);
+        expect(events.map(({ id, event, data, valid }) => ({ id, event, data, valid }))).toEqual([
+          { id: '1', event: 'price', data: { symbol: 'ACME', price: 101, n: 1 }, valid: true },
+          { id: '2', event: 'price', data: { symbol: 'ACME', price: 102, n: 2 }, valid: true },
+        ]);
+      } finally {
+        server.kill('SIGTERM');
+      }
+    },
+    3 * MINUTES,
+  );
+
   // The CommonJS app is Node-only (no DOM lib): it has no browser entry.
   if (!(spec.tsconfig.lib as string[]).includes('DOM')) return;
   it.skipIf(!hasChromium)(

@@ -1,3 +1,4 @@
+import { shouldColor } from '../devtools/style.js';
 import { runCli } from './run-cli.js';
 
 // Entry point of the `ssekit` bin (bin/ssekit.js runs it compiled; bin/ssekit-dev.js from sources in the monorepo).
@@ -10,5 +11,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   stop,
+  color: shouldColor(process.stdout, process.env),
 });
 process.exit();

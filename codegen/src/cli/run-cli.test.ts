@@ -19,6 +19,16 @@ async function cli(...argv: string[]) {
 describe('ssekit CLI', () => {
   it('prints help', async () => {
     expect(await cli('--help')).toEqual({ code: 0, out: HELP, err: '' });
+    expect(await cli('generate', '--help')).toEqual({ code: 0, out: HELP, err: '' });
+    expect(HELP).toContain('tail <url>');
+    expect(HELP).toContain('check <baseUrl>');
+  });
+
+  it('keeps the bare command as generate: `ssekit --check` is the staleness check, not `ssekit check`', async () => {
+    const flags = ['--contracts', 'src/contracts.ts', '--out', 'bare', '--outputs', 'client'];
+    expect(await cli(...flags)).toMatchObject({ code: 0, out: 'created  bare/client.ts' });
+    expect(await cli(...flags, '--check')).toMatchObject({ code: 0, out: 'up to date: 1 file(s)' });
+    expect((await cli('check', ...flags)).err).toContain('Usage: ssekit check <baseUrl>');
   });
 
   it('rejects bad usage with exit code 2', async () => {

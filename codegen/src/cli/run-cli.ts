@@ -4,21 +4,29 @@ import { isSsekitError } from '@ssekit/contract';
 import type { ValidationMode } from '../config.js';
 import { type GenerateOptions, type GenerateResult, generate } from '../generate.js';
 import { watch } from '../watch.js';
+import { runCheck, runTail } from './devtools-cli.js';
 
 /** Where the CLI writes and how it is stopped; `process` in the real bin, fakes in tests. */
 export interface CliIo {
   readonly cwd: string;
   out(line: string): void;
   err(line: string): void;
-  /** Resolves when `--watch` should stop (SIGINT in the bin). */
+  /** Resolves when `--watch`, `tail` or `check` should stop (SIGINT in the bin). */
   readonly stop?: Promise<void>;
+  /** ANSI colours in `tail` and `check` output (the bin: stdout is a TTY and NO_COLOR is unset). */
+  readonly color?: boolean;
 }
 
-export const HELP = `Usage: ssekit generate [options]
+export const HELP = `Usage: ssekit [generate] [options]
+       ssekit tail <url> [options]
+       ssekit check <baseUrl> [options]
 
-Generates a typed client (and docs) from the contracts a TypeScript module exports.
+Commands:
+  generate (default)     generates a typed client (and docs) from the contracts a TypeScript module exports
+  tail <url>             prints the events of an SSE stream, validated against a contract route (ssekit tail --help)
+  check <baseUrl>        checks a running server against the contracts and the SSE rules (ssekit check --help)
 
-Options:
+Options of generate:
   --config <file>        config file (default: ssekit.config.ts in the current folder, if any)
   --contracts <file>     contracts module (overrides the config)
   --out <dir>            output folder (overrides the config)
@@ -57,7 +65,8 @@ function report(io: CliIo, result: GenerateResult, check: boolean): void {
 }
 
 /**
- * Runs `ssekit <argv>`; resolves to the exit code (0 ok, 1 failed or stale, 2 usage error).
+ * Runs `ssekit <argv>` (`generate`, the default, `tail` or `check`); resolves to the exit code (0 ok, 1 failed, stale or
+ * contract violations, 2 usage error).
  *
  * @example
  * ```ts
@@ -65,6 +74,8 @@ function report(io: CliIo, result: GenerateResult, check: boolean): void {
  * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  if (argv[0] === 'tail') return runTail(argv.slice(1), io);
+  if (argv[0] === 'check') return runCheck(argv.slice(1), io);
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(argv);

@@ -8,6 +8,7 @@ import {
   type InferParams,
   type InferParamsInput,
   type InferQuery,
+  type RequestExampleOf,
 } from './index.js';
 
 const contract = defineContract({
@@ -64,5 +65,38 @@ describe('contract type helpers', () => {
       // @ts-expect-error 'oops' is not an event of this route
       r: { path: '/r', events: { a: z.string() }, errorEvent: 'oops' },
     });
+  });
+});
+
+describe('requestExamples', () => {
+  it('types each part by the route schemas', () => {
+    defineContract({
+      greet: {
+        path: '/greet/:name',
+        query: z.object({ count: z.coerce.number().int() }),
+        events: { greeting: z.string() },
+        requestExamples: [{ params: { name: 'Ada' }, query: { count: 2 } }],
+      },
+    });
+    defineContract({
+      greet: {
+        path: '/greet/:name',
+        events: { greeting: z.string() },
+        // @ts-expect-error a param the path does not have
+        requestExamples: [{ params: { nom: 'Ada' } }],
+      },
+    });
+    defineContract({
+      greet: {
+        path: '/greet',
+        query: z.object({ count: z.number() }),
+        events: { greeting: z.string() },
+        // @ts-expect-error count must be a number
+        requestExamples: [{ query: { count: 'two' } }],
+      },
+    });
+    expectTypeOf<RequestExampleOf<typeof contract.room>['params']>().toEqualTypeOf<
+      { roomId: string | number; userId: string | number } | undefined
+    >();
   });
 });

@@ -108,6 +108,42 @@ describe('defineContract', () => {
   });
 });
 
+describe('requestExamples', () => {
+  it('keeps valid request examples on the route', () => {
+    const c = defineContract({
+      greet: {
+        path: '/greet/:name',
+        query: z.object({ count: z.coerce.number() }),
+        events: { message: z.string(), failed: z.object({ code: z.string(), message: z.string() }) },
+        errorEvent: 'failed',
+        requestExamples: [
+          { name: 'Ada', params: { name: 'Ada' }, query: { count: 2 } },
+          { params: { name: 'boom' }, expect: 'error-event' },
+        ],
+      },
+    });
+    expect(c.greet.requestExamples).toEqual([
+      { name: 'Ada', params: { name: 'Ada' }, query: { count: 2 } },
+      { params: { name: 'boom' }, expect: 'error-event' },
+    ]);
+  });
+
+  it.each([
+    [{ requestExamples: {} }, '`requestExamples` must be an array'],
+    [{ requestExamples: ['x'] }, 'requestExamples[0] must be an object'],
+    [{ requestExamples: [{ name: 1 }] }, 'requestExamples[0].name must be a string'],
+    [{ requestExamples: [{}, { query: 'a=1' }] }, 'requestExamples[1].query must be an object'],
+    [{ requestExamples: [{ params: [] }] }, 'requestExamples[0].params must be an object'],
+    [{ requestExamples: [{ body: {} }] }, 'has a body but the route is not a POST route'],
+    [{ requestExamples: [{ expect: 'nothing' }] }, 'expect must be "events" or "error-event"'],
+    [{ requestExamples: [{ expect: 'error-event' }] }, 'declares no errorEvent'],
+  ])('rejects %j', (extra, message) => {
+    const error = definitionError(() => defineContract({ a: { path: '/x', events: ev, ...(extra as object) } }));
+    expect(error.message).toContain(message);
+    expect(error.route).toBe('a');
+  });
+});
+
 describe('paths and serialization', () => {
   it('parses, templates and builds paths', () => {
     expect(parsePathParams('/a/:x/b/:y')).toEqual(['x', 'y']);

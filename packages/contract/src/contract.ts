@@ -92,7 +92,55 @@ export interface RouteDefinition<
   readonly deprecated?: boolean;
   /** Example payloads per event, used by the docs. */
   readonly examples?: { readonly [K in keyof Events]?: readonly input<Events[K]>[] };
+  /**
+   * Example requests of this route (params, query, headers, body): what `ssekit check` sends to a running server.
+   * Inside {@link defineContract} each part is typed by the route's own schemas.
+   */
+  readonly requestExamples?: readonly RouteRequestExample[];
 }
+
+/**
+ * One example request of a route, for `ssekit check`: the parts it sends, and what the stream should show.
+ *
+ * @example
+ * ```ts
+ * const example: RouteRequestExample = { name: 'Ada, twice', params: { name: 'Ada' }, query: { count: 2 } };
+ * ```
+ */
+export interface RouteRequestExample<
+  Params = Readonly<Record<string, unknown>>,
+  Query = Readonly<Record<string, unknown>>,
+  Headers = Readonly<Record<string, string>>,
+  Body = unknown,
+> {
+  /** Shown in check reports; default `example <n>`. */
+  readonly name?: string;
+  readonly params?: Params;
+  readonly query?: Query;
+  readonly headers?: Headers;
+  /** JSON body; POST routes only. */
+  readonly body?: Body;
+  /**
+   * `events` (default): a normal stream. `error-event`: this request makes the handler fail, so the route's declared
+   * `errorEvent` must arrive.
+   */
+  readonly expect?: 'events' | 'error-event';
+}
+
+/**
+ * A request example typed by a route's schemas (their input side), as `requestExamples` takes it in {@link defineContract}.
+ *
+ * @example
+ * ```ts
+ * const example: RequestExampleOf<typeof contract.greetings> = { params: { name: 'Ada' }, query: { count: 2 } };
+ * ```
+ */
+export type RequestExampleOf<R extends RouteDefinition> = RouteRequestExample<
+  InferParamsInput<R>,
+  InferQueryInput<R>,
+  InferHeadersInput<R>,
+  InferBodyInput<R>
+>;
 
 /** Internal data ssekit keeps on each route, under one key (oRPC style). */
 export interface RouteInternals {
@@ -189,6 +237,40 @@ function objectShapeKeys(schema: $ZodType): string[] | undefined {
   return def.type === 'object' && def.shape ? Object.keys(def.shape) : undefined;
 }
 
+const isPlainObject = (value: unknown): boolean => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function checkRequestExamples(key: string, route: RouteDefinition): void {
+  const examples = route.requestExamples;
+  if (examples === undefined) return;
+  if (!Array.isArray(examples)) throw new ContractDefinitionError('`requestExamples` must be an array', key);
+  examples.forEach((example: unknown, index) => {
+    const where = `requestExamples[${index}]`;
+    if (!isPlainObject(example)) throw new ContractDefinitionError(`${where} must be an object`, key);
+    const { name, params, query, headers, body, expect } = example as RouteRequestExample;
+    if (name !== undefined && typeof name !== 'string') {
+      throw new ContractDefinitionError(`${where}.name must be a string`, key);
+    }
+    for (const [part, value] of [
+      ['params', params],
+      ['query', query],
+      ['headers', headers],
+    ] as const) {
+      if (value !== undefined && !isPlainObject(value)) {
+        throw new ContractDefinitionError(`${where}.${part} must be an object`, key);
+      }
+    }
+    if (body !== undefined && (route.method ?? 'GET') !== 'POST') {
+      throw new ContractDefinitionError(`${where} has a body but the route is not a POST route`, key);
+    }
+    if (expect !== undefined && expect !== 'events' && expect !== 'error-event') {
+      throw new ContractDefinitionError(`${where}.expect must be "events" or "error-event"`, key);
+    }
+    if (expect === 'error-event' && route.errorEvent === undefined) {
+      throw new ContractDefinitionError(`${where} expects the error event but the route declares no errorEvent`, key);
+    }
+  });
+}
+
 function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
   assertRouteKey(key);
   if (typeof route !== 'object' || route === null) throw new ContractDefinitionError('is not an object', key);
@@ -245,6 +327,7 @@ function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
       throw new ContractDefinitionError(`${field} "${name}" is not one of its events`, key);
     }
   }
+  checkRequestExamples(key, route);
   if ((route.serialize === undefined) !== (route.deserialize === undefined)) {
     throw new ContractDefinitionError('declares only one of `serialize` / `deserialize`; give both or neither', key);
   }
@@ -272,7 +355,11 @@ function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
  * ```
  */
 export function defineContract<const Routes extends Record<string, RouteDefinition>>(
-  routes: Routes & { [K in keyof Routes]: RouteDefinition<Routes[K]['path'], Routes[K]['events']> },
+  routes: Routes & {
+    [K in keyof Routes]: RouteDefinition<Routes[K]['path'], Routes[K]['events']> & {
+      readonly requestExamples?: readonly RequestExampleOf<Routes[K]>[];
+    };
+  },
 ): Contract<Routes> {
   if (typeof routes !== 'object' || routes === null) throw new ContractDefinitionError('a contract must be an object');
   const normalized: Record<string, ContractRoute> = {};
