@@ -148,6 +148,7 @@ export class SseRouter extends RouteScope {
       return respond(true, problemResponse(405, { detail: `${request.method} is not allowed here` }, { allow }));
     }
     const name = entry.runtime.name;
+    const reportHere = (error: unknown): void => this.#reportFor(request, error, name);
     try {
       const prepared = await prepareRequest(
         entry,
@@ -156,23 +157,38 @@ export class SseRouter extends RouteScope {
         queryAt === -1 ? '' : request.url.slice(queryAt + 1),
         {
           maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-          report: (error) => this.report(error, name),
+          report: reportHere,
         },
       );
       if ('response' in prepared) return respond(true, prepared.response);
       const init = prepared.init;
-      return { kind: 'stream', headers: { ...STREAM_HEADERS }, start: (sink) => this.#start(entry, init, sink) };
+      return {
+        kind: 'stream',
+        headers: { ...STREAM_HEADERS },
+        start: (sink) => this.#start(entry, init, sink, reportHere),
+      };
     } catch (error) {
-      this.report(error, name);
+      reportHere(error);
       return respond(true, problemResponse(500));
     }
   }
 
-  #start(entry: RouteEntry, init: SessionInit, sink: SseSink): SseSession {
+  /** Reports to `onError`, then to the request's own `onError` (see {@link CoreRequest.onError}). Never throws. */
+  #reportFor(request: CoreRequest, error: unknown, route: string): void {
+    this.report(error, route);
+    if (!request.onError) return;
+    try {
+      request.onError(error);
+    } catch (hookError) {
+      logError(hookError, `route "${route}"`);
+    }
+  }
+
+  #start(entry: RouteEntry, init: SessionInit, sink: SseSink, reportHere: (error: unknown) => void): SseSession {
     const session = new SseSession(sink, entry.runtime, init, this.#forgetSession);
     if (session.closed) return session;
     this.#sessions.add(session);
-    const fail = (error: unknown): void => this.#handlerFailed(entry, session, error);
+    const fail = (error: unknown): void => this.#handlerFailed(entry, session, error, reportHere);
     try {
       const result = entry.handler(session as never) as PromiseLike<unknown> | undefined;
       if (result && typeof result.then === 'function') result.then(() => session.close(), fail);
@@ -183,19 +199,19 @@ export class SseRouter extends RouteScope {
     return session;
   }
 
-  #handlerFailed(entry: RouteEntry, session: SseSession, error: unknown): void {
+  #handlerFailed(entry: RouteEntry, session: SseSession, error: unknown, reportHere: (error: unknown) => void): void {
     // Sending on a stream the client already left is the normal end of a handler, not a failure.
     if (error instanceof StreamClosedError || (session.closed && isSsekitError(error))) {
       session.close();
       return;
     }
     const name = entry.runtime.name;
-    this.report(new HandlerError(name, error), name);
+    reportHere(new HandlerError(name, error));
     if (entry.errorEvent && !session.closed) {
       try {
         void session.send(entry.errorEvent, entry.toErrorEvent(error));
       } catch (sendError) {
-        this.report(sendError, name);
+        reportHere(sendError);
       }
     }
     session.close();
