@@ -24,11 +24,31 @@ const ORIGIN = 'http://ssekit.test';
  */
 export type TestableRoute = RouteDefinition & { readonly '~ssekit': RouteInternals };
 
-/** A router, or the implementation of one route to drive on a router of its own. */
-export type RouteTarget<R extends TestableRoute> = SseRouter | RouteImplementation<R>;
+/**
+ * Anything with a web-standard `fetch(request)` handler: a Hono app, `{ fetch: createFetchHandler(router) }`, a
+ * worker's default export. The request goes through the app's own middleware before it reaches ssekit.
+ *
+ * @example
+ * ```ts
+ * const app: FetchApp = createHonoApp(createKtorParityRouter());
+ * ```
+ */
+export interface FetchApp {
+  fetch(request: Request): Response | Promise<Response>;
+}
+
+/**
+ * What a test drives: a router (from `implement`), a fetch app (a Hono app…), or the implementation of one route
+ * (a handler, or `{ handler, … }`) run on a router of its own.
+ */
+export type RouteTarget<R extends TestableRoute> = SseRouter | FetchApp | RouteImplementation<R>;
 
 function isRouter(value: unknown): value is SseRouter {
   return typeof (value as { dispatch?: unknown } | null)?.dispatch === 'function';
+}
+
+function isFetchApp(value: unknown): value is FetchApp {
+  return typeof value === 'object' && value !== null && typeof (value as FetchApp).fetch === 'function';
 }
 
 function isContractRoute(value: unknown): value is TestableRoute {
@@ -114,7 +134,7 @@ interface Prepared {
 }
 
 async function open<E extends { event: string; data: unknown }>(
-  router: SseRouter,
+  target: SseRouter | FetchApp,
   prepared: Prepared,
   request: TestRequest<RouteDefinition>,
   decode: WireDecoder<E>,
@@ -132,8 +152,9 @@ async function open<E extends { event: string; data: unknown }>(
     ...(hasBody ? { body: JSON.stringify(request.body) } : {}),
   });
   const errors: unknown[] = [];
-  const handler = createFetchHandler(router, { onError: (error) => errors.push(error) });
-  const response = await handler(fetchRequest);
+  const response = isRouter(target)
+    ? await createFetchHandler(target, { onError: (error) => errors.push(error) })(fetchRequest)
+    : await target.fetch(fetchRequest);
   const isStream = /^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '');
   const refusal = response.ok && isStream ? undefined : await readRefusal(response);
   return new TestStream({
@@ -153,9 +174,11 @@ async function open<E extends { event: string; data: unknown }>(
  * fetch adapter — so routing, validation and `beforeStream` run as in production — and reads the response as a
  * client would, every event decoded and validated with the route's schemas.
  *
- * `target` is a router (from `implement`), or the implementation of this one route (a handler, or `{ handler, … }`).
- * Never rejects for what the server does: a 400/403/… is a stream with `ok: false`, its `status` and `problem`; a
- * handler failure is in `stream.errors` (and the route's error event in the stream).
+ * `target` is a router (from `implement`), a fetch app (a Hono app: its middleware runs first), or the implementation
+ * of this one route (a handler, or `{ handler, … }`). Never rejects for what the server does: a 400/403/… is a stream
+ * with `ok: false`, its `status` and `problem`; a handler failure is in `stream.errors` (and the route's error event
+ * in the stream). `errors` is filled for a router or an implementation; a fetch app's router reports to its own
+ * `onError` only.
  *
  * @example
  * ```ts
@@ -181,7 +204,7 @@ export async function testRoute<R extends TestableRoute>(
  * ```
  */
 export async function testRoute(
-  target: SseRouter,
+  target: SseRouter | FetchApp,
   path: string,
   request?: Omit<TestRequest<RouteDefinition>, 'params' | 'query' | 'body'>,
 ): Promise<TestStream<RawTestEvent>>;
@@ -191,7 +214,9 @@ export async function testRoute(
   request: TestRequest<RouteDefinition> = {},
 ): Promise<TestStream<{ event: string; data: unknown }>> {
   if (typeof route === 'string') {
-    if (!isRouter(target)) throw new InvalidArgumentError('testRoute(router, path): a raw route needs a router');
+    if (!isRouter(target) && !isFetchApp(target)) {
+      throw new InvalidArgumentError('testRoute(router, path): a raw route needs a router or a fetch app');
+    }
     const url = new URL(route.startsWith('/') ? route : `/${route}`, ORIGIN);
     return open(target, { url, method: 'GET', name: url.pathname }, request, rawDecoder);
   }
@@ -200,7 +225,8 @@ export async function testRoute(
       'testRoute(router, route): pass a route of a contract made by defineContract (e.g. contract.greetings), or a path',
     );
   }
-  const router = isRouter(target) ? target : routerFor(route, target as RouteImplementation<TestableRoute>);
+  const router =
+    isRouter(target) || isFetchApp(target) ? target : routerFor(route, target as RouteImplementation<TestableRoute>);
   const url = buildRouteUrl(
     ORIGIN,
     route.path,

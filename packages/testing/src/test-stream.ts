@@ -224,11 +224,6 @@ export class TestStream<E extends { event: string; data: unknown }> implements A
     }
   }
 
-  /** `await using stream = await testRoute(...)` closes it at the end of the block. */
-  async [Symbol.asyncDispose](): Promise<void> {
-    await this.close();
-  }
-
   async #nextItem(options: WaitOptions | undefined): Promise<Item<E>>;
   async #nextItem(options: WaitOptions | undefined, endIsValue: true): Promise<Item<E> | undefined>;
   async #nextItem(options: WaitOptions | undefined, endIsValue = false): Promise<Item<E> | undefined> {
