@@ -9,6 +9,7 @@ import {
   implement,
   StreamClosedError,
 } from '@ssekit/server';
+import { createFetchHandler } from '@ssekit/server/fetch';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { TestStreamError } from './errors.js';
@@ -133,6 +134,24 @@ describe('testRoute on a router', () => {
       lastEventId: '41',
     });
     await stream.expectEvents([{ event: 'echo', data: { text: 'hi', auth: 'Bearer t0ken', lastEventId: '41' } }]);
+  });
+
+  it('drives a fetch app (middleware first), e.g. a Hono app', async () => {
+    const sse = createFetchHandler(createApp());
+    const app = {
+      fetch: (request: Request) =>
+        request.headers.get('authorization') === 'Bearer ok' ? sse(request) : new Response('no', { status: 401 }),
+    };
+    const refused = await testRoute(app, contract.greetings, { params: { name: 'Ada' } });
+    expect(refused.status).toBe(401);
+    expect(refused.problem).toBe('no');
+    const stream = await testRoute(app, contract.greetings, {
+      params: { name: 'Ada' },
+      query: { count: 1 },
+      headers: { authorization: 'Bearer ok' },
+    });
+    await stream.expectEvents([{ event: 'greeting', data: { text: 'Hello, Ada!', n: 1 }, id: '1' }]);
+    expect(await (await testRoute(app, '/raw', { headers: { authorization: 'Bearer ok' } })).rest()).toHaveLength(1);
   });
 
   it('reads a raw route by path, its data as text', async () => {
