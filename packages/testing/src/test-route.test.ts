@@ -151,6 +151,8 @@ describe('testRoute on a router', () => {
       headers: { authorization: 'Bearer ok' },
     });
     await stream.expectEvents([{ event: 'greeting', data: { text: 'Hello, Ada!', n: 1 }, id: '1' }]);
+    // The app's router reports to its own onError only.
+    expect(stream.errors).toEqual([]);
     expect(await (await testRoute(app, '/raw', { headers: { authorization: 'Bearer ok' } })).rest()).toHaveLength(1);
   });
 
@@ -253,6 +255,16 @@ describe('failures are results, not unhandled rejections', () => {
 
     const unparsable = await testRoute(router, contract.ticks);
     expect(await unparsable.next().catch((e: unknown) => e)).toBeInstanceOf(ParseError);
+  });
+
+  it('a stream the server cuts (slow consumer) fails reads with TestStreamError(destroyed)', async () => {
+    const stream = await testRoute(
+      { maxQueueBytes: 64, handler: (session) => session.send('note', 'x'.repeat(1000)) },
+      contract.ticks,
+    );
+    const error = await stream.next().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'TEST_STREAM', reason: 'destroyed' });
+    expect((error as Error).cause).toMatchObject({ code: 'SINK_DESTROYED' });
   });
 
   it('an event name the route does not declare is an UnknownEventError', async () => {
