@@ -81,6 +81,13 @@ describe('testHub', () => {
     expect(refused.status).toBe(403);
   });
 
+  it('runs subscriptions with the stream options given (here a short heartbeat)', async () => {
+    const room = testHub(createHub(contract.room), contract.room, { stream: { heartbeat: { periodMs: 20 } } });
+    const stream = await room.subscribe({ roomId: 'quiet' });
+    expect(await stream.nextComment()).toBe('heartbeat');
+    await stream.close();
+  });
+
   it('checks it was given the hub its route, and that expectReset has a reset event to expect', async () => {
     const hub = createHub(contract.room);
     expect(() => testHub(hub, contract.feed as never)).toThrow(InvalidArgumentError);
