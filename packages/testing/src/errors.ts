@@ -1,6 +1,13 @@
 import { SsekitError } from '@ssekit/contract';
 
-/** Why a {@link TestStreamError} was thrown. */
+/**
+ * Why a {@link TestStreamError} was thrown.
+ *
+ * @example
+ * ```ts
+ * const reason: TestStreamFailure = 'timeout';
+ * ```
+ */
 export type TestStreamFailure = 'refused' | 'ended' | 'timeout' | 'destroyed';
 
 /**

@@ -31,7 +31,14 @@ export function assertEvents<E extends { event: string; data: unknown }>(
   deepStrictEqual(actual, wanted, undefined);
 }
 
-/** Anything events can be read from: a test stream. */
+/**
+ * Anything events can be read from: a test stream.
+ *
+ * @example
+ * ```ts
+ * const source: EventSource<TestEvent<typeof seedContract.json>> = await testRoute(router, seedContract.json);
+ * ```
+ */
 export interface EventSource<E> {
   take(count: number, options?: { timeoutMs?: number }): Promise<E[]>;
 }

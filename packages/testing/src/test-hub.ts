@@ -6,7 +6,14 @@ import { routerFor, testRoute } from './test-route.js';
 import { DEFAULT_TIMEOUT_MS, realTimers, type TestStream, type WaitOptions } from './test-stream.js';
 import type { TestEvent, TestRequest } from './types.js';
 
-/** Options of {@link testHub}. */
+/**
+ * Options of {@link testHub}.
+ *
+ * @example
+ * ```ts
+ * const options: TestHubOptions = { stream: { heartbeat: { periodMs: 1000 } } };
+ * ```
+ */
 export interface TestHubOptions {
   /** Stream settings of the route the subscriptions run on (heartbeat, queue bound, coalescing). */
   stream?: StreamOptions;
@@ -15,6 +22,11 @@ export interface TestHubOptions {
 /**
  * A hub under test: publish through it, subscribe in-process (each subscription a {@link TestStream}), and check the
  * reset event of a resume that cannot be served. See {@link testHub}.
+ *
+ * @example
+ * ```ts
+ * const room: HubTester<typeof contract.room> = testHub(hub, contract.room);
+ * ```
  */
 export interface HubTester<R extends AnyContractRoute> {
   /** The hub's own `publish`: validated, stored, fanned out; resolves to the receipt (its `id` resumes after it). */

@@ -40,6 +40,11 @@ export interface FetchApp {
 /**
  * What a test drives: a router (from `implement`), a fetch app (a Hono app…), or the implementation of one route
  * (a handler, or `{ handler, … }`) run on a router of its own.
+ *
+ * @example
+ * ```ts
+ * const target: RouteTarget<typeof seedContract.greetings> = async (session) => session.send('greeting', { text: 'hi', n: 1 });
+ * ```
  */
 export type RouteTarget<R extends TestableRoute> = SseRouter | FetchApp | RouteImplementation<R>;
 

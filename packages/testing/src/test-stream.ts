@@ -13,7 +13,14 @@ const realNow = performance.now.bind(performance);
 /** @internal The timers as they were when the module loaded (see above). */
 export const realTimers = { setTimeout: realSetTimeout, clearTimeout: realClearTimeout };
 
-/** Default time `next` and friends wait, in real milliseconds. */
+/**
+ * Default time `next` and friends wait, in real milliseconds.
+ *
+ * @example
+ * ```ts
+ * await stream.next({ timeoutMs: DEFAULT_TIMEOUT_MS * 2 });
+ * ```
+ */
 export const DEFAULT_TIMEOUT_MS = 5000;
 
 /** A block as it came off the wire, before decoding: `event` is `message` when the block named none. */
@@ -33,7 +40,14 @@ interface Waiter {
   wake(): void;
 }
 
-/** Options of the waits of a {@link TestStream}. */
+/**
+ * Options of the waits of a {@link TestStream}.
+ *
+ * @example
+ * ```ts
+ * await stream.next({ timeoutMs: 100 } satisfies WaitOptions);
+ * ```
+ */
 export interface WaitOptions {
   /** Real milliseconds to wait; default the stream's `timeoutMs` (5000). */
   timeoutMs?: number;
