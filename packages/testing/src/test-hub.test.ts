@@ -1,5 +1,5 @@
 import { defineContract, InvalidArgumentError } from '@ssekit/contract';
-import { createHub, createMemoryReplayStore } from '@ssekit/server';
+import { createHub, createMemoryReplayStore, type ReplayStore } from '@ssekit/server';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { testHub } from './test-hub.js';
@@ -23,7 +23,20 @@ const contract = defineContract({
 
 describe('testHub', () => {
   it('subscribe resolves once live: a publish right after it reaches the subscriber, with its resumable id', async () => {
-    const hub = createHub(contract.room);
+    // A store whose live feed takes a while to start, as Redis's does: had subscribe resolved with the response, the
+    // publish below would reach nobody.
+    const memory = createMemoryReplayStore();
+    const store: ReplayStore = {
+      append: (topic, event, data) => memory.append(topic, event, data),
+      subscribe: async (topic, listener) => {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return memory.subscribe(topic, listener);
+      },
+      head: (topic) => memory.head(topic),
+      read: (topic, epoch, position) => memory.read(topic, epoch, position),
+      close: () => memory.close(),
+    };
+    const hub = createHub(contract.room, { store });
     const room = testHub(hub, contract.room);
     const ada = await room.subscribe({ roomId: 'lobby' });
     const other = await room.subscribe({ roomId: 'elsewhere' });
