@@ -187,8 +187,10 @@ export function start(files: Record<string, { type: string; body: string }> = {}
     'src/main.ts': `import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isSsekitError } from '@ssekit/client';
+import { testRoute } from '@ssekit/testing';
 import { createClient } from '../generated/client${ext}';
-import { start } from './server${ext}';
+import { contract } from './contract${ext}';
+import { router, start } from './server${ext}';
 
 async function main(): Promise<void> {
   const server = await start();
@@ -234,7 +236,25 @@ async function main(): Promise<void> {
   raw.close();
   await server.close();
 
-  console.log(JSON.stringify({ node: process.version, prices, serverRejected, badRequest, clientRejected, afterInvalid }));
+  // The same routes in-process with @ssekit/testing: no socket, typed events, failures as results.
+  const stream = await testRoute(router, contract.ticker, { params: { symbol: 'ACME' }, query: { count: 2 } });
+  const events = await stream.expectEvents([
+    { event: 'price', data: { symbol: 'ACME', price: 101, n: 1 }, id: '1' },
+    { event: 'price', id: '2' },
+  ]);
+  await stream.expectEnd();
+  const refused = await testRoute(router, contract.ticker, { params: { symbol: 'ACME' }, query: { count: 0 } });
+  const bad = await testRoute(router, contract.ticker, { params: { symbol: 'BAD' } });
+  const rejected = await bad.next();
+  const inProcess = {
+    events,
+    refused: refused.status,
+    rejected: rejected.event === 'error' ? rejected.data : undefined,
+  };
+
+  console.log(
+    JSON.stringify({ node: process.version, prices, serverRejected, badRequest, clientRejected, afterInvalid, inProcess }),
+  );
 }
 
 main().then(

@@ -76,6 +76,7 @@ describe('the packed tarballs', () => {
         '@ssekit/react',
         '@ssekit/redis',
         '@ssekit/server',
+        '@ssekit/testing',
         'create-ssekit',
       ].sort(),
     );
@@ -161,6 +162,7 @@ describe.each(SHAPES)('an app ($shape, $validation validation) installed from th
         },
         devDependencies: {
           '@ssekit/codegen': `file:${tarball('@ssekit/codegen')}`,
+          '@ssekit/testing': `file:${tarball('@ssekit/testing')}`,
           '@types/node': '^22.0.0',
           esbuild: '^0.28.2',
           typescript: '~5.9.3',
@@ -177,7 +179,7 @@ describe.each(SHAPES)('an app ($shape, $validation validation) installed from th
         writeFileSync(join(app, path), content);
       }
       run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
-      for (const name of ['contract', 'server', 'client', 'codegen']) {
+      for (const name of ['contract', 'server', 'client', 'codegen', 'testing']) {
         const installed = join(app, 'node_modules', '@ssekit', name);
         expect(lstatSync(installed).isSymbolicLink(), name).toBe(false);
         expect(existsSync(join(installed, 'dist', 'index.js')), name).toBe(true);
@@ -265,6 +267,11 @@ export const router = implement(contract, { ticker: async (session) => { await s
           badRequest: { code: 'HTTP_STATUS', status: 400 },
           clientRejected: ['VALIDATION'],
           afterInvalid: { symbol: 'X', price: 1, n: 2 },
+          inProcess: {
+            events: [1, 2].map((n) => ({ event: 'price', data: { symbol: 'ACME', price: 100 + n, n }, id: String(n) })),
+            refused: 400,
+            rejected: { code: 'CONTRACT_VALIDATION', message: 'price rejected' },
+          },
         });
       }
       expect(versions.map((v) => v.split('.')[0])).toEqual(['v20', 'v22', 'v24']);

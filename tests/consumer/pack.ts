@@ -8,6 +8,7 @@ export const PUBLISHED_PACKAGES = [
   '@ssekit/client',
   '@ssekit/redis',
   '@ssekit/react',
+  '@ssekit/testing',
   '@ssekit/codegen',
   'create-ssekit',
 ] as const;

@@ -1,19 +1,15 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
+import { testRoute } from '@ssekit/testing';
+import { seedContract } from '@ssekit-examples/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKtorParity } from '../src/app.ts';
+import { createKtorParityRouter, startKtorParity } from '../src/app.ts';
 
 async function read(url: string): Promise<{ status: number; type: string | null; body: string }> {
   const res = await fetch(url);
   return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
 }
 
-function events(body: string): EventSourceMessage[] {
-  const out: EventSourceMessage[] = [];
-  createParser({ onEvent: (e) => out.push(e) }).feed(body);
-  return out;
-}
-
-describe('examples/ktor-parity', () => {
+// Over a socket: the exact bytes each route puts on the wire.
+describe('examples/ktor-parity on node:http', () => {
   let running: Awaited<ReturnType<typeof startKtorParity>>;
   beforeAll(async () => {
     running = await startKtorParity({ port: 0 });
@@ -25,7 +21,6 @@ describe('examples/ktor-parity', () => {
     expect(status).toBe(200);
     expect(type).toBe('text/event-stream; charset=utf-8');
     expect(body).toBe(Array.from({ length: 100 }, (_, i) => `data: event ${i}\n\n`).join(''));
-    expect(events(body).map((e) => e.data)).toEqual(Array.from({ length: 100 }, (_, i) => `event ${i}`));
   });
 
   it('GET /json sends the customer then the product through the route serializer', async () => {
@@ -36,19 +31,58 @@ describe('examples/ktor-parity', () => {
     );
   });
 
-  it('GET /greetings/:name validates params and query', async () => {
-    const ok = await read(`${running.url}/greetings/Ada?count=2`);
-    expect(events(ok.body)).toEqual([
-      { event: 'greeting', id: '1', data: '{"text":"Hello, Ada!","n":1}' },
-      { event: 'greeting', id: '2', data: '{"text":"Hello, Ada!","n":2}' },
-    ]);
-    const bad = await read(`${running.url}/greetings/Ada?count=0`);
-    expect(bad.status).toBe(400);
-    expect(JSON.parse(bad.body).errors).toEqual([expect.objectContaining({ in: 'query', path: 'count' })]);
-  });
-
   it('serves the enclosing-route form at /ktor/nested', async () => {
     const { body } = await read(`${running.url}/ktor/nested`);
     expect(body).toBe('event: hello\nid: 1\ndata: Hello from the enclosing route\n\n');
+  });
+});
+
+// In-process with @ssekit/testing: no socket, typed events decoded with the contract, failures as results.
+describe('examples/ktor-parity routes in-process (@ssekit/testing)', () => {
+  const router = createKtorParityRouter({ heartbeat: false });
+
+  it('/events: event 0 … event 99, then the end', async () => {
+    const stream = await testRoute(router, seedContract.events);
+    const events = await stream.rest();
+    expect(events).toEqual(Array.from({ length: 100 }, (_, i) => ({ event: 'message', data: `event ${i}` })));
+  });
+
+  it('/json: the customer then the product, typed', async () => {
+    const stream = await testRoute(router, seedContract.json);
+    const customer = await stream.next();
+    if (customer.event !== 'customer') throw new Error(`expected the customer, got ${customer.event}`);
+    expect(customer.data.firstName).toBe('Jet');
+    await stream.expectEvents([{ event: 'product', data: { id: 0, prices: [100, 200] } }]);
+    await stream.expectEnd();
+  });
+
+  it('/greetings/:name: params and query in, ids out; a bad query is a 400 result', async () => {
+    const stream = await testRoute(router, seedContract.greetings, { params: { name: 'Ada' }, query: { count: 2 } });
+    await stream.expectEvents([
+      { event: 'greeting', data: { text: 'Hello, Ada!', n: 1 }, id: '1' },
+      { event: 'greeting', data: { text: 'Hello, Ada!', n: 2 }, id: '2' },
+    ]);
+    await stream.expectEnd();
+
+    const bad = await testRoute(router, seedContract.greetings, { params: { name: 'Ada' }, query: { count: 0 } });
+    expect(bad.status).toBe(400);
+    expect(bad.problem).toMatchObject({ errors: [{ in: 'query', path: 'count' }] });
+  });
+
+  it('a failing greetings handler sends the declared error event', async () => {
+    const stream = await testRoute(
+      async () => {
+        throw new Error('database down');
+      },
+      seedContract.greetings,
+      { params: { name: 'Ada' } },
+    );
+    await stream.expectEvents([{ event: 'error', data: { code: 'INTERNAL_ERROR', message: 'Internal server error' } }]);
+    expect(stream.errors).toHaveLength(1);
+  });
+
+  it('/ktor/nested: a raw route, read by path', async () => {
+    const stream = await testRoute(router, '/ktor/nested');
+    await stream.expectEvents([{ event: 'hello', data: 'Hello from the enclosing route', id: '1' }]);
   });
 });

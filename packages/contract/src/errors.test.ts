@@ -12,6 +12,7 @@ const SOURCES = [
   'packages/client/src',
   'packages/redis/src',
   'codegen/src',
+  'packages/testing/src',
 ];
 
 function sourceFiles(dir: string): string[] {

@@ -48,7 +48,9 @@ export type SsekitErrorCode =
   | 'CALLBACK'
   | 'SHARED_STREAM'
   // @ssekit/codegen
-  | 'CODEGEN';
+  | 'CODEGEN'
+  // @ssekit/testing
+  | 'TEST_STREAM';
 
 /**
  * Base class of every ssekit error. Each subclass carries its own literal `code` (docs/errors.md lists them).

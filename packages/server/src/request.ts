@@ -26,6 +26,12 @@ export interface CoreRequest {
    */
   readBody(limit: number, signal?: AbortSignal): Promise<string>;
   readonly raw: unknown;
+  /**
+   * Also receives the errors the router reports for this request, after the router's `onError`: a refused
+   * `Last-Event-ID`, a handler failure (`HandlerError`), an unexpected failure answered with 500. Test kits and
+   * per-request logging use it; it must not throw (what it throws is logged).
+   */
+  readonly onError?: (error: unknown) => void;
 }
 
 /**

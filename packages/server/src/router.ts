@@ -348,6 +348,7 @@ export class SseRouter extends RouteScope {
       return respond(true, problemResponse(405, { detail: `${request.method} is not allowed here` }, { allow }));
     }
     const name = entry.runtime.name;
+    const reportHere = (error: unknown): void => this.#reportFor(request, error, name);
     let extraHeaders: Record<string, string> | undefined;
     if (cors) {
       const verdict = cors.check(request);
@@ -357,7 +358,7 @@ export class SseRouter extends RouteScope {
     if (this.#closing) return respond(true, this.#shuttingDown(extraHeaders));
     const slot = this.#limiter.acquire(request);
     if (slot instanceof StreamLimitError) {
-      this.report(slot, name);
+      reportHere(slot);
       // Spread: a whole number of seconds in [retryAfterSeconds, 2 × retryAfterSeconds].
       const base = this.#limiter.retryAfterSeconds;
       const retryAfter = String(uniformInteger(base, 2 * base));
@@ -375,7 +376,7 @@ export class SseRouter extends RouteScope {
         queryAt === -1 ? '' : request.url.slice(queryAt + 1),
         {
           maxBodyBytes: this.options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
-          report: (error) => this.report(error, name),
+          report: reportHere,
         },
       );
       if ('response' in prepared) return respond(true, withHeaders(prepared.response, extraHeaders));
@@ -385,11 +386,11 @@ export class SseRouter extends RouteScope {
       return {
         kind: 'stream',
         headers: extraHeaders ? { ...STREAM_HEADERS, ...extraHeaders } : { ...STREAM_HEADERS },
-        start: (sink) => this.#start(entry, init, sink, slot),
+        start: (sink) => this.#start(entry, init, sink, slot, reportHere),
         abandon: () => slot.release(),
       };
     } catch (error) {
-      this.report(error, name);
+      reportHere(error);
       if (error instanceof BodyTimeoutError) {
         return respond(
           true,
@@ -417,7 +418,24 @@ export class SseRouter extends RouteScope {
     );
   }
 
-  #start(entry: RouteEntry, init: SessionInit, sink: SseSink, slot: StreamSlot): SseSession {
+  /** Reports to `onError`, then to the request's own `onError` (see {@link CoreRequest.onError}). Never throws. */
+  #reportFor(request: CoreRequest, error: unknown, route: string): void {
+    this.report(error, route);
+    if (!request.onError) return;
+    try {
+      request.onError(error);
+    } catch (hookError) {
+      logError(hookError, `route "${route}"`);
+    }
+  }
+
+  #start(
+    entry: RouteEntry,
+    init: SessionInit,
+    sink: SseSink,
+    slot: StreamSlot,
+    reportHere: (error: unknown) => void,
+  ): SseSession {
     const session = new SseSession(sink, entry.runtime, init, this.#forgetSession);
     if (session.closed) {
       slot.release();
@@ -439,7 +457,7 @@ export class SseRouter extends RouteScope {
       (timer as { unref?: () => void }).unref?.();
       hold.timer = timer;
     }
-    const fail = (error: unknown): void => this.#handlerFailed(entry, session, error);
+    const fail = (error: unknown): void => this.#handlerFailed(entry, session, error, reportHere);
     try {
       const result = entry.handler(session as never) as PromiseLike<unknown> | undefined;
       if (result && typeof result.then === 'function') result.then(() => session.close(), fail);
@@ -450,19 +468,19 @@ export class SseRouter extends RouteScope {
     return session;
   }
 
-  #handlerFailed(entry: RouteEntry, session: SseSession, error: unknown): void {
+  #handlerFailed(entry: RouteEntry, session: SseSession, error: unknown, reportHere: (error: unknown) => void): void {
     // Sending on a stream the client already left is the normal end of a handler, not a failure.
     if (error instanceof StreamClosedError || (session.closed && isSsekitError(error))) {
       session.close();
       return;
     }
     const name = entry.runtime.name;
-    this.report(new HandlerError(name, error), name);
+    reportHere(new HandlerError(name, error));
     if (entry.errorEvent && !session.closed) {
       try {
         void session.send(entry.errorEvent, entry.toErrorEvent(error));
       } catch (sendError) {
-        this.report(sendError, name);
+        reportHere(sendError);
       }
     }
     session.close();

@@ -177,6 +177,34 @@ describe('createFetchHandler', () => {
     expect(router.sessionCount).toBe(0);
   });
 
+  it('hands the errors reported for a request to onError with that request, after the router onError', async () => {
+    const seen: string[] = [];
+    const router = createRouter({
+      heartbeat: false,
+      onError: (error) => seen.push(`router ${(error as { code?: string }).code}`),
+    });
+    router.sse('/boom', async (session) => {
+      await session.send({ data: 'before' });
+      throw new Error('boom');
+    });
+    const handler = createFetchHandler(router, {
+      onError: (error, request) => {
+        seen.push(`request ${(error as { code?: string }).code} ${request.headers.get('x-test')}`);
+        throw new Error('a throwing request hook is logged, not thrown');
+      },
+    });
+    const res = await handler(
+      new Request('http://local/boom', { headers: { 'x-test': 'one', 'last-event-id': 'x'.repeat(2000) } }),
+    );
+    expect(await res.text()).toBe('data: before\n\n');
+    expect(seen).toEqual([
+      'router INVALID_LAST_EVENT_ID',
+      'request INVALID_LAST_EVENT_ID one',
+      'router HANDLER',
+      'request HANDLER one',
+    ]);
+  });
+
   it('answers HEAD with the stream headers and no body, without starting the handler', async () => {
     const { router, sessions } = holdRouter();
     const res = await createFetchHandler(router)(new Request('http://local/hold', { method: 'HEAD' }));

@@ -53,12 +53,25 @@ export interface FetchHandlerOptions {
    * first bytes are the first event, as on every other adapter).
    */
   openComment?: string;
+  /**
+   * Also receives the errors the router reports for one request (after the router's `onError`), with that request: a
+   * refused `Last-Event-ID`, a handler failure, a 500. `@ssekit/testing` reads a stream's errors through it.
+   */
+  onError?: (error: unknown, request: Request) => void;
 }
 
-/** Adapts a web `Request` to the core's view; `prefix` is stripped from the path (see {@link FetchHandlerOptions}). */
-export function toCoreRequest(request: Request, prefix = ''): CoreRequest {
+/**
+ * Adapts a web `Request` to the core's view; `prefix` is stripped from the path and `onError` receives the errors
+ * reported for this request (see {@link FetchHandlerOptions}).
+ */
+export function toCoreRequest(
+  request: Request,
+  prefix = '',
+  onError?: (error: unknown, request: Request) => void,
+): CoreRequest {
   const url = new URL(request.url);
   return {
+    ...(onError ? { onError: (error: unknown) => onError(error, request) } : {}),
     method: request.method,
     // Outside the prefix: an empty URL matches no route, so the request is answered as unmatched.
     url: stripPrefix(url.pathname + url.search, prefix) ?? '',
@@ -90,9 +103,10 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 export function createFetchHandler(router: SseRouter, options: FetchHandlerOptions = {}): FetchHandler {
   const prefix = normalizePrefix(options.prefix);
   const notFound = options.notFound;
+  const onError = options.onError;
   const opening = options.openComment === undefined ? undefined : encodeComment(options.openComment);
   return async (request) => {
-    const result = await router.dispatch(toCoreRequest(request, prefix));
+    const result = await router.dispatch(toCoreRequest(request, prefix, onError));
     if (result.kind === 'response') {
       if (!result.matched && notFound) return notFound(request);
       const body = result.body === '' || request.method === 'HEAD' ? null : result.body;
