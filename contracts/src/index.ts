@@ -53,4 +53,6 @@ export {
   Presence,
   ReplayReset,
   RoomId,
+  Roster,
+  UserName,
 } from './chat.js';

@@ -1,0 +1,87 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** The request body exceeded the limit; the response must be 413. */
+export class BodyTooLargeError extends RangeError {
+  readonly code = 'BODY_TOO_LARGE';
+  constructor(readonly limit: number) {
+    super(`the body exceeds ${limit} bytes`);
+  }
+}
+
+/**
+ * Reads a request body as UTF-8, up to `limit` bytes. Past it, rejects with {@link BodyTooLargeError} and stops keeping
+ * the rest; the caller answers 413 with {@link problem}, which closes the connection once the answer is written (see
+ * {@link answerTooLarge}). The request is never destroyed before the answer: the client always gets a status line.
+ *
+ * @example
+ * ```ts
+ * const text = await readBody(req, 16 * 1024);
+ * ```
+ */
+export function readBody(req: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      chunks.length = 0;
+      reject(new BodyTooLargeError(limit));
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('error', reject);
+  });
+}
+
+/** Largest rest of an oversized body read (and discarded) after the 413, so the client can read the answer. */
+const MAX_DISCARD_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Answers 413 to a request whose body is still arriving, so the client actually receives it: the answer says
+ * `Connection: close`; the rest of the body is read and discarded (up to 8 MiB, then the socket is closed) so the
+ * client is not reset mid-upload before it read the status line.
+ *
+ * @example
+ * ```ts
+ * readBody(req, limit).catch((e) => e instanceof BodyTooLargeError && answerTooLarge(req, res, e.message));
+ * ```
+ */
+export function answerTooLarge(req: IncomingMessage, res: ServerResponse, detail: string): void {
+  let discarded = 0;
+  const discard = (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARD_BYTES) req.socket.destroy();
+  };
+  req.on('data', discard);
+  req.resume();
+  problem(res, 413, detail, { connection: 'close' });
+}
+
+/** Writes a complete response with `Cache-Control: no-store`. */
+export function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string | string[]> = {},
+): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers }).end(body);
+}
+
+/** Writes an RFC 9457 problem response (`application/problem+json`), unless a response was already started. */
+export function problem(
+  res: ServerResponse,
+  status: number,
+  detail: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) return;
+  res
+    .writeHead(status, { 'content-type': 'application/problem+json', ...headers })
+    .end(JSON.stringify({ type: 'about:blank', status, detail }));
+}
