@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dataOf, until } from '../../../packages/server/tests/broadcast-helpers.ts';
 import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.ts';
 import { type ChatApp, type ChatOptions, startChat } from '../src/app.ts';
+import { CHAT_MEMORY_LIMITS, createChatMemoryStore } from '../src/store.ts';
 import { joinRoom, post, rawPost, signIn } from './helpers.ts';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -204,4 +205,162 @@ describe('chat identity and origin check', () => {
     await watcher.waitFor((e) => dataOf(e, 'message').length === 2);
     expect(dataOf<{ text: string }>(watcher.events, 'message').map((m) => m.text)).not.toContain('csrf');
   });
+});
+
+describe('chat memory bounds', () => {
+  it('one client flooding many rooms cannot grow the store past its total byte bound or room count', async () => {
+    const store = createChatMemoryStore({ maxTotalBytes: 2 * 1024 * 1024 });
+    const app = await chat(store);
+    const cookie = await signIn(app, 'flood');
+    const big = text('x'.repeat(2000));
+    let next = 0;
+    // 1,500 rooms × 2,000 characters ≈ 3 MB of messages, and 1,500 rooms more with a tiny one: both bounds are hit.
+    const worker = async () => {
+      for (let room = next++; room < 3000; room = next++) {
+        const response = await post(app, `flood-${room}`, room < 1500 ? big : text('.'), { cookie });
+        expect(response.status).toBe(201);
+        expect(store.totalBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+        expect(store.topicCount).toBeLessThanOrEqual(CHAT_MEMORY_LIMITS.maxTopics);
+      }
+    };
+    await Promise.all(Array.from({ length: 16 }, worker));
+    expect(store.topicCount).toBe(CHAT_MEMORY_LIMITS.maxTopics);
+    // The newest room is whole.
+    const last = await joinRoom(app, 'flood-2999', { lastEventId: `${store.epoch}-0-0` });
+    cleanups.push(() => last.close());
+    expect(dataOf<{ text: string }>(last.events, 'message').map((m) => m.text)).toEqual(['.']);
+  }, 60_000);
+
+  it('the default chat store is bounded across rooms', () => {
+    const store = createChatMemoryStore();
+    cleanups.push(() => store.close());
+    expect(CHAT_MEMORY_LIMITS).toMatchObject({ maxTopics: 1000, maxTotalBytes: 32 * 1024 * 1024 });
+  });
+});
+
+describe('chat presence', () => {
+  it('sends the roster when a stream goes live, then coalesced presence diffs, none of them stored', async () => {
+    const store = createChatMemoryStore();
+    const app = await chat(store, { presenceWindowMs: 200 });
+    const [bo, ada, cy, dy] = await Promise.all(['bo', 'ada', 'cy', 'dy'].map((name) => signIn(app, name)));
+    const boStream = await stream(app, 'p1', { cookie: bo as string });
+    expect(dataOf(boStream.events, 'roster')).toEqual([{ users: ['bo'] }]);
+    await boStream.waitFor((e) => dataOf(e, 'presence').length === 1, 5000, "bo's own join");
+    const adaStream = await stream(app, 'p1', { cookie: ada as string });
+    expect(dataOf(adaStream.events, 'roster')).toEqual([{ users: ['bo', 'ada'] }]);
+    await boStream.waitFor((e) => dataOf(e, 'presence').length === 2, 5000, 'two diffs');
+    // bo's own join, then ada's.
+    expect(dataOf(boStream.events, 'presence')).toEqual([
+      { joined: ['bo'], left: [] },
+      { joined: ['ada'], left: [] },
+    ]);
+    // Two joins within one window: one event.
+    await Promise.all([stream(app, 'p1', { cookie: cy as string }), stream(app, 'p1', { cookie: dy as string })]);
+    await boStream.waitFor((e) => dataOf(e, 'presence').length >= 3);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const third = dataOf<{ joined: string[]; left: string[] }>(boStream.events, 'presence').slice(2);
+    expect(third.flatMap((d) => d.joined).sort()).toEqual(['cy', 'dy']);
+    expect(third.length).toBe(1);
+    adaStream.close();
+    await boStream.waitFor((e) => e.some((x) => x.event === 'presence' && x.data.includes('"left":["ada"]')));
+    // Nothing but messages is stored; roster and presence carry no id.
+    expect(boStream.events.filter((e) => e.event !== 'message').every((e) => e.id === undefined)).toBe(true);
+    const stored = await store.read(app.hub.topicOf({ roomId: 'p1' }), store.epoch, { ms: 0, seq: 0 });
+    expect(stored).toEqual({ kind: 'events', events: [] });
+  });
+
+  it('1,000 users joining cost deliveries linear in users, and messages stay resumable', async () => {
+    const users = 1000;
+    const store = createChatMemoryStore();
+    const app = await chat(store, { presenceWindowMs: 1000 });
+    const cookies: string[] = [];
+    for (let i = 0; i < users; i += 50) {
+      cookies.push(...(await Promise.all(Array.from({ length: 50 }, (_, j) => signIn(app, `user-${i + j}`)))));
+    }
+    const poster = cookies[0] as string;
+    const ids: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await post(app, 'big', text(`before ${i}`), { cookie: poster });
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    const streams = [];
+    for (let i = 0; i < users; i += 100) {
+      streams.push(...(await Promise.all(cookies.slice(i, i + 100).map((cookie) => joinRoom(app, 'big', { cookie })))));
+    }
+    cleanups.push(() => {
+      for (const s of streams) s.close();
+    });
+    await until(() => app.presence.roster('big').length === users, 10_000, 'everyone in the roster');
+    // Once the last window flushed, every stream's view (roster, then diffs as a set) is the full room.
+    const last = streams.at(-1);
+    await last?.waitFor((e) => viewOf(e).size === users, 10_000, 'the full roster on the last stream');
+    await streams[0]?.waitFor((e) => viewOf(e).size === users, 10_000, 'the full roster on the first stream');
+    const joined = app.presence.deliveries;
+    // Quadratic presence would be users * (users + 1) / 2 = 500,500 deliveries; here: one roster per stream plus one
+    // diff per stream per window while people keep joining.
+    expect(joined).toBeLessThanOrEqual(10 * users);
+    for (const s of streams) s.close();
+    await until(() => app.presence.roster('big').length === 0, 10_000, 'everyone gone');
+    // A client resuming from the first message gets the nine after it: presence never pushed them out.
+    const resumed = await stream(app, 'big', { lastEventId: ids[0] as string });
+    expect(resumed.events.filter((e) => e.event === 'message').map((e) => e.id)).toEqual(ids.slice(1));
+    expect(resumed.events.some((e) => e.event === 'reset')).toBe(false);
+    console.log(`presence: ${users} users joined with ${joined} deliveries (${(joined / users).toFixed(1)} per user)`);
+  }, 120_000);
+});
+
+/** The set of users a stream's roster and presence events add up to. */
+function viewOf(events: readonly { event: string; data: string }[]): Set<string> {
+  const view = new Set<string>();
+  for (const e of events) {
+    if (e.event === 'roster') {
+      view.clear();
+      for (const user of (JSON.parse(e.data) as { users: string[] }).users) view.add(user);
+    } else if (e.event === 'presence') {
+      const diff = JSON.parse(e.data) as { joined: string[]; left: string[] };
+      for (const user of diff.joined) view.add(user);
+      for (const user of diff.left) view.delete(user);
+    }
+  }
+  return view;
+}
+
+const hasChromium = chromiumAvailable('the chat page test');
+
+describe('chat page in Chromium', () => {
+  it.skipIf(!hasChromium)(
+    'signs in, joins a room through the generated client, shows the roster, sends a message and shows it',
+    async () => {
+      const app = await chat();
+      const ada = await signIn(app, 'ada');
+      const adaStream = await stream(app, 'lobby', { cookie: ada });
+      const browser: Browser = await launchChromium();
+      cleanups.push(() => browser.close());
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (error) => errors.push(error.message));
+      await page.goto(`${app.url}/`);
+      await page.fill('#user', 'grace');
+      await page.click('#join');
+      await page.waitForFunction(() => document.querySelector('#status')?.getAttribute('data-state') === 'open');
+      // The roster: ada was there before grace joined.
+      await page.waitForFunction(() => {
+        const text = document.querySelector('#presence')?.textContent ?? '';
+        return text.includes('grace') && text.includes('ada');
+      });
+      await page.fill('input[name=text]', 'hello from Chromium');
+      await page.click('#send button');
+      await page.waitForFunction(() =>
+        document.querySelector('#log')?.textContent?.includes('grace: hello from Chromium'),
+      );
+      // A message from elsewhere (curl, another instance) arrives too, and ada leaving shows.
+      await post(app, 'lobby', text('hi grace'), { cookie: ada });
+      await page.waitForFunction(() => document.querySelector('#log')?.textContent?.includes('ada: hi grace'));
+      adaStream.close();
+      await page.waitForFunction(() => !document.querySelector('#presence')?.textContent?.includes('ada'));
+      expect(errors).toEqual([]);
+      await until(() => app.hub.subscriberCount() === 1, 2000, 'one subscriber');
+    },
+    30_000,
+  );
 });
