@@ -1,7 +1,7 @@
 import { createMemoryReplayStore, type ReplayStore, StoreUnavailableError } from '@ssekit/server/broadcast';
 import type { Browser } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { dataOf, until } from '../../../packages/server/tests/broadcast-helpers.ts';
+import { dataOf, type TestStream, until } from '../../../packages/server/tests/broadcast-helpers.ts';
 import { chromiumAvailable, launchChromium } from '../../../scripts/chromium.ts';
 import { type ChatApp, type ChatOptions, startChat } from '../src/app.ts';
 import { CHAT_MEMORY_LIMITS, createChatMemoryStore } from '../src/store.ts';
@@ -283,7 +283,7 @@ describe('chat presence', () => {
       const response = await post(app, 'big', text(`before ${i}`), { cookie: poster });
       ids.push(((await response.json()) as { id: string }).id);
     }
-    const streams = [];
+    const streams: TestStream[] = [];
     for (let i = 0; i < users; i += 100) {
       streams.push(...(await Promise.all(cookies.slice(i, i + 100).map((cookie) => joinRoom(app, 'big', { cookie })))));
     }
