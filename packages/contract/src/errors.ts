@@ -43,6 +43,7 @@ export type SsekitErrorCode =
   | 'RETRIES_EXHAUSTED'
   | 'CALLBACK'
   | 'SHARED_STREAM'
+  | 'BUFFER_OVERFLOW'
   // @ssekit/codegen
   | 'CODEGEN';
 
