@@ -42,7 +42,8 @@ type Waiter<Event> = { resolve(result: IteratorResult<Event>): void; reject(erro
  * Terminal errors (4xx, wrong content type, exhausted retries) are thrown from the iterator
  * after the events received before them; aborting `signal` throws an {@link AbortedError};
  * a 204 ends the iteration. `break` / `return()` closes the connection. Events are buffered
- * while the loop body runs, so none is lost.
+ * while the loop body runs, up to `maxBufferedEvents` (default 1000); past it, `onOverflow` decides: `'pause'`
+ * (default) stops reading until the loop catches up, so none is lost and the server feels backpressure.
  *
  * @example
  * ```ts
