@@ -35,9 +35,7 @@ export class BufferOverflowError extends SsekitError<'BUFFER_OVERFLOW'> {
   constructor(limit: number, policy: 'error' | 'drop-oldest') {
     super(
       'BUFFER_OVERFLOW',
-      policy === 'error'
-        ? `the consumer fell ${limit} events behind the stream (maxBufferedEvents); the stream was closed`
-        : `the consumer fell ${limit} events behind the stream (maxBufferedEvents); dropping the oldest buffered events`,
+      `the loop fell ${limit} events (maxBufferedEvents) behind the stream; onOverflow: ${policy}`,
     );
     this.limit = limit;
     this.policy = policy;

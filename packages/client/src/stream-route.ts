@@ -59,15 +59,10 @@ export function streamRoute<Event extends TypedEvent>(
   options: StreamRouteOptions = {},
 ): AsyncIterableIterator<Event> {
   const maxBuffered = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
-  if (!Number.isSafeInteger(maxBuffered) || maxBuffered < 1) {
-    throw new InvalidArgumentError(
-      `streamRoute(options): \`maxBufferedEvents\` must be a positive integer, got ${String(maxBuffered)}`,
-    );
-  }
   const overflowPolicy = options.onOverflow ?? 'pause';
-  if (!['pause', 'drop-oldest', 'error'].includes(overflowPolicy)) {
+  if (!(Number.isSafeInteger(maxBuffered) && maxBuffered > 0 && /^(pause|drop-oldest|error)$/.test(overflowPolicy))) {
     throw new InvalidArgumentError(
-      `streamRoute(options): \`onOverflow\` must be 'pause', 'drop-oldest' or 'error', got ${String(overflowPolicy)}`,
+      `streamRoute: maxBufferedEvents must be a positive integer (got ${maxBuffered}), onOverflow pause, drop-oldest or error (got ${overflowPolicy})`,
     );
   }
   const buffer: Event[] = [];
