@@ -69,8 +69,15 @@ export async function startChat(options: ChatOptions): Promise<ChatApp> {
           const user = identities.verify(session.request.headers.cookie)?.name;
           let leave: (() => void) | undefined;
           // The roster goes out once this stream is live, so it reflects the joining user too.
-          await hub.subscribe(session, { onLive: () => (leave = presence.join(session.params.roomId, session, user)) });
-          leave?.();
+          try {
+            await hub.subscribe(session, {
+              onLive: () => {
+                leave = presence.join(session.params.roomId, session, user);
+              },
+            });
+          } finally {
+            leave?.();
+          }
         },
       },
     },
