@@ -1,6 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The request body exceeded the limit; the response must be 413. */
+/**
+ * The request body exceeded the limit; the response must be 413.
+ *
+ * @example
+ * ```ts
+ * try { await readBody(req, 16 * 1024); } catch (e) { if (e instanceof BodyTooLargeError) answerTooLarge(req, res, e.message); }
+ * ```
+ */
 export class BodyTooLargeError extends RangeError {
   readonly code = 'BODY_TOO_LARGE';
   constructor(readonly limit: number) {
@@ -62,7 +69,14 @@ export function answerTooLarge(req: IncomingMessage, res: ServerResponse, detail
   problem(res, 413, detail, { connection: 'close' });
 }
 
-/** Writes a complete response with `Cache-Control: no-store`. */
+/**
+ * Writes a complete response with `Cache-Control: no-store`.
+ *
+ * @example
+ * ```ts
+ * send(res, 201, 'application/json', JSON.stringify({ id }));
+ * ```
+ */
 export function send(
   res: ServerResponse,
   status: number,
@@ -73,7 +87,14 @@ export function send(
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', ...headers }).end(body);
 }
 
-/** Writes an RFC 9457 problem response (`application/problem+json`), unless a response was already started. */
+/**
+ * Writes an RFC 9457 problem response (`application/problem+json`), unless a response was already started.
+ *
+ * @example
+ * ```ts
+ * problem(res, 503, 'the message store is unavailable', { 'retry-after': '1' });
+ * ```
+ */
 export function problem(
   res: ServerResponse,
   status: number,

@@ -68,12 +68,26 @@ export function createIdentities(secret: string | undefined) {
 /** The identities of one chat server. */
 export type Identities = ReturnType<typeof createIdentities>;
 
-/** The `Set-Cookie` header of a signed name: HTTP-only, same-site strict, for the whole site, 30 days. */
+/**
+ * The `Set-Cookie` header of a signed name: HTTP-only, same-site strict, for the whole site, 30 days.
+ *
+ * @example
+ * ```ts
+ * res.setHeader('set-cookie', nameCookie(identities.signIn('ada') as string));
+ * ```
+ */
 export function nameCookie(value: string): string {
   return `${NAME_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${30 * 24 * 3600}`;
 }
 
-/** One cookie's value from a `Cookie` header. */
+/**
+ * One cookie's value from a `Cookie` header.
+ *
+ * @example
+ * ```ts
+ * readCookie('a=1; chat_name=x.y.z', 'chat_name'); // 'x.y.z'
+ * ```
+ */
 export function readCookie(header: string | undefined, name: string): string | undefined {
   if (!header) return undefined;
   for (const part of header.split(';')) {
