@@ -1,8 +1,16 @@
 import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defineContract } from '@ssekit/contract';
+import { implement } from '@ssekit/server';
+import { createHub, createMemoryReplayStore } from '@ssekit/server/broadcast';
+import { createNodeHandler } from '@ssekit/server/node';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as z from 'zod';
 import {
   BufferOverflowError,
   type ClientConfig,
+  createEventDecoder,
   InvalidArgumentError,
   ok,
   type RouteClientSpec,
@@ -165,4 +173,78 @@ describe('streamRoute buffer bound', () => {
     expect(() => streamRoute(config, spec, {}, { maxBufferedEvents: 0 })).toThrow(InvalidArgumentError);
     expect(() => streamRoute(config, spec, {}, { onOverflow: 'block' as never })).toThrow(/onOverflow/);
   });
+});
+
+describe("'pause' against a hub with replay", () => {
+  it('the server cuts the stalled client as a slow consumer; it reconnects with Last-Event-ID and loses nothing', async () => {
+    const contract = defineContract({
+      feed: {
+        path: '/feed',
+        replay: true,
+        resetEvent: 'reset',
+        events: { tick: z.object({ n: z.number().int(), pad: z.string() }), reset: z.object({ reason: z.string() }) },
+      },
+    });
+    const store = createMemoryReplayStore({ maxEventsPerTopic: 100_000, maxBytesPerTopic: 64 * 1024 * 1024 });
+    const hub = createHub(contract.feed, { store });
+    const serverErrors: unknown[] = [];
+    const router = implement(
+      contract,
+      { feed: hub.implementation() },
+      {
+        maxQueueBytes: 64 * 1024,
+        onError: (error) => serverErrors.push(error),
+      },
+    );
+    const sse = createNodeHandler(router);
+    const http = createServer((req, res) => sse(req, res));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    try {
+      const spec: RouteClientSpec<TypedEvent<'tick', { n: number }> | TypedEvent<'reset', unknown>> = {
+        key: 'feed',
+        path: '/feed',
+        method: 'GET',
+        decoders: { tick: createEventDecoder({ route: 'feed' }), reset: createEventDecoder({ route: 'feed' }) },
+      };
+      const clientErrors: SsekitError[] = [];
+      const iterator = streamRoute(
+        { baseUrl, reconnect: { initialDelayMs: 10 } },
+        spec,
+        {},
+        { maxBufferedEvents: 10, onError: (e) => clientErrors.push(e) },
+      );
+      const first = iterator.next();
+      await waitFor(() => hub.subscriberCount() === 1, 5000, 'the subscription');
+      const total = 30_000;
+      const pad = 'p'.repeat(200);
+      for (let n = 0; n < total; n++) {
+        await hub.publish({}, 'tick', { n, pad });
+        // Let the sockets move, as publishes spread over time do.
+        if (n % 50 === 0) await new Promise((resolve) => setImmediate(resolve));
+      }
+      expect((await first).value).toMatchObject({ event: 'tick', data: { n: 0 } });
+      // The loop stalled while ~6 MB were published: the server cut it off.
+      await waitFor(
+        () => serverErrors.some((e) => (e as { code?: string }).code === 'SLOW_CONSUMER'),
+        20_000,
+        'the cut',
+      );
+      let expected = 1;
+      for await (const event of iterator) {
+        expect(event).toMatchObject({ event: 'tick', data: { n: expected } });
+        expected++;
+        if (expected === total) break;
+      }
+      expect(expected).toBe(total);
+      // The client saw its connection cut (and resumed from the last event it had).
+      expect(clientErrors.map((e) => e.code)).toContain('NETWORK');
+    } finally {
+      router.closeAll();
+      http.closeAllConnections();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await hub.close();
+      await store.close();
+    }
+  }, 60_000);
 });
