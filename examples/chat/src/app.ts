@@ -2,13 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isSsekitError } from '@ssekit/contract';
-import { HttpError, implement } from '@ssekit/server';
+import { BodyTooLargeError, HttpError, implement } from '@ssekit/server';
 import { createHub, type Hub, type ReplayStore } from '@ssekit/server/broadcast';
 import { createNodeHandler } from '@ssekit/server/node';
 import { ChatMessageInput, chatContract, RoomId, UserName } from '@ssekit-examples/contracts';
 import * as z from 'zod';
 import { bundlePage } from './bundle.ts';
-import { answerTooLarge, BodyTooLargeError, problem, readBody, send } from './http.ts';
+import { answerTooLarge, problem, readBody, send } from './http.ts';
 import { createIdentities, type Identities, nameCookie, originAllowed } from './identity.ts';
 import { createPresence, type Presence } from './presence.ts';
 

@@ -1,24 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyTooLargeError, LimitedBody } from '@ssekit/server';
 
 /**
- * The request body exceeded the limit; the response must be 413.
- *
- * @example
- * ```ts
- * try { await readBody(req, 16 * 1024); } catch (e) { if (e instanceof BodyTooLargeError) answerTooLarge(req, res, e.message); }
- * ```
- */
-export class BodyTooLargeError extends RangeError {
-  readonly code = 'BODY_TOO_LARGE';
-  constructor(readonly limit: number) {
-    super(`the body exceeds ${limit} bytes`);
-  }
-}
-
-/**
- * Reads a request body as UTF-8, up to `limit` bytes. Past it, rejects with {@link BodyTooLargeError} and stops keeping
- * the rest; the caller answers 413 with {@link problem}, which closes the connection once the answer is written (see
- * {@link answerTooLarge}). The request is never destroyed before the answer: the client always gets a status line.
+ * Reads a request body as UTF-8, up to `limit` bytes (the server's `LimitedBody`). Past it, rejects with the server's
+ * `BodyTooLargeError` and stops keeping the rest; the caller then answers with {@link answerTooLarge}. The request is
+ * never destroyed before the answer: the client always gets a status line.
  *
  * @example
  * ```ts
@@ -27,20 +13,14 @@ export class BodyTooLargeError extends RangeError {
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<string> {
   return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
+    const body = new LimitedBody(limit);
     const onData = (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
+      if (body.add(chunk)) return;
       req.off('data', onData);
-      chunks.length = 0;
       reject(new BodyTooLargeError(limit));
     };
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.once('end', () => resolve(body.text()));
     req.once('error', reject);
   });
 }
