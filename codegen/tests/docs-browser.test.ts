@@ -104,6 +104,7 @@ describe('docs page in Chromium', () => {
       expect(await visibleTexts(tab, 'section[data-route]', 'data-route')).toEqual(['roomEvents']);
       expect(await visibleTexts(tab, 'section[data-route] article[data-event]', 'data-event')).toEqual([
         'message',
+        'roster',
         'presence',
         'reset',
         'error',

@@ -50,6 +50,7 @@ describe('docs of contracts/ (real IR)', () => {
     expect(doc.channels.roomEvents.address).toBe('/rooms/{roomId}/events');
     expect(Object.keys(doc.channels.roomEvents.messages)).toEqual([
       'message',
+      'roster',
       'presence',
       'reset',
       'error',
@@ -71,10 +72,11 @@ describe('docs of contracts/ (real IR)', () => {
     }
     const doc = buildOpenApi(ir, '3.2');
     const room = resolvePointer(doc, '#/paths/~1rooms~1{roomId}~1events/get');
-    expect(room.parameters.map((p: { name: string }) => p.name)).toEqual(['roomId', 'user', 'Last-Event-ID']);
+    expect(room.parameters.map((p: { name: string }) => p.name)).toEqual(['roomId', 'Last-Event-ID']);
     const items = room.responses['200'].content['text/event-stream'].itemSchema.oneOf;
     expect(items.map((i: { properties: { event: { const: string } } }) => i.properties.event.const)).toEqual([
       'message',
+      'roster',
       'presence',
       'reset',
       'error',

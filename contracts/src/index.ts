@@ -54,4 +54,6 @@ export {
   Presence,
   ReplayReset,
   RoomId,
+  Roster,
+  UserName,
 } from './chat.js';

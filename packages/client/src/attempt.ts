@@ -25,8 +25,12 @@ export interface AttemptRequest extends EventFeedHandlers {
   lastEventId: string | undefined;
   /** Aborted to interrupt the attempt (close, restart, idle timeout). */
   signal: AbortSignal;
-  /** Called when the request starts and on every chunk received. */
+  /** Called when the request starts, on every chunk received, and when reading resumes after `beforeRead`. */
   onActivity(): void;
+  /** Called when reading waits on `beforeRead` (the idle watchdog stops meanwhile). */
+  onPause(): void;
+  /** Backpressure: a promise returned here holds the next read of the body until it settles. */
+  beforeRead: (() => Promise<void> | undefined) | undefined;
   /** Called when the response was accepted as an event stream. */
   onOpen(response: Response): void;
   /** Largest event (or unterminated line) accepted, in characters. */
@@ -123,6 +127,12 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
   const feed = createEventFeed(request.lastEventId, request, request.maxEventSize);
   try {
     for (;;) {
+      const gate = request.beforeRead?.();
+      if (gate) {
+        request.onPause();
+        await raceAbort(gate, signal);
+        request.onActivity();
+      }
       const chunk = await raceAbort(reader.read(), signal);
       if (chunk.done) return { kind: 'ended' };
       request.onActivity();

@@ -1,9 +1,10 @@
 import { InvalidArgumentError, type SsekitError } from '@ssekit/contract/errors';
-import { sleep } from './abort.js';
+import { raceAbort, sleep } from './abort.js';
 import { type AttemptOutcome, runAttempt } from './attempt.js';
 import { backoffDelay } from './backoff.js';
 import type { CloseInfo, EventStreamConnection, EventStreamOptions } from './event-stream-types.js';
-import { IdleTimeoutError, RetriesExhaustedError } from './lifecycle-errors.js';
+import { HttpStatusError } from './http-errors.js';
+import { CallbackError, IdleTimeoutError, RetriesExhaustedError } from './lifecycle-errors.js';
 import { emitError, invokeCallback, reportUncaught } from './report-callback.js';
 import { createWatchdog } from './watchdog.js';
 
@@ -116,6 +117,8 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         signal,
         maxEventSize,
         onActivity: () => watchdog.arm(),
+        onPause: () => watchdog.clear(),
+        beforeRead: options.beforeRead ? () => options.beforeRead?.() : undefined,
         onOpen: (response) => invokeCallback('onOpen', options.onOpen, options.onError, response),
         onEvent: (event) => {
           if (signal.aborted) return;
@@ -143,6 +146,8 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
   async function run(): Promise<CloseInfo> {
     let attempts = 0;
     let failingSince: number | undefined;
+    // A 401 was answered by refreshing credentials, and no event arrived since: the next 401 is terminal.
+    let refreshedAuth = false;
     for (;;) {
       if (closed) return { reason: 'aborted' };
       const { outcome, progressed, why } = await attempt();
@@ -153,6 +158,7 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
       if (progressed) {
         attempts = 0;
         failingSince = undefined;
+        refreshedAuth = false;
       }
       let error: SsekitError | undefined;
       let retryAfterMs: number | undefined;
@@ -164,6 +170,17 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
           error = new IdleTimeoutError(options.idleTimeoutMs ?? 0);
           break;
         case 'failed':
+          if (
+            options.onUnauthorized &&
+            !refreshedAuth &&
+            outcome.error instanceof HttpStatusError &&
+            outcome.error.status === 401
+          ) {
+            refreshedAuth = true;
+            const refreshed = await refreshAuth(outcome.error);
+            if (closed) return { reason: 'aborted' };
+            if (refreshed) continue;
+          }
           if (!outcome.retryable) {
             fail(outcome.error);
             return { reason: 'terminal-error', error: outcome.error };
@@ -192,6 +209,19 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
       invokeCallback('onRetry', options.onRetry, options.onError, { attempt: attempts, delayMs, error });
       if (closed) return { reason: 'aborted' };
       await sleep(delayMs, phase.signal);
+    }
+  }
+
+  /** Runs `onUnauthorized`; false (reported as a `CallbackError`) when it threw. */
+  async function refreshAuth(error: HttpStatusError): Promise<boolean> {
+    try {
+      await raceAbort(Promise.resolve(options.onUnauthorized?.(error)), phase.signal);
+      return true;
+    } catch (cause) {
+      if (closed) return false;
+      if (phase.signal.aborted) return true; // restart(): reconnect at once, as asked
+      fail(new CallbackError('onUnauthorized', cause));
+      return false;
     }
   }
 

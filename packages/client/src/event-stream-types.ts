@@ -1,4 +1,5 @@
 import type { SsekitError } from '@ssekit/contract/errors';
+import type { HttpStatusError } from './http-errors.js';
 import type { RawSseEvent } from './raw-event.js';
 import type { FetchCredentials, HeadersSource } from './request-headers.js';
 
@@ -75,6 +76,18 @@ export interface EventStreamOptions {
   maxEventSize?: number;
   /** Passed to `fetch` (`'include'` for cookies on a cross-origin stream). */
   credentials?: FetchCredentials;
+  /**
+   * Called when the server answers 401 (e.g. an expired token on a reconnect): refresh your credentials here, so that
+   * the `headers` function returns the new ones. The client then reconnects at once, with the same `Last-Event-ID`,
+   * so nothing is lost. A second 401 in a row (no event in between) is terminal, as is a 401 without this option.
+   */
+  onUnauthorized?(error: HttpStatusError): void | Promise<void>;
+  /**
+   * Backpressure: called before each read of the response body; while the promise it returns is pending, nothing more
+   * is read (the runtime stops reading the socket, so TCP flow control reaches the server) and the idle watchdog is
+   * off. Return `undefined` to read on. `streamRoute` uses it for `onOverflow: 'pause'`.
+   */
+  beforeRead?(): Promise<void> | undefined;
   /** Called when a response is accepted as an event stream (status 2xx, `text/event-stream`). */
   onOpen?(response: Response): void;
   /** Called for every dispatched event, in order. */

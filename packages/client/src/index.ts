@@ -35,6 +35,7 @@ export type {
 export { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.js';
 export {
   AbortedError,
+  BufferOverflowError,
   CallbackError,
   IdleTimeoutError,
   RetriesExhaustedError,

@@ -16,6 +16,33 @@ export class AbortedError extends SsekitError<'ABORTED'> {
 }
 
 /**
+ * A `for await` loop over `streamRoute` fell `limit` events behind the stream, with `onOverflow: 'error'` (the
+ * connection is closed; the buffered events are still yielded, then the iterator throws this) or `'drop-oldest'`
+ * (reported once each time the buffer fills; the oldest buffered events are dropped while it stays full).
+ *
+ * @example
+ * ```ts
+ * try { for await (const e of stream) await slowWork(e); }
+ * catch (err) { if (err instanceof BufferOverflowError) console.warn(`fell ${err.limit} events behind`); }
+ * ```
+ */
+export class BufferOverflowError extends SsekitError<'BUFFER_OVERFLOW'> {
+  /** The `maxBufferedEvents` that was reached. */
+  readonly limit: number;
+  /** What the client did about it. */
+  readonly policy: 'error' | 'drop-oldest';
+
+  constructor(limit: number, policy: 'error' | 'drop-oldest') {
+    super(
+      'BUFFER_OVERFLOW',
+      `the loop fell ${limit} events (maxBufferedEvents) behind the stream; onOverflow: ${policy}`,
+    );
+    this.limit = limit;
+    this.policy = policy;
+  }
+}
+
+/**
  * Nothing at all (not even a comment) arrived for `idleTimeoutMs`; the client drops the
  * connection and reconnects.
  *

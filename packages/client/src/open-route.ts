@@ -15,6 +15,8 @@ export interface RouteSinks<Event extends TypedEvent = TypedEvent> {
   onOpen?(response: Response): void;
   onRetry?(info: RetryInfo): void;
   onClose?(info: CloseInfo): void;
+  /** Backpressure gate, see `EventStreamOptions.beforeRead`. */
+  beforeRead?(): Promise<void> | undefined;
 }
 
 /**
@@ -52,6 +54,7 @@ export function routeStreamOptions<Event extends TypedEvent>(
     ...(config.reconnect === undefined ? {} : { reconnect: config.reconnect }),
     ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
     ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
+    ...(config.onUnauthorized === undefined ? {} : { onUnauthorized: config.onUnauthorized }),
   };
 }
 
@@ -111,5 +114,6 @@ export function openRoute<Event extends TypedEvent>(
     ...(sinks.onOpen ? { onOpen: sinks.onOpen } : {}),
     ...(sinks.onRetry ? { onRetry: sinks.onRetry } : {}),
     ...(sinks.onClose ? { onClose: sinks.onClose } : {}),
+    ...(sinks.beforeRead ? { beforeRead: sinks.beforeRead } : {}),
   });
 }

@@ -1,6 +1,6 @@
 import type { SsekitError } from '@ssekit/contract/errors';
 import type { EventDecoder } from './decode-result.js';
-import type { CloseInfo, ReconnectOptions, RetryInfo } from './event-stream-types.js';
+import type { CloseInfo, EventStreamOptions, ReconnectOptions, RetryInfo } from './event-stream-types.js';
 import type { FetchCredentials, HeadersSource } from './request-headers.js';
 
 /**
@@ -54,6 +54,11 @@ export interface ClientConfig {
   idleTimeoutMs?: number;
   /** Passed to `fetch`. */
   credentials?: FetchCredentials;
+  /**
+   * Called on a 401: refresh your credentials (the `headers` function then returns the new ones); the client
+   * reconnects at once with the same `Last-Event-ID`. A second 401 in a row is terminal. See `EventStreamOptions`.
+   */
+  onUnauthorized?: EventStreamOptions['onUnauthorized'];
 }
 
 /**

@@ -1,6 +1,6 @@
-import { logError, type SsekitError } from '@ssekit/contract/errors';
+import { InvalidArgumentError, logError, type SsekitError } from '@ssekit/contract/errors';
 import type { CloseInfo, EventStreamConnection } from './event-stream-types.js';
-import { AbortedError } from './lifecycle-errors.js';
+import { AbortedError, BufferOverflowError } from './lifecycle-errors.js';
 import { openRoute } from './open-route.js';
 import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
 
@@ -15,7 +15,25 @@ import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, Typ
 export interface StreamRouteOptions extends RouteCallOptions {
   /** Errors that do not end the stream (decode failures, unknown events, retried failures). Default: `console.warn`. */
   onError?(error: SsekitError): void;
+  /**
+   * Events kept between the stream and a loop body that has not asked for them yet. Default 1000. With
+   * `onOverflow: 'pause'` the buffer may pass it by the events of the one network chunk being parsed.
+   */
+  maxBufferedEvents?: number;
+  /**
+   * What happens when the loop falls `maxBufferedEvents` behind:
+   * - `'pause'` (default): stop reading the response until the loop catches up. Nothing is dropped; the server sees
+   *   TCP backpressure (and may cut the client off as a slow consumer, after which the client reconnects with
+   *   `Last-Event-ID`, so a replay route loses nothing). The idle watchdog is off while paused.
+   * - `'drop-oldest'`: keep reading and drop the oldest buffered events; a {@link BufferOverflowError} is reported to
+   *   `onError` each time the buffer fills.
+   * - `'error'`: close the connection; the buffered events are still yielded, then the loop throws a
+   *   {@link BufferOverflowError}.
+   */
+  onOverflow?: 'pause' | 'drop-oldest' | 'error';
 }
+
+const DEFAULT_MAX_BUFFERED_EVENTS = 1000;
 
 type Waiter<Event> = { resolve(result: IteratorResult<Event>): void; reject(error: unknown): void };
 
@@ -24,7 +42,8 @@ type Waiter<Event> = { resolve(result: IteratorResult<Event>): void; reject(erro
  * Terminal errors (4xx, wrong content type, exhausted retries) are thrown from the iterator
  * after the events received before them; aborting `signal` throws an {@link AbortedError};
  * a 204 ends the iteration. `break` / `return()` closes the connection. Events are buffered
- * while the loop body runs, so none is lost.
+ * while the loop body runs, up to `maxBufferedEvents` (default 1000); past it, `onOverflow` decides: `'pause'`
+ * (default) stops reading until the loop catches up, so none is lost and the server feels backpressure.
  *
  * @example
  * ```ts
@@ -39,11 +58,33 @@ export function streamRoute<Event extends TypedEvent>(
   request: RouteRequest,
   options: StreamRouteOptions = {},
 ): AsyncIterableIterator<Event> {
+  const maxBuffered = options.maxBufferedEvents ?? DEFAULT_MAX_BUFFERED_EVENTS;
+  const overflowPolicy = options.onOverflow ?? 'pause';
+  if (!(Number.isSafeInteger(maxBuffered) && maxBuffered > 0 && /^(pause|drop-oldest|error)$/.test(overflowPolicy))) {
+    throw new InvalidArgumentError(
+      `streamRoute: maxBufferedEvents must be a positive integer (got ${maxBuffered}), onOverflow pause, drop-oldest or error (got ${overflowPolicy})`,
+    );
+  }
   const buffer: Event[] = [];
   const waiters: Waiter<Event>[] = [];
   let connection: EventStreamConnection | undefined;
   let ended: { error?: unknown } | undefined;
   let returned = false;
+  // 'pause': the read the connection waits on, released once the loop took the buffer below the bound.
+  let paused: { promise: Promise<void>; release(): void } | undefined;
+  // 'drop-oldest': the buffer is full (reported once until it drains); 'error': the error to throw after the buffer.
+  let overflowing = false;
+  let overflowError: BufferOverflowError | undefined;
+
+  const onBufferShrunk = () => {
+    if (buffer.length >= maxBuffered) return;
+    overflowing = false;
+    if (paused) {
+      const { release } = paused;
+      paused = undefined;
+      release();
+    }
+  };
 
   const settle = () => {
     for (;;) {
@@ -51,6 +92,7 @@ export function streamRoute<Event extends TypedEvent>(
       if (!waiter) return;
       const event = buffer.shift();
       if (event) {
+        onBufferShrunk();
         waiters.shift();
         waiter.resolve({ done: false, value: event });
         continue;
@@ -67,6 +109,7 @@ export function streamRoute<Event extends TypedEvent>(
 
   const onClose = (info: CloseInfo) => {
     if (returned) ended = {};
+    else if (overflowError) ended = { error: overflowError };
     else if (info.reason === 'aborted') ended = { error: new AbortedError(options.signal?.reason) };
     else if (info.reason === 'terminal-error' || info.reason === 'retries-exhausted') ended = { error: info.error };
     else if (info.reason === 'closed' && info.error) ended = { error: info.error };
@@ -105,8 +148,34 @@ export function streamRoute<Event extends TypedEvent>(
       request,
       {
         onTyped(event) {
+          if (overflowError) return; // closing: nothing more is kept
+          if (buffer.length >= maxBuffered && waiters.length === 0) {
+            if (overflowPolicy === 'error') {
+              overflowError = new BufferOverflowError(maxBuffered, 'error');
+              connection?.close();
+              return;
+            }
+            if (overflowPolicy === 'drop-oldest') {
+              buffer.shift();
+              if (!overflowing) {
+                overflowing = true;
+                onError(new BufferOverflowError(maxBuffered, 'drop-oldest'));
+              }
+            }
+          }
           buffer.push(event);
           settle();
+        },
+        beforeRead() {
+          if (overflowPolicy !== 'pause' || buffer.length < maxBuffered || ended) return undefined;
+          if (!paused) {
+            let release = () => {};
+            const promise = new Promise<void>((resolve) => {
+              release = resolve;
+            });
+            paused = { promise, release };
+          }
+          return paused.promise;
         },
         onError(error) {
           if (!isTerminal(error)) onError(error);
@@ -128,6 +197,7 @@ export function streamRoute<Event extends TypedEvent>(
     async return() {
       returned = true;
       buffer.length = 0;
+      onBufferShrunk();
       if (connection) {
         connection.close();
         await connection.done;

@@ -47,6 +47,7 @@ export type SsekitErrorCode =
   | 'RETRIES_EXHAUSTED'
   | 'CALLBACK'
   | 'SHARED_STREAM'
+  | 'BUFFER_OVERFLOW'
   // @ssekit/codegen
   | 'CODEGEN'
   // @ssekit/testing

@@ -107,6 +107,44 @@ describe('memory replay store bounds', () => {
     await store.close();
   });
 
+  it('keeps at most maxTotalBytes across topics, dropping the least recently written topics first', async () => {
+    // 100 chars of data + 1 of name + 64 of overhead = 165 bytes per event; 1000 bytes hold six.
+    const store = createMemoryReplayStore({ maxTotalBytes: 1000 });
+    const firsts: StoredEvent[] = [];
+    for (let topic = 0; topic < 200; topic++) {
+      firsts.push(await store.append(`room-${topic}`, 'm', 'x'.repeat(100)));
+      await store.append(`room-${topic}`, 'm', 'y'.repeat(100));
+      expect(store.totalBytes).toBeLessThanOrEqual(1000);
+    }
+    expect(store.totalBytes).toBe(6 * 165);
+    expect(store.topicCount).toBe(3);
+    // The newest topics are whole; an evicted topic's old id is answered with expired, not a silent empty replay.
+    expect(events(await store.read('room-199', store.epoch, firsts[199]!.position))).toEqual(['y'.repeat(100)]);
+    expect(events(await store.read('room-0', store.epoch, firsts[0]!.position))).toBe('expired');
+    await store.close();
+  });
+
+  it('under maxTotalBytes trims a subscribed topic without dropping it, and writing a topic keeps it', async () => {
+    const store = createMemoryReplayStore({ maxTotalBytes: 1000 });
+    const unsubscribe = await store.subscribe('watched', { event() {}, reset() {} });
+    const first = await store.append('watched', 'm', 'x'.repeat(100));
+    for (let i = 0; i < 10; i++) await store.append(`other-${i}`, 'm', 'y'.repeat(100));
+    expect(store.totalBytes).toBeLessThanOrEqual(1000);
+    // Its only event went (oldest-written topic), but its log stays while subscribed: resuming from before it is
+    // expired, resuming from it loses nothing, and the topic goes on.
+    expect(events(await store.read('watched', store.epoch, { ms: 0, seq: 0 }))).toBe('expired');
+    expect(events(await store.read('watched', store.epoch, first.position))).toEqual([]);
+    const again = await store.append('watched', 'm', 'z');
+    expect(events(await store.read('watched', store.epoch, first.position))).toEqual(['z']);
+    expect(await store.head('watched')).toMatchObject({ position: again.position });
+    unsubscribe();
+    await store.close();
+  });
+
+  it('rejects a non-positive maxTotalBytes', () => {
+    expect(() => createMemoryReplayStore({ maxTotalBytes: 0 })).toThrow(/maxTotalBytes must be positive/);
+  });
+
   it('answers another epoch and a position from the future with a reset; issues ids in order', async () => {
     const store = createMemoryReplayStore();
     const stored: StoredEvent[] = [];

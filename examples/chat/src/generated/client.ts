@@ -25,7 +25,7 @@ export type {
 
 const pattern0 = new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$');
 
-// GET /rooms/:roomId/events — Live events of one chat room, resumable with Last-Event-ID
+// GET /rooms/:roomId/events — Live events of one chat room; messages are resumable with Last-Event-ID
 
 /** Data of the `message` event of `roomEvents`. */
 export type RoomEventsMessageData = {
@@ -34,10 +34,15 @@ export type RoomEventsMessageData = {
   sentAt: string;
 };
 
+/** Data of the `roster` event of `roomEvents`. */
+export type RoomEventsRosterData = {
+  users: string[];
+};
+
 /** Data of the `presence` event of `roomEvents`. */
 export type RoomEventsPresenceData = {
-  user: string;
-  status: 'joined' | 'left';
+  joined: string[];
+  left: string[];
 };
 
 /** Data of the `reset` event of `roomEvents`. */
@@ -54,6 +59,7 @@ export type RoomEventsErrorData = {
 /** An event of `roomEvents`, discriminated by `event`. */
 export type RoomEventsEvent =
   | TypedEvent<'message', RoomEventsMessageData>
+  | TypedEvent<'roster', RoomEventsRosterData>
   | TypedEvent<'presence', RoomEventsPresenceData>
   | TypedEvent<'reset', RoomEventsResetData>
   | TypedEvent<'error', RoomEventsErrorData>;
@@ -61,6 +67,7 @@ export type RoomEventsEvent =
 /** Callbacks of `roomEvents`: one per event (all optional) plus the lifecycle ones. */
 export interface RoomEventsHandlers extends LifecycleHandlers {
   message?(data: RoomEventsMessageData, event: TypedEvent<'message', RoomEventsMessageData>): void;
+  roster?(data: RoomEventsRosterData, event: TypedEvent<'roster', RoomEventsRosterData>): void;
   presence?(data: RoomEventsPresenceData, event: TypedEvent<'presence', RoomEventsPresenceData>): void;
   reset?(data: RoomEventsResetData, event: TypedEvent<'reset', RoomEventsResetData>): void;
   /** The route reports a failure after the stream started. */
@@ -71,14 +78,9 @@ export type RoomEventsParams = {
   roomId: string;
 };
 
-export type RoomEventsQuery = {
-  user?: string;
-};
-
-/** What a request to `roomEvents` sends: its params, query. */
+/** What a request to `roomEvents` sends: its params. */
 export interface RoomEventsRequest {
   params: RoomEventsParams;
-  query?: RoomEventsQuery;
 }
 
 const roomEventsSpec: RouteClientSpec<RoomEventsEvent> = {
@@ -87,6 +89,7 @@ const roomEventsSpec: RouteClientSpec<RoomEventsEvent> = {
   method: 'GET',
   decoders: {
     message: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsMessageData }),
+    roster: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsRosterData }),
     presence: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsPresenceData }),
     reset: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsResetData }),
     error: createEventDecoder({ route: 'roomEvents', check: checkRoomEventsErrorData }),
@@ -105,7 +108,7 @@ export interface RoomEventsRoute {
 
 /** SSE API: one entry per route. */
 export interface Client {
-  /** Live events of one chat room, resumable with Last-Event-ID */
+  /** Live events of one chat room; messages are resumable with Last-Event-ID */
   roomEvents: RoomEventsRoute;
 }
 
@@ -150,20 +153,45 @@ function checkRoomEventsMessageData(value: unknown): ValidationIssue | undefined
   return undefined;
 }
 
+function checkRoomEventsRosterData(value: unknown): ValidationIssue | undefined {
+  if (!(typeof value === 'object' && value !== null && !Array.isArray(value))) {
+    return { path: [], message: 'expected an object' };
+  }
+  const o1 = value as Record<string, unknown>;
+  const v2 = o1['users'];
+  if (v2 === undefined) return { path: ['users'], message: 'is required' };
+  if (!(Array.isArray(v2))) return { path: ['users'], message: 'expected an array' };
+  for (let i3 = 0; i3 < v2.length; i3++) {
+    const v4: unknown = v2[i3];
+    if (!(typeof v4 === 'string')) return { path: ['users', i3], message: 'expected a string' };
+    if (v4.length < 1) return { path: ['users', i3], message: 'must have at least 1 characters' };
+    if (v4.length > 64) return { path: ['users', i3], message: 'must have at most 64 characters' };
+  }
+  return undefined;
+}
+
 function checkRoomEventsPresenceData(value: unknown): ValidationIssue | undefined {
   if (!(typeof value === 'object' && value !== null && !Array.isArray(value))) {
     return { path: [], message: 'expected an object' };
   }
   const o1 = value as Record<string, unknown>;
-  const v2 = o1['user'];
-  if (v2 === undefined) return { path: ['user'], message: 'is required' };
-  if (!(typeof v2 === 'string')) return { path: ['user'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['user'], message: 'must have at least 1 characters' };
-  if (v2.length > 64) return { path: ['user'], message: 'must have at most 64 characters' };
-  const v3 = o1['status'];
-  if (v3 === undefined) return { path: ['status'], message: 'is required' };
-  if (v3 !== 'joined' && v3 !== 'left') {
-    return { path: ['status'], message: 'expected one of "joined", "left"' };
+  const v2 = o1['joined'];
+  if (v2 === undefined) return { path: ['joined'], message: 'is required' };
+  if (!(Array.isArray(v2))) return { path: ['joined'], message: 'expected an array' };
+  for (let i3 = 0; i3 < v2.length; i3++) {
+    const v4: unknown = v2[i3];
+    if (!(typeof v4 === 'string')) return { path: ['joined', i3], message: 'expected a string' };
+    if (v4.length < 1) return { path: ['joined', i3], message: 'must have at least 1 characters' };
+    if (v4.length > 64) return { path: ['joined', i3], message: 'must have at most 64 characters' };
+  }
+  const v5 = o1['left'];
+  if (v5 === undefined) return { path: ['left'], message: 'is required' };
+  if (!(Array.isArray(v5))) return { path: ['left'], message: 'expected an array' };
+  for (let i6 = 0; i6 < v5.length; i6++) {
+    const v7: unknown = v5[i6];
+    if (!(typeof v7 === 'string')) return { path: ['left', i6], message: 'expected a string' };
+    if (v7.length < 1) return { path: ['left', i6], message: 'must have at least 1 characters' };
+    if (v7.length > 64) return { path: ['left', i6], message: 'must have at most 64 characters' };
   }
   return undefined;
 }

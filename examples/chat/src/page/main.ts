@@ -11,7 +11,7 @@ const presenceLine = $<HTMLParagraphElement>('presence');
 const errorLine = $<HTMLSpanElement>('error');
 const roomInput = $<HTMLInputElement>('room');
 const userInput = $<HTMLInputElement>('user');
-userInput.value ||= `guest-${Math.floor(Math.random() * 1000)}`;
+userInput.value ||= `guest-${Math.floor(Math.random() * 100_000)}`;
 
 let subscription: Subscription | undefined;
 const online = new Set<string>();
@@ -33,21 +33,45 @@ function showPresence(): void {
   presenceLine.textContent = online.size ? `Here: ${[...online].sort().join(', ')}` : '';
 }
 
-function join(): void {
+/** Signs the name in: the server answers with a signed, HTTP-only cookie that every later request carries. */
+async function signIn(name: string): Promise<boolean> {
+  const response = await fetch('/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (response.ok) return true;
+  errorLine.textContent =
+    response.status === 409 ? `the name "${name}" is taken` : `sign-in failed (${response.status})`;
+  setStatus('idle', 'not connected');
+  return false;
+}
+
+async function join(): Promise<void> {
   subscription?.close();
+  subscription = undefined;
   log.replaceChildren();
   online.clear();
   showPresence();
+  errorLine.textContent = '';
   const roomId = roomInput.value.trim() || 'lobby';
-  const user = userInput.value.trim() || 'guest';
+  setStatus('connecting', 'signing in…');
+  if (!(await signIn(userInput.value.trim() || 'guest'))) return;
   setStatus('connecting', 'connecting…');
   subscription = client.roomEvents.subscribe(
-    { params: { roomId }, query: { user } },
+    { params: { roomId } },
     {
       message: (m) => line(`${new Date(m.sentAt).toLocaleTimeString()} ${m.user}: ${m.text}`),
+      // Sent each time the stream goes live (also after a reconnect): who is here now.
+      roster: (r) => {
+        online.clear();
+        for (const user of r.users) online.add(user);
+        showPresence();
+      },
+      // Joins and leaves since the last change, coalesced by the server.
       presence: (p) => {
-        if (p.status === 'joined') online.add(p.user);
-        else online.delete(p.user);
+        for (const user of p.joined) online.add(user);
+        for (const user of p.left) online.delete(user);
         showPresence();
       },
       // The server could not resume from our last event: what we show may have gaps. Start the room view afresh.
@@ -66,7 +90,7 @@ function join(): void {
   );
 }
 
-$<HTMLButtonElement>('join').addEventListener('click', join);
+$<HTMLButtonElement>('join').addEventListener('click', () => void join());
 $<HTMLFormElement>('send').addEventListener('submit', async (event) => {
   event.preventDefault();
   const form = event.currentTarget as HTMLFormElement;
@@ -76,9 +100,10 @@ $<HTMLFormElement>('send').addEventListener('submit', async (event) => {
   const response = await fetch(`/rooms/${encodeURIComponent(roomId)}/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ user: userInput.value.trim() || 'guest', text: input.value }),
+    // The author is the signed-in name (the cookie), not anything in the body.
+    body: JSON.stringify({ text: input.value }),
   });
   if (response.status === 201) input.value = '';
   else errorLine.textContent = `not sent (${response.status})`;
 });
-join();
+void join();

@@ -18,6 +18,11 @@ export interface MemoryReplayStoreOptions {
   maxAgeMs?: number;
   /** Topics with a log; the least recently written is dropped past it. Default 10 000. */
   maxTopics?: number;
+  /**
+   * Bytes of event data kept across all topics (counted as for `maxBytesPerTopic`). Past it, the oldest events of the
+   * least recently written topics are dropped first (their old ids then get the reset event `expired`). Default 64 MiB.
+   */
+  maxTotalBytes?: number;
   /** Epoch of this store (default: random). A process restart is a new epoch: old ids get the reset event. */
   epoch?: string;
   /** Clock, for tests. Default `Date.now`. */
@@ -55,16 +60,20 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
   readonly epoch: string;
   /** Topics currently holding events. */
   readonly topicCount: number;
+  /** Bytes of event data currently kept across all topics (as counted for `maxTotalBytes`). */
+  readonly totalBytes: number;
 } {
   const maxEvents = positive('maxEventsPerTopic', options.maxEventsPerTopic ?? 1000);
   const maxBytes = positive('maxBytesPerTopic', options.maxBytesPerTopic ?? 1024 * 1024);
   const maxAgeMs = positive('maxAgeMs', options.maxAgeMs ?? 5 * 60_000);
   const maxTopics = positive('maxTopics', options.maxTopics ?? 10_000);
+  const maxTotalBytes = positive('maxTotalBytes', options.maxTotalBytes ?? 64 * 1024 * 1024);
   const now = options.now ?? Date.now;
   const epoch = options.epoch ?? randomEpoch();
   const logs = new Map<string, TopicLog>();
   const listeners = new Map<string, Set<StoreListener>>();
   let last: StreamPosition = ZERO_POSITION;
+  let totalBytes = 0;
   // Newest position of any topic log dropped whole: an unknown topic may have lost events up to here.
   let evictedThrough: StreamPosition = ZERO_POSITION;
   let closed = false;
@@ -87,6 +96,7 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     log.entries[log.start] = undefined as unknown as Entry;
     log.start++;
     log.bytes -= entry.bytes;
+    totalBytes -= entry.bytes;
     log.trimmedThrough = entry.stored.position;
   }
 
@@ -98,15 +108,32 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       if (size > maxEvents || log.bytes > maxBytes || head.at < oldest) dropOldest(log);
       else break;
     }
+    compact(log);
+    if (log.start === log.entries.length && !listeners.has(topic)) evict(topic, log);
+  }
+
+  function compact(log: TopicLog): void {
     if (log.start > 32 && log.start * 2 > log.entries.length) {
       log.entries = log.entries.slice(log.start);
       log.start = 0;
     }
-    if (log.start === log.entries.length && !listeners.has(topic)) evict(topic, log);
+  }
+
+  /** Past `maxTotalBytes`: drops the oldest events of the least recently written topics (map order) first. */
+  function enforceTotal(): void {
+    if (totalBytes <= maxTotalBytes) return;
+    for (const [topic, log] of logs) {
+      while (totalBytes > maxTotalBytes && log.start < log.entries.length) dropOldest(log);
+      compact(log);
+      if (log.start === log.entries.length && !listeners.has(topic)) evict(topic, log);
+      if (totalBytes <= maxTotalBytes) return;
+    }
   }
 
   function evict(topic: string, log: TopicLog): void {
     logs.delete(topic);
+    totalBytes -= log.bytes;
+    log.bytes = 0;
     if (comparePositions(log.last, evictedThrough) > 0) evictedThrough = log.last;
   }
 
@@ -132,6 +159,9 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
     get topicCount() {
       return logs.size;
     },
+    get totalBytes() {
+      return totalBytes;
+    },
     async append(topic, event, data) {
       if (closed) throw new StoreUnavailableError('the memory replay store is closed');
       const position = nextPosition();
@@ -141,8 +171,10 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       const bytes = data.length + event.length + ENTRY_OVERHEAD_BYTES;
       log.entries.push({ stored, bytes, at: t });
       log.bytes += bytes;
+      totalBytes += bytes;
       log.last = position;
       trim(topic, log, t);
+      enforceTotal();
       const set = listeners.get(topic);
       if (set) for (const listener of set) listener.event(stored);
       return stored;
