@@ -19,7 +19,12 @@ export interface ChatApp {
   readonly hub: Hub<typeof chatContract.roomEvents>;
   readonly presence: Presence;
   readonly identities: Identities;
-  close(): Promise<void>;
+  /**
+   * Stops the chat. Without options every stream ends at once; with `reconnectWindowMs` it is the graceful shutdown
+   * (`router.close`): new streams get 503, each open stream a `retry:` hint spread over the window, so its client
+   * resumes on another instance with `Last-Event-ID`.
+   */
+  close(options?: { reconnectWindowMs?: number; drainMs?: number }): Promise<void>;
 }
 
 /** Options of {@link startChat}. */
@@ -138,8 +143,9 @@ export async function startChat(options: ChatOptions): Promise<ChatApp> {
     presence,
     identities,
     url,
-    async close() {
-      router.closeAll();
+    async close(graceful) {
+      if (graceful) await router.close(graceful);
+      else router.closeAll();
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

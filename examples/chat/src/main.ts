@@ -13,8 +13,9 @@ console.log(`  open ${app.url}/  ·  curl -N ${app.url}/rooms/lobby/events`);
 console.log(`  curl -c jar -H 'content-type: application/json' -d '{"name":"ada"}' ${app.url}/session`);
 console.log(`  curl -b jar -H 'content-type: application/json' -d '{"text":"hi"}' ${app.url}/rooms/lobby/messages`);
 
+// Graceful: new streams get 503, open ones a `retry:` hint spread over 5 s, so clients resume elsewhere, not all at once.
 const shutdown = async () => {
-  await app.close();
+  await app.close({ reconnectWindowMs: 5_000, drainMs: 10_000 });
   await store.close();
   process.exit(0);
 };

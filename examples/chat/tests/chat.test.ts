@@ -30,6 +30,40 @@ async function stream(app: ChatApp, room: string, options: Parameters<typeof joi
 const text = (value: string) => JSON.stringify({ text: value });
 
 describe('chat HTTP API', () => {
+  it('close({ reconnectWindowMs }) is graceful: each open stream gets a retry hint within the window, then ends', async () => {
+    const store = createMemoryReplayStore();
+    const app = await startChat({ store });
+    cleanups.push(() => store.close());
+    const bodies = await Promise.all(
+      [0, 1, 2, 3].map(async () => {
+        const response = await fetch(`${app.url}/rooms/lobby/events`, { headers: { accept: 'text/event-stream' } });
+        expect(response.status).toBe(200);
+        const reader = response.body!.getReader();
+        const first = await reader.read(); // the stream is open (headers and roster flushed)
+        return { reader, text: new TextDecoder().decode(first.value) };
+      }),
+    );
+    const closing = app.close({ reconnectWindowMs: 2000, drainMs: 1000 });
+    const retries: number[] = [];
+    for (const body of bodies) {
+      let text = body.text;
+      const decoder = new TextDecoder();
+      for (;;) {
+        const { value, done } = await body.reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      const hint = /^retry: (\d+)$/m.exec(text);
+      expect(hint, text).not.toBeNull();
+      retries.push(Number(hint![1]));
+    }
+    await closing;
+    for (const retry of retries) {
+      expect(retry).toBeGreaterThanOrEqual(0);
+      expect(retry).toBeLessThanOrEqual(2000);
+    }
+  });
+
   it('POST answers 201 with the event id once stored, and the room streams the message as the signed-in user', async () => {
     const app = await chat();
     const ada = await signIn(app, 'ada');
