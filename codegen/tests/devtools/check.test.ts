@@ -291,6 +291,32 @@ describe('ssekit check catches broken servers', () => {
     expect(report.ok).toBe(true);
   });
 
+  it('a replayable route whose events carry no id fails; one ephemeral event without an id only warns', async () => {
+    const bare = await server((_req, res) => {
+      res.writeHead(200, STREAM_HEADERS);
+      for (let n = 1; n <= 3; n++) res.write(frame('tick', { n }));
+      res.end();
+    });
+    const none = await check(bare.url, 'replayed');
+    expect(statusOf(none, 'ids')).toEqual(['fail']);
+    expect(messageOf(none, 'ids')).toContain('none of the');
+    const mixed = await server((req, res) => {
+      res.writeHead(200, STREAM_HEADERS);
+      const header = req.headers['last-event-id'];
+      const from = header === undefined ? 0 : Number(header);
+      if (Number.isNaN(from)) {
+        res.end(frame('reset', { reason: 'malformed' }, '4'));
+        return;
+      }
+      res.write(frame('tick', { n: 0 })); // ephemeral: not stored, no id
+      for (let n = from + 1; n <= 4; n++) res.write(frame('tick', { n }, String(n)));
+      res.end();
+    });
+    const report = await check(mixed.url, 'replayed');
+    expect(statusOf(report, 'ids')).toEqual(['warn']);
+    expect(messageOf(report, 'ids')).toContain('1 event(s) without an id');
+  });
+
   it('no error event where the request provokes a failure; the declared one passes', async () => {
     const silent = await server((_req, res) => {
       res.writeHead(200, STREAM_HEADERS);

@@ -278,8 +278,13 @@ function checkWire(route: AnyContractRoute, seen: ProbeResult, add: Add): void {
       `line(s) that are no SSE field: ${first(unknown)}; a field value (an id?) held a CR or LF and was split into lines`,
     );
   }
-  if (missingIds) idProblems.push(`${missingIds} event(s) without an id on a replayable route`);
-  add('ids', idProblems.length ? 'fail' : 'pass', idProblems.length ? idProblems.join('; ') : 'well-formed');
+  // A replayable route whose events carry no id at all cannot resume; some events without one (ephemeral ones such as
+  // presence, which a hub does not store) are allowed, and only warned about.
+  const noIdAtAll = missingIds > 0 && missingIds === seen.events.length;
+  if (noIdAtAll) idProblems.push(`none of the ${missingIds} event(s) has an id on a replayable route`);
+  if (idProblems.length) add('ids', 'fail', idProblems.join('; '));
+  else if (missingIds) add('ids', 'warn', `${missingIds} event(s) without an id (not resumable) on a replayable route`);
+  else add('ids', 'pass', 'well-formed');
   const badRetry = seen.wireProblems.filter((p) => p.type === 'invalid-retry').map((p) => JSON.stringify(p.line));
   add(
     'retry',
