@@ -359,9 +359,13 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
       if (kind === 'other-epoch') return { kind: 'reset', reason: 'other-epoch' };
       if (kind === 'expired') return { kind: 'reset', reason: 'expired' };
       const last = parseStreamPosition(lastId ?? '0-0') ?? ZERO_POSITION;
-      const deleted = parseStreamPosition(deletedId ?? '0-0') ?? ZERO_POSITION;
+      // `c:<id>`: the stream was (re)created after <id>; ids before it may have lost events (it expired while idle),
+      // but `0-0` (everything retained) is answered with the whole stream.
+      const created = deletedId?.startsWith('c:') === true;
+      const deleted = parseStreamPosition((created ? deletedId?.slice(2) : deletedId) ?? '0-0') ?? ZERO_POSITION;
       if (comparePositions(position, last) > 0) return { kind: 'reset', reason: 'unknown-position' };
-      if (comparePositions(position, deleted) < 0) return { kind: 'reset', reason: 'expired' };
+      const fromStart = created && comparePositions(position, ZERO_POSITION) === 0;
+      if (!fromStart && comparePositions(position, deleted) < 0) return { kind: 'reset', reason: 'expired' };
       const events: StoredEvent[] = [];
       for (const [id, fields] of entries ?? []) {
         const stored = decodeEntry(topic, idEpoch, id, fields);

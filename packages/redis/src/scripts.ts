@@ -10,7 +10,9 @@ return redis.call('GET', KEYS[1])
 `;
 
 /**
- * Append one event: XADD, then trim to MAXLEN and by MINID (age), remembering in KEYS[3] the id of the newest entry
+ * Append one event: XADD (when it creates the stream — a new topic, or one whose stream expired while idle — KEYS[3]
+ * becomes `c:<the position just before it>`: any real id before it may have lost events, only `0-0` reads the whole
+ * new stream), then trim to MAXLEN and by MINID (age), remembering in KEYS[3] the id of the newest entry
  * trimmed (Redis 7.0's max-deleted-entry-id only follows XDEL), refresh the TTLs, and PUBLISH the entry to the topic's
  * channel in the same atomic step (so notifications are in stream order).
  * KEYS: epoch, stream, trimmed-through. ARGV: candidate epoch, maxLen, maxAgeMs (0: none), channel, event, data, ttlMs.
@@ -19,7 +21,16 @@ return redis.call('GET', KEYS[1])
 export const APPEND_LUA = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 local epoch = redis.call('GET', KEYS[1])
+local fresh = redis.call('EXISTS', KEYS[2]) == 0
 local id = redis.call('XADD', KEYS[2], '*', 'e', ARGV[5], 'd', ARGV[6])
+if fresh then
+  local dash = string.find(id, '-', 1, true)
+  local ms = tonumber(string.sub(id, 1, dash - 1))
+  local seq = tonumber(string.sub(id, dash + 1))
+  local before
+  if seq > 0 then before = string.format('%d-%d', ms, seq - 1) else before = string.format('%d-999999999999999', ms - 1) end
+  redis.call('SET', KEYS[3], 'c:' .. before)
+end
 local maxLen = tonumber(ARGV[2])
 local len = redis.call('XLEN', KEYS[2])
 if len > maxLen then
