@@ -15,12 +15,14 @@ return redis.call('GET', KEYS[1])
  * new stream), then trim to MAXLEN and by MINID (age), remembering in KEYS[3] the id of the newest entry
  * trimmed (Redis 7.0's max-deleted-entry-id only follows XDEL), refresh the TTLs, and PUBLISH the entry to the topic's
  * channel in the same atomic step (so notifications are in stream order).
- * KEYS: epoch, stream, trimmed-through. ARGV: candidate epoch, maxLen, maxAgeMs (0: none), channel, event, data, ttlMs.
- * Returns { epoch, id }.
+ * KEYS: epoch, stream, trimmed-through. ARGV: candidate epoch, maxLen, maxAgeMs (0: none), channel, event, data, ttlMs,
+ * the publish command (`PUBLISH`, or `SPUBLISH` on a cluster: the channel is in the keys' slot), the epoch key's TTL
+ * (0: none; a cluster's per-topic epoch lives as long as the topic's data). Returns { epoch, id }.
  */
 export const APPEND_LUA = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 local epoch = redis.call('GET', KEYS[1])
+if tonumber(ARGV[9]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[9]) end
 local fresh = redis.call('EXISTS', KEYS[2]) == 0
 local id = redis.call('XADD', KEYS[2], '*', 'e', ARGV[5], 'd', ARGV[6])
 if fresh then
@@ -53,16 +55,17 @@ if maxAge > 0 then
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[7]) end
-redis.call('PUBLISH', ARGV[4], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
+redis.call(ARGV[8], ARGV[4], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
 return { epoch, id }
 `;
 
 /**
  * The epoch (created if missing) and the position of the topic's last event (last-generated-id, so a stream trimmed
- * empty still answers its true head). ARGV: candidate epoch. Returns { epoch, id }.
+ * empty still answers its true head). ARGV: candidate epoch, the epoch key's TTL when it is created (0: none).
+ * Returns { epoch, id }.
  */
 export const HEAD_LUA = `
-redis.call('SET', KEYS[1], ARGV[1], 'NX')
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 local epoch = redis.call('GET', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then return { epoch, '0-0' } end
 local info = redis.call('XINFO', 'STREAM', KEYS[2])
