@@ -114,7 +114,7 @@ type Commands = (Redis | Cluster) & {
     epoch: string,
     after: string,
     count: number,
-  ): Promise<[string, string?, string?, [string, string[]][]?]>;
+  ): Promise<[string, string?, string?, [string, string[]][]?, number?]>;
 };
 
 /**
@@ -295,33 +295,24 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
         if (!clustered) observeEpoch('', await commands.ssekitEpoch(globalEpochKey, randomEpoch()));
         for (const feed of [...feeds.values()]) {
           if (!feed.initialized) continue;
-          const [seen, headId] = await commands.ssekitHead(
-            feed.keys.epoch,
-            feed.keys.stream,
-            randomEpoch(),
-            epochTtlMs,
-          );
+          const [seen] = await commands.ssekitHead(feed.keys.epoch, feed.keys.stream, randomEpoch(), epochTtlMs);
           observeEpoch(feed.topic, seen);
-          // The topic's log ends before what this feed delivered (e.g. a failover to a replica that lacked the newest
-          // entries): those events are gone from the store; the listeners are told, never silently skipped.
-          const headPosition = parseStreamPosition(headId) ?? ZERO_POSITION;
-          if (comparePositions(headPosition, feed.last) < 0) {
-            resetFeed(feed, seen);
-            feed.last = headPosition;
-          }
-          const entries = await commands.xrange(
-            feed.keys.stream,
-            `(${formatStreamPosition(feed.last)}`,
-            '+',
-            'COUNT',
-            maxLen + 1,
-          );
-          // Deliver directly (not through held): these precede everything pub/sub held back.
+          // Re-read from the last delivered position, page by page (bounded by maxLen); a reset there means events
+          // this feed may not have delivered are gone (trimmed meanwhile, or lost in a failover to a replica that
+          // lacked them): the listeners are told, never skipped silently.
           const held = feed.held;
           feed.held = undefined;
-          for (const [id, fields] of entries) {
-            const stored = decodeEntry(feed.topic, seen, id, fields);
-            if (stored) deliver(feed, stored);
+          for (let page = 0; page <= maxLen; page++) {
+            const result = await read(feed.topic, seen, feed.last, 1000);
+            if (result.kind === 'reset') {
+              const head = await commands.ssekitHead(feed.keys.epoch, feed.keys.stream, randomEpoch(), epochTtlMs);
+              resetFeed(feed, head[0]);
+              feed.last = parseStreamPosition(head[1]) ?? ZERO_POSITION;
+              break;
+            }
+            // Deliver directly (not through held): these precede everything pub/sub held back.
+            for (const stored of result.events) deliver(feed, stored);
+            if (result.events.length < 1000) break;
           }
           feed.held = held;
           release(feed);
@@ -352,6 +343,39 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
     );
     observeEpoch(topic, seen);
     return { epoch: seen, position: parseStreamPosition(id) ?? ZERO_POSITION };
+  }
+
+  async function read(topic: string, idEpoch: string, position: StreamPosition, limit?: number): Promise<ReplayResult> {
+    const keys = keysOf(topic);
+    const reply = await command(`replay of "${topic}"`, () =>
+      commands.ssekitRead(
+        keys.epoch,
+        keys.stream,
+        keys.trimmed,
+        idEpoch,
+        formatStreamPosition(position),
+        limit !== undefined && limit > 0 && limit <= maxLen ? Math.floor(limit) : maxLen + 1,
+      ),
+    );
+    const [kind, lastId, deletedId, entries, present] = reply;
+    if (kind === 'other-epoch') return { kind: 'reset', reason: 'other-epoch' };
+    if (kind === 'expired') return { kind: 'reset', reason: 'expired' };
+    const last = parseStreamPosition(lastId ?? '0-0') ?? ZERO_POSITION;
+    // `c:<id>`: the stream was (re)created after <id>; ids before it may have lost events (it expired while idle),
+    // but `0-0` (everything retained) is answered with the whole stream.
+    const created = deletedId?.startsWith('c:') === true;
+    const deleted = parseStreamPosition((created ? deletedId?.slice(2) : deletedId) ?? '0-0') ?? ZERO_POSITION;
+    if (comparePositions(position, last) > 0) return { kind: 'reset', reason: 'unknown-position' };
+    const fromStart = created && comparePositions(position, ZERO_POSITION) === 0;
+    if (!fromStart && comparePositions(position, deleted) < 0) return { kind: 'reset', reason: 'expired' };
+    // Neither retained nor trimmed: the event at that id was lost (e.g. a failover to a replica that lacked it).
+    if (present === 0 && comparePositions(position, deleted) > 0) return { kind: 'reset', reason: 'unknown-position' };
+    const events: StoredEvent[] = [];
+    for (const [id, fields] of entries ?? []) {
+      const stored = decodeEntry(topic, idEpoch, id, fields);
+      if (stored) events.push(stored);
+    }
+    return { kind: 'events', events };
   }
 
   async function appendOnce(topic: string, event: string, data: string): Promise<[string, string]> {
@@ -456,36 +480,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
       };
     },
     head,
-    async read(topic, idEpoch, position, limit): Promise<ReplayResult> {
-      const keys = keysOf(topic);
-      const reply = await command(`replay of "${topic}"`, () =>
-        commands.ssekitRead(
-          keys.epoch,
-          keys.stream,
-          keys.trimmed,
-          idEpoch,
-          formatStreamPosition(position),
-          limit !== undefined && limit > 0 && limit <= maxLen ? Math.floor(limit) : maxLen + 1,
-        ),
-      );
-      const [kind, lastId, deletedId, entries] = reply;
-      if (kind === 'other-epoch') return { kind: 'reset', reason: 'other-epoch' };
-      if (kind === 'expired') return { kind: 'reset', reason: 'expired' };
-      const last = parseStreamPosition(lastId ?? '0-0') ?? ZERO_POSITION;
-      // `c:<id>`: the stream was (re)created after <id>; ids before it may have lost events (it expired while idle),
-      // but `0-0` (everything retained) is answered with the whole stream.
-      const created = deletedId?.startsWith('c:') === true;
-      const deleted = parseStreamPosition((created ? deletedId?.slice(2) : deletedId) ?? '0-0') ?? ZERO_POSITION;
-      if (comparePositions(position, last) > 0) return { kind: 'reset', reason: 'unknown-position' };
-      const fromStart = created && comparePositions(position, ZERO_POSITION) === 0;
-      if (!fromStart && comparePositions(position, deleted) < 0) return { kind: 'reset', reason: 'expired' };
-      const events: StoredEvent[] = [];
-      for (const [id, fields] of entries ?? []) {
-        const stored = decodeEntry(topic, idEpoch, id, fields);
-        if (stored) events.push(stored);
-      }
-      return { kind: 'events', events };
-    },
+    read,
     async close() {
       if (closed) return;
       closed = true;

@@ -77,7 +77,9 @@ return { epoch, '0-0' }
 
 /**
  * Replay after a position. KEYS: epoch, stream, trimmed-through. ARGV: epoch of the id, position 'ms-seq', max count.
- * Returns { 'other-epoch' } | { 'expired' } | { 'ok', lastGeneratedId, trimmedThroughId, entries }.
+ * Returns { 'other-epoch' } | { 'expired' } | { 'ok', lastGeneratedId, trimmedThroughId, entries, present }, `present`
+ * 1 when the entry at the position itself is in the stream (or the position is 0-0), else 0: an id this store issued
+ * that is neither retained nor trimmed was lost (a failover to a replica that lacked it).
  */
 export const READ_LUA = `
 local epoch = redis.call('GET', KEYS[1])
@@ -92,5 +94,7 @@ for i = 1, #info, 2 do
   if info[i] == 'last-generated-id' then last = info[i + 1] end
 end
 local deleted = redis.call('GET', KEYS[3]) or '0-0'
-return { 'ok', last, deleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]) }
+local present = 1
+if ARGV[2] ~= '0-0' then present = #redis.call('XRANGE', KEYS[2], ARGV[2], ARGV[2], 'COUNT', 1) end
+return { 'ok', last, deleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]), present }
 `;
