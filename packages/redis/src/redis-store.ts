@@ -297,23 +297,48 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
           if (!feed.initialized) continue;
           const [seen] = await commands.ssekitHead(feed.keys.epoch, feed.keys.stream, randomEpoch(), epochTtlMs);
           observeEpoch(feed.topic, seen);
-          // Re-read from the last delivered position, page by page (bounded by maxLen); a reset there means events
-          // this feed may not have delivered are gone (trimmed meanwhile, or lost in a failover to a replica that
-          // lacked them): the listeners are told, never skipped silently.
-          const held = feed.held;
-          feed.held = undefined;
+          // Re-read from the last delivered position, page by page (bounded by maxLen), while pub/sub stays held; a
+          // reset there means events this feed may not have delivered are gone (trimmed meanwhile, or lost in a
+          // failover to a replica that lacked them): the listeners are told, never skipped silently.
+          let missed: StoredEvent[] = [];
+          let after = feed.last;
+          let resumeAt: StreamPosition | undefined;
           for (let page = 0; page <= maxLen; page++) {
-            const result = await read(feed.topic, seen, feed.last, 1000);
+            const result = await read(feed.topic, seen, after, 1000);
             if (result.kind === 'reset') {
-              const head = await commands.ssekitHead(feed.keys.epoch, feed.keys.stream, randomEpoch(), epochTtlMs);
-              resetFeed(feed, head[0]);
-              feed.last = parseStreamPosition(head[1]) ?? ZERO_POSITION;
+              // Resume after the newest event still in the stream at or before the last delivered one: everything
+              // after it (written since the loss) follows the reset.
+              const [surviving] = await commands.xrevrange(
+                feed.keys.stream,
+                formatStreamPosition(feed.last),
+                '-',
+                'COUNT',
+                1,
+              );
+              resumeAt = (surviving && parseStreamPosition(surviving[0])) || ZERO_POSITION;
+              const entries = await commands.xrange(
+                feed.keys.stream,
+                `(${formatStreamPosition(resumeAt)}`,
+                '+',
+                'COUNT',
+                maxLen + 1,
+              );
+              missed = entries.flatMap(([id, fields]) => decodeEntry(feed.topic, seen, id, fields) ?? []);
               break;
             }
-            // Deliver directly (not through held): these precede everything pub/sub held back.
-            for (const stored of result.events) deliver(feed, stored);
+            missed.push(...result.events);
+            after = result.events.at(-1)?.position ?? after;
             if (result.events.length < 1000) break;
           }
+          // No await from here on: the missed events, then what pub/sub held, in one turn.
+          const held = feed.held;
+          feed.held = undefined;
+          if (resumeAt) {
+            resetFeed(feed, seen);
+            feed.last = resumeAt;
+          }
+          // Deliver directly (not through held): these precede everything pub/sub held back.
+          for (const stored of missed) deliver(feed, stored);
           feed.held = held;
           release(feed);
         }

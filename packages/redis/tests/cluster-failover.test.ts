@@ -219,4 +219,76 @@ describe('Redis Cluster failover', () => {
     },
     120_000,
   );
+
+  it.skipIf(noRedisServer)(
+    'a failover that loses acknowledged events (the replica was cut off) resets live listeners and the lost ids',
+    async () => {
+      const c = cluster as PrivateCluster;
+      const prefix = uniquePrefix('failover-loss').replaceAll(':', '-');
+      const a = await open(prefix, 0);
+      const b = await open(prefix, 0);
+      const topic = 'room/failover-loss';
+      const onA = await listen(a, topic);
+      const onB = await listen(b, topic);
+      const before: StoredEvent[] = [];
+      for (let i = 0; i < 5; i++) before.push(await a.append(topic, 'tick', `before${i}`));
+      const slot = keySlot(topicKeys(prefix, topic, true).stream);
+      const master = await c.masterOf(slot);
+      const replica = await c.replicaOf(slot);
+      // Both copies agree; then the master drops its replica's link and refuses it back (a password the replica lacks;
+      // connections already open stay authenticated): what the master acknowledges now reaches only the live
+      // subscribers, and dies with it.
+      const admin = new Redis({ host: '127.0.0.1', port: master.port, lazyConnect: true, retryStrategy: () => null });
+      admin.on('error', () => {});
+      await admin.connect();
+      expect(await admin.wait(1, 2000)).toBe(1);
+      await admin.call('CONFIG', 'SET', 'requirepass', 'cut-off-the-replica');
+      await admin.call('CLIENT', 'KILL', 'TYPE', 'replica');
+      const lost: StoredEvent[] = [];
+      for (let i = 0; i < 5; i++) lost.push(await a.append(topic, 'tick', `lost${i}`));
+      await master.kill();
+      admin.disconnect();
+      await until(
+        () => [onA, onB].every((seen) => seen.events.some((e) => e.id === lost.at(-1)?.id)),
+        5000,
+        'the doomed events delivered live',
+      );
+      const deadline = Date.now() + 20_000;
+      while ((await c.masterOf(slot)) !== replica) {
+        if (Date.now() > deadline) throw new Error('the replica did not take over within 20 s');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      await master.start();
+      let after: StoredEvent | undefined;
+      for (let i = 0; !after && i < 200; i++) {
+        after = await a.append(topic, 'tick', 'after').catch(() => undefined);
+        if (!after) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(after, 'a publish after the failover').toBeDefined();
+      await until(
+        () => [onA, onB].every((seen) => seen.events.some((e) => e.id === after?.id)),
+        15_000,
+        'the event after the failover on both instances',
+      );
+      // The store really lost them (else this test proves nothing).
+      const epoch = (before[0] as StoredEvent).epoch;
+      const replay = await b.read(topic, epoch, (before[4] as StoredEvent).position);
+      const kept = replay.kind === 'events' ? replay.events.map((e) => e.data) : [];
+      expect(kept).toEqual(['after']);
+      // Reported: both live listeners got a reset, and an id of a lost event is answered with a reset.
+      expect(onA.resets.length).toBeGreaterThan(0);
+      expect(onB.resets.length).toBeGreaterThan(0);
+      expect(await b.read(topic, epoch, (lost[2] as StoredEvent).position)).toEqual({
+        kind: 'reset',
+        reason: 'unknown-position',
+      });
+      console.info(
+        `failover with loss: ${lost.length} acknowledged events lost from the store; resets A ${onA.resets.length}, B ${onB.resets.length}`,
+      );
+      await c.waitHealthy();
+      onA.stop();
+      onB.stop();
+    },
+    120_000,
+  );
 });

@@ -19,6 +19,9 @@ const NODE_ARGS = [
   // A replica always may take over, however long it was cut off (the test kills masters on purpose).
   '--cluster-replica-validity-factor',
   '0',
+  // DEBUG SLEEP from loopback: the loss test stalls a replica so it falls behind its master.
+  '--enable-debug-command',
+  'local',
 ];
 
 async function clusterInfo(port: number): Promise<string> {
@@ -101,16 +104,34 @@ export class PrivateCluster {
 
   /** The node that masters `slot` now, as a running node sees it. */
   async masterOf(slot: number): Promise<PrivateRedis> {
+    return this.servingSlot(slot, 0);
+  }
+
+  /** The (first) replica of `slot`'s master; waits (bounded) until one is listed (a restarted node rejoins late). */
+  async replicaOf(slot: number, timeoutMs = 20_000): Promise<PrivateRedis> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        return await this.servingSlot(slot, 1);
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  }
+
+  private async servingSlot(slot: number, index: number): Promise<PrivateRedis> {
     for (const node of this.nodes.filter((n) => n.running)) {
       const client = new Redis({ host: '127.0.0.1', port: node.port, lazyConnect: true, retryStrategy: () => null });
       client.on('error', () => {});
       try {
         await client.connect();
-        const slots = (await client.cluster('SLOTS')) as unknown as [number, number, [string, number, ...unknown[]]][];
-        for (const [from, to, [, port]] of slots) {
+        const slots = (await client.cluster('SLOTS')) as unknown as [number, number, ...[string, number][]][];
+        for (const [from, to, ...nodes] of slots) {
           if (slot >= from && slot <= to) {
-            const master = this.nodes.find((n) => n.port === port);
-            if (master) return master;
+            const port = nodes[index]?.[1];
+            const node = this.nodes.find((n) => n.port === port);
+            if (node) return node;
           }
         }
       } catch {
@@ -119,7 +140,7 @@ export class PrivateCluster {
         client.disconnect();
       }
     }
-    throw new Error(`no running node knows the master of slot ${slot}`);
+    throw new Error(`no running node knows node ${index} of slot ${slot}`);
   }
 
   /** Kills every node (only the processes this cluster started) and removes the directory. */
