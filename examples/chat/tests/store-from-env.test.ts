@@ -1,7 +1,7 @@
 import type { RedisReplayStore } from '@ssekit/redis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deleteKeys, noRedis, REDIS_URL, uniquePrefix } from '../../../packages/redis/tests/redis-env.ts';
-import { createStoreFromEnv } from '../src/store-from-env.ts';
+import { type ChatStore, createStoreFromEnv } from '../src/store-from-env.ts';
 
 const prefix = uniquePrefix('chat-env').replaceAll(':', '-');
 afterAll(() => deleteKeys(prefix));
@@ -38,15 +38,18 @@ describe('chat: the store is chosen from the environment', () => {
       ['NATS_URL', '@ssekit/nats'],
       ['DATABASE_URL', '@ssekit/postgres'],
     ] as const) {
-      const outcome = await createStoreFromEnv({ [variable]: 'x://127.0.0.1:1' }).then(
+      const outcome: ChatStore | Error = await createStoreFromEnv({ [variable]: 'x://127.0.0.1:1' }).then(
         (chosen) => chosen,
-        (error: unknown) => error,
+        (error: unknown) => (error instanceof Error ? error : new Error(String(error))),
       );
       // Not installed: the error names the package. Installed: nothing listens on port 1, so it cannot connect.
       if (outcome instanceof Error) {
         const namesPackage = outcome.message.includes(pkg);
         expect(namesPackage || (outcome as { code?: string }).code === 'STORE_UNAVAILABLE', outcome.message).toBe(true);
-      } else expect(outcome.engine).toBe(variable === 'NATS_URL' ? 'NATS JetStream' : 'PostgreSQL');
+      } else {
+        expect(outcome.engine).toBe(variable === 'NATS_URL' ? 'NATS JetStream' : 'PostgreSQL');
+        await outcome.store.close();
+      }
     }
   });
 });
