@@ -34,5 +34,13 @@ describeReplayStore('Redis Cluster (3 masters, 3 replicas)', {
     maxEvents: (maxLen) => open({ maxLen }),
     maxAgeMs: (maxAgeMs) => open({ maxAgeMs }),
   },
+  // The whole cluster killed and restarted empty (no persistence): the loss must be reported (new per-topic epochs,
+  // resets), publishes meanwhile reject with STORE_UNAVAILABLE.
+  outage: {
+    durable: false,
+    create: () => open({ commandTimeoutMs: 1000 }),
+    stop: async () => (await started()).killAll(),
+    start: async () => (await started()).startAll(),
+  },
   waitMs: 10_000,
 });

@@ -143,6 +143,17 @@ export class PrivateCluster {
     throw new Error(`no running node knows node ${index} of slot ${slot}`);
   }
 
+  /** Kills every node (SIGKILL; no persistence: they come back empty, with their cluster config). */
+  async killAll(): Promise<void> {
+    for (const node of this.nodes) await node.kill();
+  }
+
+  /** Restarts every stopped node and waits until the cluster serves every slot again (bounded). */
+  async startAll(): Promise<void> {
+    await Promise.all(this.nodes.map((node) => node.start()));
+    await this.waitHealthy();
+  }
+
   /** Kills every node (only the processes this cluster started) and removes the directory. */
   async destroy(): Promise<void> {
     for (const node of this.nodes) await node.kill();
