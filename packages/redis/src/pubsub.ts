@@ -28,6 +28,7 @@ export interface PubSub {
 export function standalonePubSub(url: string, options: RedisOptions, events: PubSubEvents): PubSub {
   const subscriber = new Redis(url, { ...options, autoResubscribe: true, maxRetriesPerRequest: null });
   let connected = false;
+  let started = false;
   let closed = false;
   subscriber.on('error', events.error);
   subscriber.on('message', events.message);
@@ -36,8 +37,9 @@ export function standalonePubSub(url: string, options: RedisOptions, events: Pub
     connected = false;
     events.down();
   });
+  // Only a reconnect is news: the first 'ready' comes while `connect()` runs, before the store is set up.
   subscriber.on('ready', () => {
-    if (closed || connected) return;
+    if (closed || connected || !started) return;
     connected = true;
     events.up();
   });
@@ -58,6 +60,7 @@ export function standalonePubSub(url: string, options: RedisOptions, events: Pub
     async connect() {
       await subscriber.connect();
       connected = true;
+      started = true;
     },
     async close() {
       closed = true;
