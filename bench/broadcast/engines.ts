@@ -127,7 +127,7 @@ export const ENGINES: readonly BenchEngine[] = [
     name: 'redis-cluster',
     async pair() {
       if (noRedisServer) return 'redis-server is not installed';
-      const cluster = await PrivateCluster.start();
+      const cluster = await PrivateCluster.start({ nodeTimeoutMs: 5000 });
       const prefix = benchPrefix('cluster');
       try {
         const a = await createRedisReplayStore({ cluster: cluster.startupNodes, prefix, onError: () => {} });

@@ -9,7 +9,8 @@ import { noRedisServer } from './redis-server.ts';
 // A real 3-master, 3-replica Redis Cluster of this file's own, on spare loopback ports; stopped after the file.
 let cluster: Promise<PrivateCluster> | undefined;
 const started = () => {
-  cluster ??= PrivateCluster.start();
+  // Nothing here kills a single node: a long node timeout, so a loaded machine causes no spurious failover.
+  cluster ??= PrivateCluster.start({ nodeTimeoutMs: 5000 });
   return cluster;
 };
 afterAll(async () => {

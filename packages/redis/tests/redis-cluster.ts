@@ -8,14 +8,12 @@ import { PrivateRedis } from './redis-server.ts';
 
 const run = promisify(execFile);
 
-/** The config every node of the test cluster runs with: a 1 s node timeout, so a replica takes over within seconds. */
+/** The config every node of the test cluster runs with (the node timeout comes from {@link PrivateCluster.start}). */
 const NODE_ARGS = [
   '--cluster-enabled',
   'yes',
   '--cluster-config-file',
   'nodes.conf',
-  '--cluster-node-timeout',
-  '1000',
   // A replica always may take over, however long it was cut off (the test kills masters on purpose).
   '--cluster-replica-validity-factor',
   '0',
@@ -54,11 +52,16 @@ export class PrivateCluster {
     readonly nodes: PrivateRedis[],
   ) {}
 
-  static async start(): Promise<PrivateCluster> {
+  /**
+   * Starts the cluster. `nodeTimeoutMs` (default 1000: a replica takes over within seconds of a master's death) is
+   * `cluster-node-timeout`; tests that kill nothing use a longer one, so a loaded machine causes no spurious failover.
+   */
+  static async start(options: { nodeTimeoutMs?: number } = {}): Promise<PrivateCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'ssekit-redis-cluster-'));
     const nodes: PrivateRedis[] = [];
+    const args = [...NODE_ARGS, '--cluster-node-timeout', String(options.nodeTimeoutMs ?? 1000)];
     try {
-      for (let i = 0; i < 6; i++) nodes.push(await PrivateRedis.start(NODE_ARGS, join(dir, `node-${i}`)));
+      for (let i = 0; i < 6; i++) nodes.push(await PrivateRedis.start(args, join(dir, `node-${i}`)));
       await run(
         'redis-cli',
         [
