@@ -160,8 +160,12 @@ if (parts.has('G')) {
   const { runBroadcast, formatBroadcast } = await import('./broadcast/run.ts');
   const broadcast = await runBroadcast({ quick, log });
   log(formatBroadcast(broadcast));
+  // Every replay store engine of bench/broadcast/engines.ts's table, in this same run.
+  const { runEngines, formatEngines } = await import('./broadcast/engines.ts');
+  const engines = await runEngines({ quick, log });
+  log(formatEngines(engines));
   log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  writeResults(outDir, run, [], { broadcast });
+  writeResults(outDir, run, [], { broadcast, engines });
 }
 
 if (parts.has('H')) {

@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AdapterBenchResult } from '../adapters/run.ts';
+import { type EngineResult, formatEngines } from '../broadcast/engines-format.ts';
 import type { BroadcastBenchResult } from '../broadcast/run.ts';
 import { adaptersMarkdown, broadcastMarkdown } from './external.ts';
 import type { MachineInfo } from './machine.ts';
@@ -93,7 +94,7 @@ function header(run: RunInfo, withCommand = true): string {
 }
 
 /** Every results file, in the order latest.md shows them; `adapters`/`broadcast`/`size` are written by their own folders. */
-const ORDER = ['fanout', 'memory', 'client', 'latency', 'codegen', 'adapters', 'broadcast', 'size'];
+const ORDER = ['fanout', 'memory', 'client', 'latency', 'codegen', 'adapters', 'broadcast', 'engines', 'size'];
 
 /**
  * Writes `<part>.json|.md|.svg` for each part of this run, then rebuilds `latest.md`/`latest.json` from every part file
@@ -111,12 +112,15 @@ export function writeResults(dir: string, run: RunInfo, parts: PartResult[], ext
   if (external.adapters) writeFileSync(join(dir, 'adapters.json'), `${JSON.stringify(external.adapters, null, 2)}\n`);
   if (external.broadcast)
     writeFileSync(join(dir, 'broadcast.json'), `${JSON.stringify(external.broadcast, null, 2)}\n`);
+  if (external.engines) writeFileSync(join(dir, 'engines.json'), `${JSON.stringify(external.engines, null, 2)}\n`);
   rebuildLatest(dir, run);
 }
 
 export interface ExternalResults {
   adapters?: AdapterBenchResult;
   broadcast?: BroadcastBenchResult;
+  /** Part G, store engines (bench/broadcast/engines.ts). */
+  engines?: { results: EngineResult[]; skipped: Record<string, string> };
 }
 
 function rebuildLatest(dir: string, run: RunInfo): void {
@@ -140,6 +144,11 @@ function rebuildLatest(dir: string, run: RunInfo): void {
     } else if (name === 'broadcast') {
       external.broadcast = data as BroadcastBenchResult;
       sections.push(broadcastMarkdown(external.broadcast));
+    } else if (name === 'engines') {
+      external.engines = data as NonNullable<ExternalResults['engines']>;
+      sections.push(
+        `## G. Store engines: publish→receive and publishes per second\n\n${formatEngines(external.engines)}\n`,
+      );
     } else {
       const entry = data as { run: RunInfo; part: PartResult };
       all.push(entry);

@@ -1,14 +1,13 @@
 import { startChat } from './app.ts';
-import { createChatStore } from './store.ts';
+import { createStoreFromEnv } from './store-from-env.ts';
 
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
-const redisUrl = process.env.REDIS_URL || undefined;
-const store = await createChatStore(redisUrl, process.env.REDIS_PREFIX ?? 'ssekit-chat');
+const { store, description } = await createStoreFromEnv(process.env);
 // Public origins the pages are served from behind a proxy, comma-separated (the server's own origin is always allowed).
 const allowedOrigins = (process.env.CHAT_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean);
 const app = await startChat({ store, port, host, allowedOrigins });
-console.log(`ssekit chat listening on ${app.url} (${redisUrl ? `Redis store at ${redisUrl}` : 'in-memory store'})`);
+console.log(`ssekit chat listening on ${app.url} (${description})`);
 console.log(`  open ${app.url}/  ·  curl -N ${app.url}/rooms/lobby/events`);
 console.log(`  curl -c jar -H 'content-type: application/json' -d '{"name":"ada"}' ${app.url}/session`);
 console.log(`  curl -b jar -H 'content-type: application/json' -d '{"text":"hi"}' ${app.url}/rooms/lobby/messages`);

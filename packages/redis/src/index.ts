@@ -1,1 +1,6 @@
-export { createRedisReplayStore, type RedisReplayStore, type RedisReplayStoreOptions } from './redis-store.js';
+export {
+  createRedisReplayStore,
+  type RedisClusterNode,
+  type RedisReplayStore,
+  type RedisReplayStoreOptions,
+} from './redis-store.js';

@@ -10,16 +10,29 @@ return redis.call('GET', KEYS[1])
 `;
 
 /**
- * Append one event: XADD, then trim to MAXLEN and by MINID (age), remembering in KEYS[3] the id of the newest entry
+ * Append one event: XADD (when it creates the stream — a new topic, or one whose stream expired while idle — KEYS[3]
+ * becomes `c:<the position just before it>`: any real id before it may have lost events, only `0-0` reads the whole
+ * new stream), then trim to MAXLEN and by MINID (age), remembering in KEYS[3] the id of the newest entry
  * trimmed (Redis 7.0's max-deleted-entry-id only follows XDEL), refresh the TTLs, and PUBLISH the entry to the topic's
  * channel in the same atomic step (so notifications are in stream order).
- * KEYS: epoch, stream, trimmed-through. ARGV: candidate epoch, maxLen, maxAgeMs (0: none), channel, event, data, ttlMs.
- * Returns { epoch, id }.
+ * KEYS: epoch, stream, trimmed-through. ARGV: candidate epoch, maxLen, maxAgeMs (0: none), channel, event, data, ttlMs,
+ * the publish command (`PUBLISH`, or `SPUBLISH` on a cluster: the channel is in the keys' slot), the epoch key's TTL
+ * (0: none; a cluster's per-topic epoch lives as long as the topic's data). Returns { epoch, id }.
  */
 export const APPEND_LUA = `
 redis.call('SET', KEYS[1], ARGV[1], 'NX')
 local epoch = redis.call('GET', KEYS[1])
+if tonumber(ARGV[9]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[9]) end
+local fresh = redis.call('EXISTS', KEYS[2]) == 0
 local id = redis.call('XADD', KEYS[2], '*', 'e', ARGV[5], 'd', ARGV[6])
+if fresh then
+  local dash = string.find(id, '-', 1, true)
+  local ms = tonumber(string.sub(id, 1, dash - 1))
+  local seq = tonumber(string.sub(id, dash + 1))
+  local before
+  if seq > 0 then before = string.format('%d-%d', ms, seq - 1) else before = string.format('%d-999999999999999', ms - 1) end
+  redis.call('SET', KEYS[3], 'c:' .. before)
+end
 local maxLen = tonumber(ARGV[2])
 local len = redis.call('XLEN', KEYS[2])
 if len > maxLen then
@@ -42,16 +55,17 @@ if maxAge > 0 then
 end
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[7]) end
-redis.call('PUBLISH', ARGV[4], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
+redis.call(ARGV[8], ARGV[4], epoch .. '\\n' .. id .. '\\n' .. ARGV[5] .. '\\n' .. ARGV[6])
 return { epoch, id }
 `;
 
 /**
  * The epoch (created if missing) and the position of the topic's last event (last-generated-id, so a stream trimmed
- * empty still answers its true head). ARGV: candidate epoch. Returns { epoch, id }.
+ * empty still answers its true head). ARGV: candidate epoch, the epoch key's TTL when it is created (0: none).
+ * Returns { epoch, id }.
  */
 export const HEAD_LUA = `
-redis.call('SET', KEYS[1], ARGV[1], 'NX')
+if redis.call('SET', KEYS[1], ARGV[1], 'NX') and tonumber(ARGV[2]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
 local epoch = redis.call('GET', KEYS[1])
 if redis.call('EXISTS', KEYS[2]) == 0 then return { epoch, '0-0' } end
 local info = redis.call('XINFO', 'STREAM', KEYS[2])
@@ -63,7 +77,9 @@ return { epoch, '0-0' }
 
 /**
  * Replay after a position. KEYS: epoch, stream, trimmed-through. ARGV: epoch of the id, position 'ms-seq', max count.
- * Returns { 'other-epoch' } | { 'expired' } | { 'ok', lastGeneratedId, trimmedThroughId, entries }.
+ * Returns { 'other-epoch' } | { 'expired' } | { 'ok', lastGeneratedId, trimmedThroughId, entries, present }, `present`
+ * 1 when the entry at the position itself is in the stream (or the position is 0-0), else 0: an id this store issued
+ * that is neither retained nor trimmed was lost (a failover to a replica that lacked it).
  */
 export const READ_LUA = `
 local epoch = redis.call('GET', KEYS[1])
@@ -78,5 +94,7 @@ for i = 1, #info, 2 do
   if info[i] == 'last-generated-id' then last = info[i + 1] end
 end
 local deleted = redis.call('GET', KEYS[3]) or '0-0'
-return { 'ok', last, deleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]) }
+local present = 1
+if ARGV[2] ~= '0-0' then present = #redis.call('XRANGE', KEYS[2], ARGV[2], ARGV[2], 'COUNT', 1) end
+return { 'ok', last, deleted, redis.call('XRANGE', KEYS[2], '(' .. ARGV[2], '+', 'COUNT', ARGV[3]), present }
 `;

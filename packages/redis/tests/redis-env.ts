@@ -62,9 +62,9 @@ export function uniquePrefix(name: string): string {
   return `ssekit-test:${name}:${process.pid}:${Date.now().toString(36)}:${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Deletes every key under `prefix:` (SCAN, never KEYS). */
-export async function deleteKeys(prefix: string): Promise<void> {
-  const client = new Redis(REDIS_URL, { lazyConnect: true, retryStrategy: () => null });
+/** Deletes every key under `prefix:` (SCAN, never KEYS) on the test Redis (or `url`). */
+export async function deleteKeys(prefix: string, url = REDIS_URL): Promise<void> {
+  const client = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
   client.on('error', () => {});
   try {
     await client.connect();

@@ -145,6 +145,16 @@ describe('memory replay store bounds', () => {
     expect(() => createMemoryReplayStore({ maxTotalBytes: 0 })).toThrow(/maxTotalBytes must be positive/);
   });
 
+  it('a topic dropped whole and written again still answers its old ids with expired', async () => {
+    const store = createMemoryReplayStore({ maxTopics: 1 });
+    const old = await store.append('a', 'm', '1');
+    await store.append('b', 'm', '1'); // drops topic a whole
+    await store.append('a', 'm', '2'); // a again (drops b)
+    expect(events(await store.read('a', store.epoch, { ms: 0, seq: 0 }))).toBe('expired');
+    expect(events(await store.read('a', store.epoch, old.position))).toEqual(['2']);
+    await store.close();
+  });
+
   it('answers another epoch and a position from the future with a reset; issues ids in order', async () => {
     const store = createMemoryReplayStore();
     const stored: StoredEvent[] = [];

@@ -145,7 +145,9 @@ export function createMemoryReplayStore(options: MemoryReplayStoreOptions = {}):
       logs.set(topic, log);
       return log;
     }
-    log = { entries: [], start: 0, bytes: 0, trimmedThrough: ZERO_POSITION, last: ZERO_POSITION };
+    // A topic whose log was dropped whole may have lost events up to `evictedThrough`: ids before it are expired, as
+    // they were while the topic had no log.
+    log = { entries: [], start: 0, bytes: 0, trimmedThrough: evictedThrough, last: ZERO_POSITION };
     logs.set(topic, log);
     if (logs.size > maxTopics) {
       const [oldestTopic, oldestLog] = logs.entries().next().value as [string, TopicLog];

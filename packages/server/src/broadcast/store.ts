@@ -39,14 +39,19 @@ export interface StoreListener {
  * Implementations: {@link createMemoryReplayStore} (embedded default) and `@ssekit/redis` (Redis Streams, scale-out).
  *
  * Contract: live events reach listeners in position order, each once, including events appended by other processes
- * sharing the store; `subscribe` resolves only once the feed is live, so `head` read after it never misses one.
+ * sharing the store; `subscribe` resolves only once the feed is live, so `head` read after it never misses one. The
+ * repository's store conformance suite (`packages/server/tests/store-conformance.ts`) checks all of it: a new store is
+ * done when it passes.
  */
 export interface ReplayStore {
   /** Stores one event; resolves once it is stored (rejects with {@link StoreUnavailableError} otherwise). */
   append(topic: string, event: string, data: string): Promise<StoredEvent>;
   /** Starts the live feed of a topic; resolves when it is live, with a function that stops it. */
   subscribe(topic: string, listener: StoreListener): Promise<() => void>;
-  /** The current epoch and the position of the topic's latest event (`0-0` when it has none). */
+  /**
+   * The topic's current epoch (one per store, or one per topic as on a Redis Cluster) and the position of its latest
+   * event (`0-0` when it has none).
+   */
   head(topic: string): Promise<{ epoch: string; position: StreamPosition }>;
   /**
    * The retained events of `topic` after `position` of `epoch`, in order — at most `limit` of them when given (the hub
