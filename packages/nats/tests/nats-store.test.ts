@@ -1,6 +1,6 @@
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { createNatsStore, type NatsStore } from '@ssekit/nats';
+import { createNatsStore, type NatsRetention, type NatsStore } from '@ssekit/nats';
 import type { StoredEvent } from '@ssekit/server/broadcast';
 import { afterEach, describe, expect, it } from 'vitest';
 import { until } from '../../server/tests/broadcast-helpers.ts';
@@ -11,10 +11,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function store(
-  stream: string,
-  retention?: Parameters<typeof createNatsStore>[0]['retention'],
-): Promise<NatsStore> {
+async function store(stream: string, retention?: NatsRetention): Promise<NatsStore> {
   const created = await createNatsStore({ servers: NATS_URL, stream, retention, onError: () => {} });
   cleanups.push(() => created.close());
   return created;
@@ -97,7 +94,7 @@ describe.skipIf(noNats)('NATS JetStream store', () => {
     );
     const replay = await a.read('t', a.epoch, { ms: 0, seq: 0 });
     expect(replay.kind).toBe('events');
-    const ids = (replay as { events: StoredEvent[] }).events.map((e) => e.id);
+    const ids = (replay as { events: readonly StoredEvent[] }).events.map((e) => e.id);
     expect(ids).toEqual(sent.map((e) => e.id).sort((x, y) => Number(x.split('-')[1]) - Number(y.split('-')[1])));
   });
 
