@@ -296,10 +296,18 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
   async function appendNow(topic: string, event: string, data: string): Promise<StoredEvent> {
     const subject = subjectOf(topic);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
-      let prev = lastSeq.get(topic);
-      if (prev === undefined) {
-        prev = await lastOfTopic(topic);
-        lastSeq.set(topic, prev);
+      let expected = lastSeq.get(topic);
+      let prev = expected;
+      if (expected === undefined) {
+        expected = await lastOfTopic(topic);
+        prev = expected;
+        if (expected === 0) {
+          // No retained message of this topic: it may never have had one, or retention dropped them all. Link to the
+          // stream's first sequence: a cursor before it may have lost events of this topic, and replay says so.
+          const { state } = await jsm.streams.info(streamName);
+          prev = Math.max(0, state.first_seq - 1);
+        }
+        lastSeq.set(topic, expected);
       }
       const h = headers();
       h.set(EVENT_HEADER, event);
@@ -307,7 +315,7 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
       try {
         const ack = await js.publish(subject, data, {
           headers: h,
-          expect: { streamName, lastSubjectSequence: prev },
+          expect: { streamName, lastSubjectSequence: expected },
           timeout,
         });
         lastSeq.set(topic, ack.seq);
