@@ -249,8 +249,8 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
           if (feed) schedule(feed);
         });
         const lost = (error: unknown) => {
+          if (listener !== current || closed) return;
           report(error);
-          if (listener !== current) return;
           listener = undefined;
           drop(current, error);
           if (!closed) listening = listen().catch(report);
@@ -338,16 +338,10 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       throw new InvalidArgumentError('@ssekit/postgres: a topic must be a non-empty string');
     }
     return command(`append to "${topic}"`, async () => {
-      // The lock first, then the position (bigserial, taken by the INSERT): publishes to one topic get their positions
-      // in commit order, so a relay reading `position > last` never passes one committed later.
-      await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [names.lockKey, topic]);
-      const rows = rowsOf(
-        await client.query(
-          `WITH ins AS (INSERT INTO ${names.events} (topic, event, data) VALUES ($1, $2, $3) RETURNING position)
-           SELECT ins.position::text AS position, m.epoch, pg_notify($4, $1) FROM ins, ${names.meta} m`,
-          [topic, event, data, names.channel],
-        ),
-      ) as { position: string; epoch: string }[];
+      const rows = rowsOf(await client.query(APPEND_SQL(names), [topic, event, data, names.channel, names.lockKey])) as {
+        position: string;
+        epoch: string;
+      }[];
       const row = rows[0];
       if (!row) throw new StoreUnavailableError(`append to "${topic}": ${names.meta} has no epoch row`);
       return toStored(topic, row.epoch, { position: row.position, event, data });
@@ -378,20 +372,8 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     table,
     appendInTransaction,
     async append(topic, event, data) {
-      const stored = await command(`append to "${topic}"`, async () => {
-        const client = await pool.connect();
-        try {
-          await client.query('BEGIN');
-          const result = await appendInTransaction(client, topic, event, data);
-          await client.query('COMMIT');
-          return result;
-        } catch (error) {
-          await client.query('ROLLBACK').catch(() => {});
-          throw error;
-        } finally {
-          client.release();
-        }
-      });
+      // One statement is its own transaction: the topic lock is held until it commits.
+      const stored = await appendInTransaction(pool, topic, event, data);
       await pool.query(TRIM_SQL(names), trimArgs(topic)).catch(report);
       return stored;
     },
@@ -487,6 +469,24 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     },
   };
   return store;
+}
+
+/**
+ * One publish, one statement: the topic's transaction-scoped advisory lock first (the inserted row only exists once the
+ * lock is held, so its `bigserial` position is taken after it), then the row, the epoch and the NOTIFY (sent at commit).
+ * Publishes to one topic thus get their positions in commit order: a relay reading `position > last` never passes a
+ * position that commits later. $1 topic, $2 event, $3 data, $4 channel, $5 lock key.
+ */
+function APPEND_SQL(n: PostgresNames): string {
+  // MATERIALIZED: the lock is its own plan node; the row (and its nextval) is computed from that node's output.
+  return `WITH topic_lock AS MATERIALIZED (
+    SELECT pg_advisory_xact_lock($5::int, hashtext($1)) AS locked
+  ), ins AS (
+    INSERT INTO ${n.events} (topic, event, data)
+    SELECT $1, $2, $3 FROM topic_lock
+    RETURNING position
+  )
+  SELECT ins.position::text AS position, m.epoch, pg_notify($4, $1) FROM ins, ${n.meta} m`;
 }
 
 /**
