@@ -1,5 +1,6 @@
 export {
   createNatsStore,
+  type NatsConnectionLike,
   type NatsRetention,
   type NatsStore,
   type NatsStoreOptions,

@@ -34,10 +34,20 @@ export interface NatsRetention {
   maxBytes?: number;
 }
 
+/**
+ * An open connection made by `connect()` of `@nats-io/transport-node` (typed structurally, so this package's
+ * declarations do not pull in the client's, which do not compile under `exactOptionalPropertyTypes` with
+ * `skipLibCheck` off).
+ */
+export interface NatsConnectionLike {
+  isClosed(): boolean;
+  close(): Promise<void>;
+}
+
 /** Options of {@link createNatsStore}. */
 export interface NatsStoreOptions {
   /** An open connection to use (left open by `close()`). Otherwise the store connects to `servers`. */
-  connection?: NatsConnection;
+  connection?: NatsConnectionLike;
   /** Server URL(s) when no `connection` is given. Default `127.0.0.1:4222`. */
   servers?: string | string[];
   /** The JetStream stream of this hub (created when missing, its limits updated when present). Default `SSEKIT`. */
@@ -128,7 +138,7 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
   const ownConnection = !options.connection;
   try {
     nc =
-      options.connection ??
+      (options.connection as NatsConnection | undefined) ??
       (await connect({
         servers: options.servers ?? '127.0.0.1:4222',
         maxReconnectAttempts: -1,

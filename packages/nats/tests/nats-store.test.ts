@@ -113,6 +113,17 @@ describe.skipIf(noNats)('NATS JetStream store', () => {
     expect(resets).toEqual([other.epoch]);
   });
 
+  it('uses a connection it is given and leaves it open on close', async () => {
+    const nc = await connect({ servers: NATS_URL });
+    cleanups.push(() => nc.close());
+    const s = await createNatsStore({ connection: nc, stream: streamName('conn'), onError: () => {} });
+    const stored = await s.append('t', 'tick', 'x');
+    expect(await s.head('t')).toEqual({ epoch: s.epoch, position: stored.position });
+    await s.close();
+    expect(nc.isClosed()).toBe(false);
+    await expect(s.append('t', 'tick', 'y')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
+  });
+
   it('rejects bad options with a typed error', async () => {
     await expect(createNatsStore({ stream: 'a.b' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(createNatsStore({ retention: { maxEvents: 0 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
