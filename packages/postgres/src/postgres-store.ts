@@ -338,7 +338,9 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
       throw new InvalidArgumentError('@ssekit/postgres: a topic must be a non-empty string');
     }
     return command(`append to "${topic}"`, async () => {
-      const rows = rowsOf(await client.query(APPEND_SQL(names), [topic, event, data, names.channel, names.lockKey])) as {
+      const rows = rowsOf(
+        await client.query(APPEND_SQL(names), [topic, event, data, names.channel, names.lockKey]),
+      ) as {
         position: string;
         epoch: string;
       }[];

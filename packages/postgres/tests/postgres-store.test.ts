@@ -110,6 +110,23 @@ describe.skipIf(noPostgres)('PostgreSQL store', () => {
     expect(await byAge.read('t', byAge.epoch, old.position)).toEqual({ kind: 'events', events: [] });
   });
 
+  it('retention also applies to events published in transactions, at the next sweep', async () => {
+    const s = await store(await table('sweep'), { retention: { maxEvents: 2 }, pollIntervalMs: 100 });
+    const events: StoredEvent[] = [];
+    for (let i = 0; i < 5; i++)
+      events.push(await inTransaction((client) => s.appendInTransaction(client, 't', 'tick', `${i}`)));
+    const first = (events[0] as StoredEvent).position;
+    const deadline = Date.now() + 5000;
+    while ((await s.read('t', s.epoch, first)).kind !== 'reset' && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect(await s.read('t', s.epoch, first)).toEqual({ kind: 'reset', reason: 'expired' });
+    expect(await s.read('t', s.epoch, (events[2] as StoredEvent).position)).toEqual({
+      kind: 'events',
+      events: events.slice(3),
+    });
+  });
+
   it('a dropped and recreated table is a new epoch: old cursors get other-epoch', async () => {
     const name = await table('epoch');
     const s = await store(name);
