@@ -347,7 +347,11 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
     stream: streamName,
     subjectOf,
     append(topic, event, data) {
-      subjectOf(topic);
+      try {
+        subjectOf(topic);
+      } catch (error) {
+        return Promise.reject(error);
+      }
       // Appends of one topic run one at a time here, so each names its predecessor without a lost race.
       const previous = appendQueue.get(topic) ?? Promise.resolve();
       const result = previous

@@ -124,6 +124,12 @@ describe.skipIf(noNats)('NATS JetStream store', () => {
     await expect(s.append('t', 'tick', 'y')).rejects.toMatchObject({ code: 'STORE_UNAVAILABLE' });
   });
 
+  it('rejects a topic that cannot be a subject token with INVALID_ARGUMENT (a rejected promise), storing nothing', async () => {
+    const s = await store(streamName('badtopic'));
+    await expect(s.append('a\uD800', 'tick', 'x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(s.append('é'.repeat(2000), 'tick', 'x')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('rejects bad options with a typed error', async () => {
     await expect(createNatsStore({ stream: 'a.b' })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
     await expect(createNatsStore({ retention: { maxEvents: 0 } })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
