@@ -294,7 +294,7 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     void (async () => {
       try {
         observeEpoch(await readEpoch());
-        for (const feed of feeds.values()) schedule(feed);
+        await pollFeeds();
         await sweep();
       } catch (error) {
         report(error);
@@ -302,6 +302,24 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
     })();
   }, pollIntervalMs);
   poller.unref?.();
+
+  /**
+   * The safety net behind notifications: one query finds the served topics with rows after their last delivered
+   * position (an index probe per topic), and only those are read.
+   */
+  async function pollFeeds(): Promise<void> {
+    const ready = [...feeds.values()].filter((feed) => feed.ready && !feed.fetching);
+    if (ready.length === 0) return;
+    const { rows } = await pool.query<{ topic: string }>(
+      `SELECT f.topic FROM unnest($1::text[], $2::bigint[]) AS f(topic, last)
+       WHERE EXISTS (SELECT 1 FROM ${names.events} e WHERE e.topic = f.topic AND e.position > f.last)`,
+      [ready.map((feed) => feed.topic), ready.map((feed) => feed.last.ms)],
+    );
+    for (const { topic } of rows) {
+      const feed = feeds.get(topic);
+      if (feed) schedule(feed);
+    }
+  }
 
   /** Trims the topics written since the last sweep; one instance at a time (a try-lock), the others skip. */
   async function sweep(): Promise<void> {

@@ -127,6 +127,17 @@ describe.skipIf(noPostgres)('PostgreSQL store', () => {
     });
   });
 
+  it('an event whose notification was lost is still delivered, by the periodic re-read', async () => {
+    const name = await table('poll');
+    const s = await store(name, { pollIntervalMs: 200 });
+    const live = collect(s, 't');
+    await live.ready;
+    // A row without its NOTIFY (as if the notification was lost): only the poll can find it.
+    await pool.query(`INSERT INTO ${name} (topic, event, data) VALUES ('t', 'tick', 'silent')`);
+    await until(() => live.got.length === 1, 5000, 'the silent event');
+    expect(live.got[0]).toMatchObject({ topic: 't', event: 'tick', data: 'silent' });
+  });
+
   it('a dropped and recreated table is a new epoch: old cursors get other-epoch', async () => {
     const name = await table('epoch');
     const s = await store(name);
