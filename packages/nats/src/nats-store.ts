@@ -221,8 +221,9 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
     }
   }
 
+  const statuses = nc.status();
   void (async () => {
-    for await (const status of nc.status()) {
+    for await (const status of statuses) {
       if (closed) return;
       if (status.type === 'disconnect') connected = false;
       else if (status.type === 'reconnect') {
@@ -463,6 +464,8 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
         feed.messages?.stop();
       }
       feeds.clear();
+      // Stop following a connection we leave open (the client's status iterator has `stop`).
+      (statuses as { stop?: () => void }).stop?.();
       if (ownConnection) await nc.close().catch(() => {});
     },
   };
