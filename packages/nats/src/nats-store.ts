@@ -263,15 +263,50 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
     const messages = await consumer.consume();
     feed.messages = messages;
     void (async () => {
+      // Its stream deleted (and maybe recreated): the ordered consumer would wait for the old sequences; start over.
+      for await (const status of messages.status()) {
+        if (feed.stopped || closed || feed.messages !== messages) return;
+        if (status.type === 'consumer_deleted' || status.type === 'stream_not_found') {
+          feed.messages = undefined;
+          messages.stop();
+          void recoverFeed(feed);
+          return;
+        }
+      }
+    })();
+    void (async () => {
       try {
         for await (const message of messages) {
+          // A sequence going backwards: the stream was deleted and recreated (its consumers follow the new one).
+          if (message.seq <= feed.last.ms) void ensureStream().then(observeEpoch, report);
           const stored = decode(feed.topic, message.seq, message.headers?.get(EVENT_HEADER), message.string());
           if (stored) deliver(feed, stored);
         }
       } catch (error) {
         if (!feed.stopped && !closed) report(error);
       }
+      // The consumer ended without being stopped (e.g. its stream was deleted): recover the feed.
+      if (!feed.stopped && !closed && feed.messages === messages) {
+        feed.messages = undefined;
+        void recoverFeed(feed);
+      }
     })();
+  }
+
+  /** Re-creates a feed whose consumer ended: on the stream as it is now (a new epoch resets its listeners). */
+  async function recoverFeed(feed: Feed): Promise<void> {
+    for (let attempt = 1; !feed.stopped && !closed; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(100 * attempt, 1000)));
+      if (feed.stopped || closed) return;
+      try {
+        const seen = await ensureStream();
+        if (seen !== epoch) observeEpoch(seen);
+        else restartFeed(feed);
+        return;
+      } catch (error) {
+        report(error);
+      }
+    }
   }
 
   function restartFeed(feed: Feed): void {

@@ -113,6 +113,27 @@ describe.skipIf(noNats)('NATS JetStream store', () => {
     expect(resets).toEqual([other.epoch]);
   });
 
+  it('a live subscriber of a recreated stream gets the reset, then the events of the new stream', async () => {
+    const stream = streamName('recreate');
+    const s = await store(stream);
+    await s.append('t', 'tick', 'old1');
+    await s.append('t', 'tick', 'old2');
+    const got: string[] = [];
+    const resets: string[] = [];
+    const stop = await s.subscribe('t', { event: (e) => got.push(e.data), reset: (epoch) => resets.push(epoch) });
+    cleanups.push(async () => stop());
+    await s.append('t', 'tick', 'live');
+    await until(() => got.length === 1, 5000, 'the live event');
+    await deleteStream(stream);
+    const other = await store(stream);
+    // Fewer events than before: the new stream's sequences stay below the old ones.
+    const fresh = await other.append('t', 'tick', 'new1');
+    await until(() => got.includes('new1'), 10_000, 'the event of the new stream');
+    expect(resets).toEqual([other.epoch]);
+    expect(got).toEqual(['live', 'new1']);
+    expect(fresh.position.ms).toBe(1);
+  });
+
   it('uses a connection it is given and leaves it open on close', async () => {
     const nc = await connect({ servers: NATS_URL });
     cleanups.push(() => nc.close());
