@@ -83,7 +83,14 @@ interface Feed {
   ready: boolean;
 }
 
-/** True when `store` was made by {@link createPostgresStore}. */
+/**
+ * True when `store` was made by {@link createPostgresStore}.
+ *
+ * @example
+ * ```ts
+ * if (!isPostgresStore(hub.store)) throw new Error('this hub cannot publish inside a transaction');
+ * ```
+ */
 export function isPostgresStore(store: unknown): store is PostgresStore {
   return typeof store === 'object' && store !== null && (store as { [MARK]?: true })[MARK] === true;
 }
