@@ -112,6 +112,41 @@ describe('nats-server killed while publishing', () => {
   );
 });
 
+describe('a memory-storage stream lost in a restart', () => {
+  it.skipIf(noNats)(
+    'is a new epoch: live subscribers get the reset, old cursors other-epoch',
+    async () => {
+      const nats = server as OwnNatsServer;
+      const store = await createNatsStore({
+        servers: nats.url,
+        stream: uniqueStream('memory'),
+        storage: 'memory',
+        commandTimeoutMs: 1000,
+        onError: () => {},
+      });
+      try {
+        const old = await store.append('t', 'tick', 'before');
+        const resets: string[] = [];
+        const got: string[] = [];
+        const stop = await store.subscribe('t', { event: (e) => got.push(e.data), reset: (e) => resets.push(e) });
+        await nats.kill();
+        await nats.start();
+        await until(() => resets.length > 0, 10_000, 'the reset after the restart');
+        expect(store.epoch).not.toBe(old.epoch);
+        expect(resets).toEqual([store.epoch]);
+        expect(await store.read('t', old.epoch, old.position)).toEqual({ kind: 'reset', reason: 'other-epoch' });
+        const fresh = await store.append('t', 'tick', 'after');
+        expect(fresh.epoch).toBe(store.epoch);
+        await until(() => got.includes('after'), 5000, 'the event after the restart');
+        stop();
+      } finally {
+        await store.close();
+      }
+    },
+    30_000,
+  );
+});
+
 /**
  * Every acknowledged event once, in order. A publish in flight when the server was killed may have been stored although
  * its acknowledgement was lost (the publisher was told STORE_UNAVAILABLE: "may not be delivered"): at most that one
