@@ -230,6 +230,36 @@ describe.skipIf(noPostgres)('PostgreSQL store', () => {
     }
   });
 
+  it('two transactions locking two topics in opposite orders: PostgreSQL aborts one (STORE_UNAVAILABLE), the other commits', async () => {
+    const s = await store(await table('deadlock'));
+    const first = await pool.connect();
+    const second = await pool.connect();
+    try {
+      await first.query('BEGIN');
+      await second.query('BEGIN');
+      await s.appendInTransaction(first, 'a', 'tick', '1a');
+      await s.appendInTransaction(second, 'b', 'tick', '2b');
+      const outcomes = await Promise.allSettled([
+        s.appendInTransaction(first, 'b', 'tick', '1b'),
+        s.appendInTransaction(second, 'a', 'tick', '2a'),
+      ]);
+      const rejected = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect(rejected[0]?.reason).toMatchObject({ code: 'STORE_UNAVAILABLE' });
+      const winner = outcomes[0]?.status === 'fulfilled' ? first : second;
+      const loser = winner === first ? second : first;
+      await loser.query('ROLLBACK');
+      await winner.query('COMMIT');
+      const a = await s.read('a', s.epoch, ZERO);
+      const b = await s.read('b', s.epoch, ZERO);
+      const all = [a, b].flatMap((r) => (r.kind === 'events' ? r.events.map((e) => e.data) : []));
+      expect(all.sort()).toEqual(winner === first ? ['1a', '1b'] : ['2a', '2b']);
+    } finally {
+      first.release();
+      second.release();
+    }
+  });
+
   it('concurrent transactions over several topics, committing or rolling back in any order: two instances each deliver every committed event once, in position order', async () => {
     const name = await table('concurrent');
     const a = await store(name, { pollIntervalMs: 60_000 });
