@@ -78,6 +78,7 @@ const EVENT_HEADER = 'Ssekit-Event';
 const PREV_HEADER = 'Ssekit-Prev';
 const WRONG_LAST_SEQUENCE = 10071;
 const MAX_APPEND_ATTEMPTS = 50;
+const MAX_CACHED_TOPICS = 10_000;
 
 interface Feed {
   readonly topic: string;
@@ -339,6 +340,13 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
     }
   }
 
+  /** Caches a topic's last sequence; bounded (least recently written first out): a miss costs one lookup. */
+  function remember(topic: string, seq: number): void {
+    lastSeq.delete(topic);
+    lastSeq.set(topic, seq);
+    if (lastSeq.size > MAX_CACHED_TOPICS) lastSeq.delete(lastSeq.keys().next().value as string);
+  }
+
   async function appendNow(topic: string, event: string, data: string): Promise<StoredEvent> {
     const subject = subjectOf(topic);
     for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
@@ -353,7 +361,7 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
           const { state } = await jsm.streams.info(streamName);
           prev = Math.max(0, state.first_seq - 1);
         }
-        lastSeq.set(topic, expected);
+        remember(topic, expected);
       }
       const h = headers();
       h.set(EVENT_HEADER, event);
@@ -364,7 +372,7 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
           expect: { streamName, lastSubjectSequence: expected },
           timeout,
         });
-        lastSeq.set(topic, ack.seq);
+        remember(topic, ack.seq);
         const position = { ms: ack.seq, seq: 0 };
         return { topic, epoch, position, id: formatEventId(epoch, position), event, data };
       } catch (error) {
