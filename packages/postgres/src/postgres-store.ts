@@ -275,6 +275,8 @@ export async function createPostgresStore(options: PostgresStoreOptions = {}): P
         }
         return;
       } catch (error) {
+        // Forget it first: its 'end' must not start a second reconnect loop beside this one.
+        if (listener === client) listener = undefined;
         if (client) drop(client, error);
         if (attempt === 0 && !listenedOnce) throw error;
         report(error);
