@@ -230,16 +230,19 @@ export async function createNatsStore(options: NatsStoreOptions = {}): Promise<N
       else if (status.type === 'reconnect') {
         connected = true;
         outageReported = false;
-        // JetStream may answer a moment after the connection is back: retry, bounded.
-        for (let attempt = 1; attempt <= 20 && !closed && connected; attempt++) {
-          try {
-            observeEpoch(await ensureStream());
-            break;
-          } catch (error) {
-            report(error);
-            await new Promise((resolve) => setTimeout(resolve, 250));
+        // JetStream may answer a moment after the connection is back: retry, bounded, without holding up the
+        // status loop (a disconnect meanwhile must still be seen at once).
+        void (async () => {
+          for (let attempt = 1; attempt <= 20 && !closed && connected; attempt++) {
+            try {
+              observeEpoch(await ensureStream());
+              return;
+            } catch (error) {
+              report(error);
+              await new Promise((resolve) => setTimeout(resolve, 250));
+            }
           }
-        }
+        })();
       } else if (status.type === 'error') report(status.error);
     }
   })();
