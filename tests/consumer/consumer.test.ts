@@ -75,6 +75,8 @@ describe('the packed tarballs', () => {
         '@ssekit/contract',
         '@ssekit/react',
         '@ssekit/redis',
+        '@ssekit/nats',
+        '@ssekit/postgres',
         '@ssekit/server',
         '@ssekit/testing',
         'create-ssekit',
@@ -524,5 +526,105 @@ describe('npm create ssekit, from the packed create-ssekit tarball', () => {
       expect(() => run('npm', [...args, '--packages-from', join(work, 'tarballs')], apps)).toThrow(/not empty/i);
     },
     8 * MINUTES,
+  );
+});
+
+describe('an app using the NATS and PostgreSQL stores, installed from the tarballs', () => {
+  it(
+    'installs, type-checks with TypeScript 5.9 and 7 (strictest flags, skipLibCheck off) and imports on Node 20',
+    () => {
+      const app = join(work, 'engines');
+      mkdirSync(join(app, 'src'), { recursive: true });
+      const manifest = {
+        name: 'consumer-engines',
+        version: '1.0.0',
+        private: true,
+        type: 'module',
+        dependencies: {
+          '@ssekit/contract': `file:${tarball('@ssekit/contract')}`,
+          '@ssekit/server': `file:${tarball('@ssekit/server')}`,
+          '@ssekit/nats': `file:${tarball('@ssekit/nats')}`,
+          '@ssekit/postgres': `file:${tarball('@ssekit/postgres')}`,
+          pg: '^8.20.0',
+          zod: '^4.1.0',
+        },
+        devDependencies: {
+          '@types/node': '^22.0.0',
+          typescript: '~5.9.3',
+          'typescript-7': 'npm:typescript@^7.0.2',
+        },
+      };
+      writeFileSync(join(app, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+      const compilerOptions = {
+        strict: true,
+        noUncheckedIndexedAccess: true,
+        exactOptionalPropertyTypes: true,
+        skipLibCheck: false,
+        target: 'ES2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        verbatimModuleSyntax: true,
+        types: ['node'],
+        noEmit: true,
+      };
+      writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['src'] }, null, 2));
+      // What the two READMEs show: a store per engine, and a publish inside the app's own pg transaction.
+      writeFileSync(
+        join(app, 'src/stores.ts'),
+        `import { defineContract } from '@ssekit/contract';
+import { createNatsStore } from '@ssekit/nats';
+import { createPostgresStore, publishInTransaction, schemaSql } from '@ssekit/postgres';
+import { createHub } from '@ssekit/server/broadcast';
+import pg from 'pg';
+import { z } from 'zod';
+
+export const chat = defineContract({
+  room: {
+    path: '/rooms/:roomId/events',
+    replay: true,
+    resetEvent: 'reset',
+    events: { message: z.object({ text: z.string() }), reset: z.object({ reason: z.string() }) },
+  },
+});
+
+export async function natsHub() {
+  const store = await createNatsStore({ servers: '127.0.0.1:4222', stream: 'CHAT', retention: { maxEvents: 100 } });
+  return createHub(chat.room, { store });
+}
+
+export async function postgresHub(pool: pg.Pool) {
+  const store = await createPostgresStore({ pool, table: 'chat_events', retention: { maxAgeMs: 60_000 } });
+  const hub = createHub(chat.room, { store });
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const receipt = await publishInTransaction(client, hub, { roomId: 'lobby' }, 'message', { text: 'hi' });
+    // @ts-expect-error not an event of the route
+    await publishInTransaction(client, hub, { roomId: 'lobby' }, 'nope', { text: 'hi' });
+    await client.query('COMMIT');
+    return receipt.id;
+  } finally {
+    client.release();
+  }
+}
+
+export const sql: string = schemaSql('chat_events');
+`,
+      );
+      run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], app);
+      run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.json'], app);
+      run(process.execPath, ['node_modules/typescript-7/bin/tsc', '-p', 'tsconfig.json'], app);
+      const loaded = run(
+        process.execPath,
+        [
+          '--input-type=module',
+          '-e',
+          "const n = await import('@ssekit/nats'); const p = await import('@ssekit/postgres'); console.log(typeof n.createNatsStore, typeof p.publishInTransaction, p.schemaSql('t').includes('CREATE TABLE'))",
+        ],
+        app,
+      );
+      expect(loaded.trim()).toBe('function function true');
+    },
+    5 * MINUTES,
   );
 });

@@ -7,6 +7,8 @@ export const PUBLISHED_PACKAGES = [
   '@ssekit/server',
   '@ssekit/client',
   '@ssekit/redis',
+  '@ssekit/nats',
+  '@ssekit/postgres',
   '@ssekit/react',
   '@ssekit/testing',
   '@ssekit/codegen',

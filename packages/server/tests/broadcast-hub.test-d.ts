@@ -1,5 +1,5 @@
 import { defineContract } from '@ssekit/contract';
-import { createHub, type PublishReceipt } from '@ssekit/server/broadcast';
+import { createHub, type PreparedEvent, type PublishReceipt } from '@ssekit/server/broadcast';
 import { describe, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 
@@ -24,6 +24,12 @@ describe('hub.publish types', () => {
     >();
     // z.coerce.number() accepts unknown input, as session.send does.
     void hub.publish({ roomId: 'r' }, 'count', '3');
+  });
+
+  it('prepare takes what publish takes and returns a PreparedEvent', () => {
+    expectTypeOf(hub.prepare({ roomId: 'r' }, 'message', { user: 'a', text: 'b' })).toEqualTypeOf<PreparedEvent>();
+    // @ts-expect-error 'text' is missing
+    hub.prepare({ roomId: 'r' }, 'message', { user: 'a' });
   });
 
   it('rejects an undeclared event name', () => {

@@ -108,6 +108,27 @@ describe('hub: typed publish and fan-out', () => {
     expect(head.position).toEqual({ ms: 0, seq: 0 });
   });
 
+  it('prepare validates and serializes like publish, and stores nothing', async () => {
+    const { hub, store } = await start();
+    const params = { tenant: 't', roomId: 'r' };
+    expect(() => hub.prepare(params, 'message', { n: 1.5, text: 'x' })).toThrow(
+      expect.objectContaining({ code: 'CONTRACT_VALIDATION' }),
+    );
+    expect(() => hub.prepare({ tenant: 't' } as never, 'note', 'x')).toThrow(
+      expect.objectContaining({ code: 'CONTRACT_VALIDATION' }),
+    );
+    const prepared = hub.prepare(params, 'message', { n: 1, text: 'hi' });
+    const topic = hub.topicOf(params);
+    expect(prepared).toEqual({ topic, event: 'message', data: '{"n":1,"text":"hi"}' });
+    expect((await store.head(topic)).position).toEqual({ ms: 0, seq: 0 });
+    const receipt = await hub.publish(params, 'message', { n: 1, text: 'hi' });
+    const replay = await store.read(topic, receipt.epoch, { ms: 0, seq: 0 });
+    expect(replay).toEqual({
+      kind: 'events',
+      events: [expect.objectContaining({ event: 'message', data: prepared.data })],
+    });
+  });
+
   it('works for a route without replay: no ids, no Last-Event-ID handling', async () => {
     const { ticker, server } = await start();
     const s = await openStream(`${server.url}/ticker`, { lastEventId: 'whatever' });

@@ -74,6 +74,14 @@ export interface PublishReceipt {
   readonly position: StreamPosition;
 }
 
+/** An event validated and serialized by {@link Hub.prepare}: what a publish would store, not stored yet. */
+export interface PreparedEvent {
+  readonly topic: string;
+  readonly event: string;
+  /** The serialized data (the text of its `data:` lines). */
+  readonly data: string;
+}
+
 /** Per-subscription options of {@link Hub.subscribe}. */
 export interface SubscribeOptions {
   /**
@@ -106,6 +114,21 @@ export interface Hub<R extends AnyContractRoute> {
     event: K,
     data: InferEventInput<R, K>,
   ): Promise<PublishReceipt>;
+  /**
+   * Validates params and `data` and serializes the data exactly as {@link Hub.publish} does, and returns the topic, event
+   * and text it would store — without storing anything. For stores that write the event in the application's own
+   * transaction (e.g. `publishInTransaction` of `@ssekit/postgres`). Throws what `publish` throws for bad input.
+   *
+   * @example
+   * ```ts
+   * const { topic, event, data } = hub.prepare({ roomId: 'lobby' }, 'message', { user: 'ada', text: 'hi' });
+   * ```
+   */
+  prepare<K extends InferEventName<R>>(
+    params: InferParamsInput<R>,
+    event: K,
+    data: InferEventInput<R, K>,
+  ): PreparedEvent;
   /**
    * Authorizes the session (a refused one is closed), then streams its topic until the client leaves: on replay
    * routes, first every retained event after its `Last-Event-ID` (or the reset event), then live events, with no gap
@@ -191,8 +214,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     store,
     async publish(params, event, data) {
       if (closed) throw new StoreUnavailableError(`hub "${key}" is closed`);
-      const topic = hubRoute.topicOf(hubRoute.parseParams(params));
-      const text = hubRoute.serialize(event, data);
+      const { topic, data: text } = hub.prepare(params, event, data);
       let stored: StoredEvent;
       try {
         stored = await store.append(topic, event, text);
@@ -200,6 +222,10 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
         throw asStoreError(error, `event "${event}" on topic "${topic}" was not stored`);
       }
       return { id: stored.id, topic, epoch: stored.epoch, position: stored.position };
+    },
+    prepare(params, event, data) {
+      const topic = hubRoute.topicOf(hubRoute.parseParams(params));
+      return { topic, event, data: hubRoute.serialize(event, data) };
     },
     async subscribe(typed, subscribeOptions) {
       const session = sessionOf(typed);

@@ -16,6 +16,7 @@ export {
   type Hub,
   type HubImplementation,
   type HubOptions,
+  type PreparedEvent,
   type PublishReceipt,
   type ResetInfo,
   type SubscribeContext,
