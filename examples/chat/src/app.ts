@@ -54,7 +54,8 @@ const SignIn = z.object({ name: UserName });
  *
  * @example
  * ```ts
- * const app = await startChat({ store: await createChatStore(process.env.REDIS_URL), port: 8080 });
+ * const { store } = await createStoreFromEnv(process.env);
+ * const app = await startChat({ store, port: 8080 });
  * ```
  */
 export async function startChat(options: ChatOptions): Promise<ChatApp> {

@@ -1,5 +1,8 @@
+import { createNatsStore } from '@ssekit/nats';
+import { createPostgresStore } from '@ssekit/postgres';
 import { createRedisReplayStore } from '@ssekit/redis';
-import { createMemoryReplayStore, type ReplayStore } from '@ssekit/server/broadcast';
+import type { ReplayStore } from '@ssekit/server/broadcast';
+import { createChatMemoryStore } from './store.ts';
 
 /** The environment variables the chat reads to pick its store. */
 export interface ChatStoreEnv {
@@ -29,26 +32,12 @@ interface Engine {
   create(value: string, prefix: string): Promise<ReplayStore>;
 }
 
-/**
- * EXTENSION POINT for the stores of other packages (`@ssekit/nats`, `@ssekit/postgres`): loaded only when their
- * variable is set, so the chat runs without them installed. Replace with a static import once the package is a
- * dependency of the chat.
- */
-async function optionalStore(
-  pkg: string,
-  factory: string,
-  options: Record<string, unknown>,
-  variable: string,
-): Promise<ReplayStore> {
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(/* @vite-ignore */ pkg)) as Record<string, unknown>;
-  } catch (error) {
-    throw new Error(`${variable} is set, but ${pkg} is not installed: npm install ${pkg}`, { cause: error });
-  }
-  const create = loaded[factory];
-  if (typeof create !== 'function') throw new Error(`${pkg} does not export ${factory}()`);
-  return (await create(options)) as ReplayStore;
+/** A PostgreSQL table name from the prefix: lower-case letters, digits and `_` (`ssekit-chat` → `ssekit_chat_events`). */
+function tableOf(prefix: string): string {
+  return `${prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_')
+    .slice(0, 40)}_events`;
 }
 
 /** The engines in order of precedence: the first whose variable is set wins. */
@@ -77,25 +66,25 @@ const ENGINES: readonly Engine[] = [
     variable: 'NATS_URL',
     engine: 'NATS JetStream',
     create: (servers, prefix) =>
-      optionalStore('@ssekit/nats', 'createNatsStore', { servers, prefix, ...RETENTION }, 'NATS_URL'),
+      createNatsStore({
+        servers: servers.split(',').map((server) => server.trim()),
+        stream: prefix.replace(/[^A-Za-z0-9_-]/g, '_'),
+        retention: RETENTION,
+      }),
   },
   {
     variable: 'DATABASE_URL',
     engine: 'PostgreSQL',
     create: (connectionString, prefix) =>
-      optionalStore(
-        '@ssekit/postgres',
-        'createPostgresStore',
-        { connectionString, prefix, ...RETENTION },
-        'DATABASE_URL',
-      ),
+      createPostgresStore({ connectionString, table: tableOf(prefix), retention: RETENTION }),
   },
 ];
 
 /**
  * The chat's replay store, chosen from the environment: `REDIS_CLUSTER_NODES` (comma-separated `host:port`),
  * `REDIS_URL`, `NATS_URL`, `DATABASE_URL` — the first one set, in that order — else the in-memory store of this one
- * process. Every engine keeps 500 events per room for an hour.
+ * process ({@link createChatMemoryStore}: also bounded across rooms). Every engine keeps 500 events per room for an
+ * hour.
  *
  * @example
  * ```ts
@@ -112,7 +101,7 @@ export async function createStoreFromEnv(env: ChatStoreEnv = process.env): Promi
     return { store, engine: engine.engine, description: `${engine.engine} store (${engine.variable}=${value})` };
   }
   return {
-    store: createMemoryReplayStore({ maxEventsPerTopic: RETENTION.maxEvents, maxAgeMs: RETENTION.maxAgeMs }),
+    store: createChatMemoryStore(),
     engine: 'memory',
     description: 'in-memory store',
   };

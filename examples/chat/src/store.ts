@@ -1,5 +1,4 @@
-import { createRedisReplayStore } from '@ssekit/redis';
-import { createMemoryReplayStore, type MemoryReplayStoreOptions, type ReplayStore } from '@ssekit/server/broadcast';
+import { createMemoryReplayStore, type MemoryReplayStoreOptions } from '@ssekit/server/broadcast';
 
 /**
  * Bounds of the chat's in-memory store: 500 messages (at most 1 MiB) and one hour per room, at most 1,000 rooms and
@@ -25,13 +24,4 @@ export const CHAT_MEMORY_LIMITS = {
  */
 export function createChatMemoryStore(limits: MemoryReplayStoreOptions = {}) {
   return createMemoryReplayStore({ ...CHAT_MEMORY_LIMITS, ...limits });
-}
-
-/**
- * The chat's replay store: Redis Streams when `redisUrl` is given (instances behind one Redis share rooms), otherwise
- * the in-memory store of this one process ({@link createChatMemoryStore}).
- */
-export async function createChatStore(redisUrl: string | undefined, prefix = 'ssekit-chat'): Promise<ReplayStore> {
-  if (!redisUrl) return createChatMemoryStore();
-  return createRedisReplayStore({ url: redisUrl, prefix, maxLen: 500, maxAgeMs: 60 * 60_000 });
 }

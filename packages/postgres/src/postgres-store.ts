@@ -104,7 +104,9 @@ export function isPostgresStore(store: unknown): store is PostgresStore {
  * ```
  */
 export async function migrate(db: TransactionClient, table = 'ssekit_events'): Promise<void> {
-  await db.query(schemaSql(table));
+  // Instances starting together would race on `CREATE TABLE IF NOT EXISTS` (a unique violation in pg_class): the
+  // statements run as one implicit transaction (one simple query) holding a lock of this table's key meanwhile.
+  await db.query(`SELECT pg_advisory_xact_lock(${namesOf(table).lockKey}, 0);\n${schemaSql(table)}`);
 }
 
 /**

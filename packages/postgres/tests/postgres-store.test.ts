@@ -63,6 +63,13 @@ function collect(s: PostgresStore, topic: string) {
 const ZERO = { ms: 0, seq: 0 };
 
 describe.skipIf(noPostgres)('PostgreSQL store', () => {
+  it('instances starting together on a new table create it once: no race between their migrations', async () => {
+    const name = await table('together');
+    const stores = await Promise.all(Array.from({ length: 8 }, () => store(name)));
+    const epochs = new Set(await Promise.all(stores.map(async (s) => (await s.head('t')).epoch)));
+    expect(epochs.size).toBe(1);
+  });
+
   it('appends in order with `<epoch>-<position>-0` ids, answers head and replays after a position, page by page', async () => {
     const s = await store(await table('order'));
     expect(s.epoch).toMatch(/^[0-9a-f]{16}$/);
