@@ -1,7 +1,7 @@
 import { isObject } from '../ir/is-object.js';
 import type { IrRoute, JsonSchema } from '../ir/types.js';
 import { isJsonMediaType, mergeEvents, objectSchema, type ReadEvent, toIrEvent, toRequestPart } from './ir-parts.js';
-import { serverUrl } from './openapi.js';
+import { describeScheme, serverUrl } from './openapi.js';
 import { childPointer, type SchemaReader } from './schema.js';
 import type { ReadRoutes } from './types.js';
 
@@ -60,7 +60,7 @@ function isHttp(doc: Obj, channel: Obj, operations: Obj[]): boolean {
     ? channel.servers.map((s) => (isObject(s) && typeof s.$ref === 'string' ? s.$ref.split('/').pop()! : ''))
     : Object.keys(servers);
   const protocols = refs.map((key) => (isObject(servers[key]) ? String(servers[key].protocol).toLowerCase() : ''));
-  return protocols.length > 0 && protocols.every((p) => p === 'http' || p === 'https');
+  return protocols.length > 0 && protocols.every((p) => p === 'http' || p === 'https' || p === 'sse');
 }
 
 /**
@@ -72,9 +72,13 @@ function isHttp(doc: Obj, channel: Obj, operations: Obj[]): boolean {
 export function readAsyncApi(reader: SchemaReader, doc: Obj): ReadRoutes {
   const routes: IrRoute[] = [];
   const skipped: string[] = [];
+  const notes: string[] = [];
   const channels = isObject(doc.channels) ? doc.channels : {};
   const operations = isObject(doc.operations) ? doc.operations : {};
-  const byChannel = new Map<string, { channel: Channel; receive: [Obj, string][]; send: [Obj, string][] }>();
+  const byChannel = new Map<
+    string,
+    { channel: Channel; receive: [Obj, string][]; send: [Obj, string][]; publish: [Obj, string][] }
+  >();
   for (const [id, raw] of Object.entries(operations)) {
     const { value: op, pointer } = reader.deref(raw, childPointer('#/operations', id));
     if (!isObject(op.channel) || typeof op.channel.$ref !== 'string') {
@@ -83,24 +87,30 @@ export function readAsyncApi(reader: SchemaReader, doc: Obj): ReadRoutes {
     const ref = op.channel.$ref as string;
     const key = ref.split('/').pop()!.replace(/~1/g, '/').replace(/~0/g, '~');
     const { value: channel } = reader.deref(op.channel, childPointer(pointer, 'channel'));
-    const entry = byChannel.get(ref) ?? { channel: { key, pointer: ref, value: channel }, receive: [], send: [] };
+    const entry = byChannel.get(ref) ?? {
+      channel: { key, pointer: ref, value: channel },
+      receive: [],
+      send: [],
+      publish: [],
+    };
     if (op.action === 'receive') entry.receive.push([op, pointer]);
     else if (op.action === 'send' && op.reply !== undefined) entry.send.push([op, pointer]);
-    else skipped.push(`operation "${id}": ${String(op.action)} without a reply is not an event stream`);
+    else if (op.action === 'send') entry.publish.push([op, pointer]);
+    else skipped.push(`operation "${id}": unknown action ${JSON.stringify(op.action)}`);
     byChannel.set(ref, entry);
   }
   const used = new Set([...byChannel.values()].map((entry) => entry.channel.key));
   for (const key of Object.keys(channels)) {
     if (!used.has(key)) skipped.push(`channel "${key}": no operation uses it`);
   }
-  for (const { channel, receive, send } of byChannel.values()) {
+  for (const { channel, receive, send, publish } of byChannel.values()) {
     const { key, pointer, value } = channel;
     const label = `channel "${key}"`;
     if (typeof value.address !== 'string') {
       skipped.push(`${label}: no address`);
       continue;
     }
-    const ops = [...receive, ...send].map(([op]) => op);
+    const ops = [...receive, ...send, ...publish].map(([op]) => op);
     if (!isHttp(doc, value, ops)) {
       skipped.push(`${label}: not served over HTTP`);
       continue;
@@ -138,12 +148,18 @@ export function readAsyncApi(reader: SchemaReader, doc: Obj): ReadRoutes {
         if (rawHeaders !== undefined)
           headers = reader.read(rawHeaders, childPointer(messagePointer, http ? 'bindings/http/headers' : 'headers'));
       }
-    } else {
+    } else if (receive.length > 0) {
       const [op, at] = receive[0]!;
       binding = httpBinding(op);
       events = read(op.messages, childPointer(at, 'messages'));
+    } else {
+      // Written from the server's point of view: what it sends on the channel is what a client receives.
+      const [op, at] = publish[0]!;
+      binding = httpBinding(op);
+      events = read(op.messages, childPointer(at, 'messages'));
+      notes.push(`${label}: read from the server's point of view (its send operation's messages are the events)`);
     }
-    if (receive.length + send.length > 1 && send.length === 0) {
+    if (receive.length > 1 || publish.length > 1) {
       reader.warn(pointer, 'several receive operations on one channel: the first one is read');
     }
     if (binding === undefined) binding = receive[0] ? httpBinding(receive[0][0]) : undefined;
@@ -225,5 +241,25 @@ export function readAsyncApi(reader: SchemaReader, doc: Obj): ReadRoutes {
         description: typeof server.description === 'string' ? server.description : undefined,
       };
     });
-  return { routes, skipped, notes: [], servers };
+  const security = new Set<string>();
+  for (const [name, raw] of Object.entries(isObject(doc.servers) ? doc.servers : {})) {
+    if (!isObject(raw) || !Array.isArray(raw.security)) continue;
+    raw.security.forEach((entry, index) => {
+      const at = childPointer('#/servers', name, 'security', index);
+      const { value: scheme, pointer } = reader.deref(entry, at);
+      const text = describeScheme(scheme, pointer.split('/').pop() ?? name);
+      if (text !== undefined) security.add(text);
+      else reader.warn(pointer, `security scheme of type ${String(scheme.type)} cannot be set through headers`);
+    });
+  }
+  if (security.size > 0) {
+    const text = [...security].join(' or ');
+    notes.push(`authenticate with ${text}; set it with createClient({ headers })`);
+    for (const route of routes) {
+      route.description = [route.description, `Authentication: ${text}, set through the client's \`headers\`.`]
+        .filter((s) => s !== undefined)
+        .join('\n\n');
+    }
+  }
+  return { routes, skipped, notes, servers };
 }

@@ -1,6 +1,6 @@
 import { isObject } from '../ir/is-object.js';
 import { isJsonMediaType, type ReadEvent } from './ir-parts.js';
-import { childPointer, type SchemaReader } from './schema.js';
+import { childPointer, mergeViews, type SchemaReader } from './schema.js';
 
 function types(schema: Record<string, unknown>): string[] {
   if (typeof schema.type === 'string') return [schema.type];
@@ -72,13 +72,37 @@ function eventData(
  * // [{ name: 'tick', encoding: 'json', schema: { type: 'integer' }, ... }]
  * ```
  */
-export function readItemEvents(reader: SchemaReader, item: unknown, pointer: string): ReadEvent[] {
-  const { schema, pointer: at } = reader.view(item, pointer);
-  const variants = Array.isArray(schema.oneOf) ? 'oneOf' : Array.isArray(schema.anyOf) ? 'anyOf' : undefined;
+export function readItemEvents(
+  reader: SchemaReader,
+  item: unknown,
+  pointer: string,
+  base: Record<string, unknown> = {},
+): ReadEvent[] {
+  const { schema: own, pointer: at } = reader.view(item, pointer);
+  const variants = Array.isArray(own.oneOf) ? 'oneOf' : Array.isArray(own.anyOf) ? 'anyOf' : undefined;
   if (variants !== undefined) {
-    return (schema[variants] as unknown[]).flatMap((branch, index) =>
-      readItemEvents(reader, branch, childPointer(at, variants, index)),
+    // Keywords next to the union (the generic event shape) apply to every branch.
+    const { oneOf: _o, anyOf: _a, ...rest } = own;
+    const shared = mergeViews(rest, base);
+    return (own[variants] as unknown[]).flatMap((branch, index) =>
+      readItemEvents(reader, branch, childPointer(at, variants, index), shared),
     );
+  }
+  const schema = mergeViews(own, base);
+  if (isObject(schema.const) && schema.properties === undefined) {
+    // A sentinel such as `const: { data: '[DONE]' }`: a fixed frame.
+    const frame = schema.const;
+    const name = typeof frame.event === 'string' ? frame.event : 'message';
+    if (typeof frame.data !== 'string') reader.fail(at, 'a constant event needs a string `data`');
+    return [
+      {
+        name,
+        encoding: 'text',
+        schema: { type: 'string', const: frame.data },
+        contentType: 'text/plain',
+        examples: [],
+      },
+    ];
   }
   const properties = isObject(schema.properties) ? schema.properties : {};
   if (properties.event === undefined && properties.data === undefined) {

@@ -35,6 +35,21 @@ export function serverUrl(server: Record<string, unknown>): string {
   });
 }
 
+/**
+ * The header a security scheme puts credentials in, as text for docs and notes; `undefined` when it is not a header
+ * (an API key in the query or a cookie, mutual TLS...).
+ */
+export function describeScheme(scheme: Record<string, unknown>, name: string): string | undefined {
+  const kind = String(scheme.scheme ?? '').toLowerCase();
+  if (scheme.type === 'apiKey' && scheme.in === 'header') return `the \`${String(scheme.name)}\` header (${name})`;
+  if (scheme.type === 'httpApiKey' && scheme.in === 'header') return `the \`${String(scheme.name)}\` header (${name})`;
+  if (scheme.type === 'http' && kind === 'bearer') return `\`Authorization: Bearer <token>\` (${name})`;
+  if (scheme.type === 'http' && kind === 'basic') return `\`Authorization: Basic <credentials>\` (${name})`;
+  if (scheme.type === 'oauth2' || scheme.type === 'openIdConnect')
+    return `\`Authorization: Bearer <access token>\` (${name})`;
+  return undefined;
+}
+
 /** How a security scheme reaches the server, as a sentence for the route's docs (or undefined if not a header). */
 function securityNote(reader: SchemaReader, doc: Record<string, unknown>, requirement: unknown): string[] {
   if (!Array.isArray(requirement)) return [];
@@ -51,19 +66,13 @@ function securityNote(reader: SchemaReader, doc: Record<string, unknown>, requir
         continue;
       }
       const { value: scheme } = reader.deref(raw, at);
-      if (scheme.type === 'apiKey' && scheme.in === 'header') notes.push(`\`${String(scheme.name)}\` header (${name})`);
-      else if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'bearer') {
-        notes.push(`\`Authorization: Bearer <token>\` (${name})`);
-      } else if (scheme.type === 'http' && String(scheme.scheme).toLowerCase() === 'basic') {
-        notes.push(`\`Authorization: Basic <credentials>\` (${name})`);
-      } else if (scheme.type === 'oauth2' || scheme.type === 'openIdConnect') {
-        notes.push(`\`Authorization: Bearer <access token>\` (${name})`);
-      } else {
+      const text = describeScheme(scheme, name);
+      if (text !== undefined) notes.push(text);
+      else
         reader.warn(
           at,
           `security scheme "${name}" (${String(scheme.type)} in ${String(scheme.in)}) cannot be set through headers`,
         );
-      }
     }
   }
   return [...new Set(notes)];

@@ -186,25 +186,29 @@ export class SchemaReader {
     return out;
   }
 
-  /** Follows `$ref`s and `allOf`s of a schema to see its own keywords (for reading event item schemas). */
+  /**
+   * Follows `$ref`s (with their sibling keywords) and `allOf`s of a schema and merges what they say into one flat
+   * object: enough to see an event item's `event` and `data` properties. A property both parts declare becomes
+   * `allOf` of the two.
+   */
   view(schema: unknown, pointer: string): { schema: Record<string, unknown>; pointer: string } {
-    const { value, pointer: at } = this.deref(schema, pointer);
-    if (!isObject(value)) return { schema: {}, pointer: at };
-    if (!Array.isArray(value.allOf)) return { schema: value, pointer: at };
-    // Merge `allOf` parts' properties and required lists: enough to see `event` and `data`.
-    const merged: Record<string, unknown> = {
-      ...value,
-      properties: { ...(isObject(value.properties) ? value.properties : {}) },
-    };
-    const required = new Set<string>(Array.isArray(value.required) ? (value.required as string[]) : []);
-    value.allOf.forEach((part, index) => {
-      const seen = this.view(part, childPointer(at, 'allOf', index)).schema;
-      Object.assign(merged.properties as object, isObject(seen.properties) ? seen.properties : {});
-      for (const name of Array.isArray(seen.required) ? (seen.required as string[]) : []) required.add(name);
-      if (seen.type !== undefined && merged.type === undefined) merged.type = seen.type;
-    });
+    if (!isObject(schema)) return { schema: {}, pointer };
+    const parts: [unknown, string][] = [];
+    let own: Record<string, unknown> = schema;
+    const at = pointer;
+    if (typeof schema.$ref === 'string') {
+      const { $ref, ...siblings } = schema;
+      const target = this.deref({ $ref }, pointer);
+      if (Object.keys(siblings).length === 0) return this.view(target.value, target.pointer);
+      parts.push([target.value, target.pointer]);
+      own = siblings;
+    }
+    if (Array.isArray(own.allOf)) {
+      for (const [index, part] of own.allOf.entries()) parts.push([part, childPointer(at, 'allOf', index)]);
+    }
+    let merged: Record<string, unknown> = { ...own };
     delete merged.allOf;
-    merged.required = [...required];
+    for (const [part, partPointer] of parts) merged = mergeViews(merged, this.view(part, partPointer).schema);
     return { schema: merged, pointer: at };
   }
 
@@ -353,6 +357,25 @@ export class SchemaReader {
     }
     return withSiblings(converted);
   }
+}
+
+/** `a` and `b` as one flat schema: properties declared by both become `allOf`, `required` lists join, `a` wins. */
+export function mergeViews(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...b, ...a };
+  const pa = isObject(a.properties) ? a.properties : {};
+  const pb = isObject(b.properties) ? b.properties : {};
+  if (Object.keys(pa).length + Object.keys(pb).length > 0) {
+    const properties: Record<string, unknown> = { ...pb };
+    for (const [key, value] of Object.entries(pa)) {
+      properties[key] = key in pb ? { allOf: [pb[key], value] } : value;
+    }
+    out.properties = properties;
+  }
+  const required = [
+    ...new Set([...(Array.isArray(b.required) ? b.required : []), ...(Array.isArray(a.required) ? a.required : [])]),
+  ];
+  if (required.length > 0) out.required = required;
+  return out;
 }
 
 /** OpenAPI 3.0 `nullable: true`: `null` joins the type (or the enum), else the schema becomes `anyOf [it, null]`. */
