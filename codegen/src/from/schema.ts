@@ -268,6 +268,7 @@ export class SchemaReader {
       }
     }
     this.format(out, pointer);
+    if (Array.isArray(out.allOf)) simplifyAllOf(out);
     if (schema.discriminator !== undefined) this.discriminator(schema, out, pointer);
     if (schema.nullable === true) return nullable(out);
     return out;
@@ -356,6 +357,32 @@ export class SchemaReader {
       return withSiblings({ $ref: `#/$defs/${this.defName(ref)}` });
     }
     return withSiblings(converted);
+  }
+}
+
+const ANNOTATIONS = new Set(['title', 'description', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+
+/** True for a schema that constrains nothing: only annotations (and a format no validator checks). */
+function isAnnotationOnly(node: JsonSchema | boolean): boolean {
+  if (node === true) return true;
+  if (node === false) return false;
+  return Object.entries(node).every(
+    ([key, value]) => ANNOTATIONS.has(key) || (key === 'format' && ANNOTATION_FORMATS.has(String(value))),
+  );
+}
+
+/** Drops `allOf` parts that constrain nothing; a lone remaining part merges into its parent when nothing clashes. */
+function simplifyAllOf(out: JsonSchema): void {
+  const parts = (out.allOf as (JsonSchema | boolean)[]).filter((part) => !isAnnotationOnly(part));
+  if (parts.length === 0) {
+    delete out.allOf;
+    return;
+  }
+  out.allOf = parts;
+  const [only] = parts;
+  if (parts.length === 1 && typeof only === 'object' && Object.keys(only).every((k) => !(k in out))) {
+    delete out.allOf;
+    Object.assign(out, only);
   }
 }
 
