@@ -106,6 +106,7 @@ describe('SchemaReader', () => {
         properties: { tags: { type: 'array', uniqueItems: true }, x: { not: { type: 'string' } } },
         patternProperties: { '^x-': { type: 'string' } },
         if: { required: ['a'] },
+        // biome-ignore lint/suspicious/noThenProperty: JSON Schema's `then` keyword, under test
         then: { required: ['b'] },
       },
       '#/components/schemas/Odd',
