@@ -199,5 +199,16 @@ function withConfigInfo(ir: IrDocument, config: ResolvedConfig): IrDocument {
           description: server.description,
         }))
       : ir.servers;
-  return { ...ir, info, servers };
+  const defaultBaseUrl = config.servers.length > 0 ? absoluteHttpUrl(servers[0]!.url) : ir.defaultBaseUrl;
+  const { defaultBaseUrl: _, ...rest } = ir;
+  return { ...rest, info, servers, ...(defaultBaseUrl === undefined ? {} : { defaultBaseUrl }) };
+}
+
+function absoluteHttpUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -131,6 +131,22 @@ describe('clients generated from third-party documents', () => {
     expect(errors[0]?.message).toContain('addJSON');
   });
 
+  it("defaults the base URL to the document's server (overridable)", async () => {
+    expect(oasExample.defaultBaseUrl).toBe('https://example.com/api');
+    const urls: string[] = [];
+    const fetch = async (input: string | URL | Request) => {
+      urls.push(String(input instanceof Request ? input.url : input));
+      return new Response(null, { status: 204 });
+    };
+    for (const client of [
+      oasExample.createClient({ fetch, reconnect: false }),
+      oasExample.createClient({ fetch, reconnect: false, baseUrl }),
+    ]) {
+      for await (const _ of client.streamTypedData.stream()) break;
+    }
+    expect(urls).toEqual(['https://example.com/api/typed-data', `${baseUrl}/typed-data`]);
+  });
+
   it('servers and security of a document are read into the IR and reported', async () => {
     const result = await generate({
       cwd: repoRoot,

@@ -95,11 +95,25 @@ export function parseApiDocument(
       servers: read.servers,
       contractImport: { specifier: options.contractImport ?? './contracts.js', exportName: 'contract' },
       routes: read.routes,
+      ...defaultServer(read.servers),
     },
     warnings: reader.warnings,
     skipped: read.skipped,
     notes: read.notes,
   };
+}
+
+/** The first absolute http(s) server URL, as the generated client's default base URL. */
+function defaultServer(servers: IrDocument['servers']): { defaultBaseUrl?: string } {
+  for (const server of servers) {
+    try {
+      const url = new URL(server.url);
+      if (url.protocol === 'http:' || url.protocol === 'https:') return { defaultBaseUrl: server.url };
+    } catch {
+      // a relative URL: no default
+    }
+  }
+  return {};
 }
 
 /**

@@ -70,14 +70,18 @@ export interface Client {
   GetV1EventsStream: GetV1EventsStreamRoute;
 }
 
+/** The API's server: what `createClient` calls unless it is given a `baseUrl`. */
+export const defaultBaseUrl = 'https://example.com';
+
 /**
  * Creates the typed client of Example API.
  * @example
  * ```ts
- * const client = createClient({ baseUrl: 'https://api.example.com' });
+ * const client = createClient(); // or createClient({ baseUrl, headers })
  * ```
  */
-export function createClient(config: ClientConfig): Client {
+export function createClient(options: Partial<ClientConfig> = {}): Client {
+  const config: ClientConfig = { ...options, baseUrl: options.baseUrl ?? defaultBaseUrl };
   return {
     GetV1EventsStream: {
       subscribe: (request, handlers, options) =>

@@ -136,14 +136,18 @@ export interface Client {
   rooms: RoomsRoute;
 }
 
+/** The API's server: what `createClient` calls unless it is given a `baseUrl`. */
+export const defaultBaseUrl = 'https://stream.gitter.im/v1';
+
 /**
  * Creates the typed client of Gitter Streaming API.
  * @example
  * ```ts
- * const client = createClient({ baseUrl: 'https://api.example.com' });
+ * const client = createClient(); // or createClient({ baseUrl, headers })
  * ```
  */
-export function createClient(config: ClientConfig): Client {
+export function createClient(options: Partial<ClientConfig> = {}): Client {
+  const config: ClientConfig = { ...options, baseUrl: options.baseUrl ?? defaultBaseUrl };
   return {
     rooms: {
       subscribe: (request, handlers, options) => subscribeRoute(config, roomsSpec, request, handlers, options),

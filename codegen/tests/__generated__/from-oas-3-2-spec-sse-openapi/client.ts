@@ -76,14 +76,18 @@ export interface Client {
   streamTypedData: StreamTypedDataRoute;
 }
 
+/** The API's server: what `createClient` calls unless it is given a `baseUrl`. */
+export const defaultBaseUrl = 'https://example.com/api';
+
 /**
  * Creates the typed client of OpenAPI 3.2.0 Server-Sent Event Streams example.
  * @example
  * ```ts
- * const client = createClient({ baseUrl: 'https://api.example.com' });
+ * const client = createClient(); // or createClient({ baseUrl, headers })
  * ```
  */
-export function createClient(config: ClientConfig): Client {
+export function createClient(options: Partial<ClientConfig> = {}): Client {
+  const config: ClientConfig = { ...options, baseUrl: options.baseUrl ?? defaultBaseUrl };
   return {
     streamTypedData: {
       subscribe: (handlers, options) => subscribeRoute(config, streamTypedDataSpec, {}, handlers, options),
