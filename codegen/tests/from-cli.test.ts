@@ -94,6 +94,16 @@ describe('ssekit generate --from', () => {
     expect(result.code).toBe(0);
     const openapi = JSON.parse(await readFile(join(project.dir, 'gen/openapi.json'), 'utf8'));
     expect(Object.keys(openapi.paths)).toEqual(['/ticks', '/odd']);
+    expect(await readFile(join(project.dir, 'gen/client.ts'), 'utf8')).not.toContain('defaultBaseUrl');
+    // The config's servers win over the document's (which has none here): the client defaults to them.
+    await project.write(
+      'ssekit.config.ts',
+      "export default { from: './api.yaml', out: './gen', outputs: ['client'], servers: [{ url: 'https://api.example.com/v2' }] };\n",
+    );
+    expect((await cli(['generate'])).code).toBe(0);
+    expect(await readFile(join(project.dir, 'gen/client.ts'), 'utf8')).toContain(
+      "export const defaultBaseUrl = 'https://api.example.com/v2';",
+    );
     const zod = await cli(['generate', '--validation', 'zod']);
     expect(zod.code).toBe(1);
     expect(zod.err).toContain(

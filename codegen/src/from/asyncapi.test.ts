@@ -109,15 +109,21 @@ describe('parseApiDocument (AsyncAPI 3)', () => {
         orders: { address: 'orders', servers: [{ $ref: '#/servers/kafka' }], messages: { order: tickMessage } },
         ticks: { address: '/ticks', servers: [{ $ref: '#/servers/web' }], messages: { tick: tickMessage } },
         idle: { address: '/idle' },
+        nowhere: { address: null, messages: { tick: tickMessage } },
       },
       operations: {
+        receiveNowhere: { action: 'receive', channel: { $ref: '#/channels/nowhere' } },
         receiveOrders: { action: 'receive', channel: { $ref: '#/channels/orders' } },
         receiveTicks: { action: 'receive', channel: { $ref: '#/channels/ticks' } },
       },
     });
     const { ir, skipped } = parseApiDocument(text, 'a.json');
     expect(ir.routes.map((r) => r.key)).toEqual(['ticks']);
-    expect(skipped).toEqual(['channel "idle": no operation uses it', 'channel "orders": not served over HTTP']);
+    expect(skipped).toEqual([
+      'channel "idle": no operation uses it',
+      'channel "nowhere": no address',
+      'channel "orders": not served over HTTP',
+    ]);
   });
 
   it('reads JSON Schema payloads in a multi-format schema and fails on other schema formats with the pointer', () => {

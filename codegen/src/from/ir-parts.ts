@@ -90,7 +90,12 @@ export function objectSchema(properties: Record<string, JsonSchema>, required: s
 }
 
 /** Merges events of one route that share a name (an `enum` of names, repeated branches): their data as `anyOf`. */
-export function mergeEvents(events: ReadEvent[], module: string, route: string): ReadEvent[] {
+export function mergeEvents(
+  events: ReadEvent[],
+  module: string,
+  route: string,
+  warn: (message: string) => void = () => {},
+): ReadEvent[] {
   const byName = new Map<string, ReadEvent>();
   for (const event of events) {
     if (event.name === '' || /[\r\n\0]/.test(event.name)) {
@@ -106,6 +111,15 @@ export function mergeEvents(events: ReadEvent[], module: string, route: string):
     }
     if (JSON.stringify(seen.schema) === JSON.stringify(event.schema)) continue;
     if (seen.encoding !== event.encoding) {
+      // A text sentinel next to JSON data (`data: [DONE]` after JSON chunks): keep the JSON event, report the rest.
+      const text = seen.encoding === 'text' ? seen : event;
+      if (text.schema.const !== undefined) {
+        byName.set(event.name, seen.encoding === 'json' ? seen : event);
+        warn(
+          `event "${event.name}" is JSON but may also carry the text ${JSON.stringify(text.schema.const)}: the client reports that frame through onError`,
+        );
+        continue;
+      }
       throw new CodegenError(`event "${event.name}" is described both as text and as JSON`, { module, route });
     }
     const { $defs: a, ...left } = seen.schema;

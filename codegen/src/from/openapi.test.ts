@@ -53,6 +53,55 @@ describe('parseApiDocument (OpenAPI)', () => {
     expect(ir.routes[0]!.events[3]!.schema).toEqual({ type: 'string', maxLength: 5 });
   });
 
+  it('reads a constant sentinel item as a text event, and a 3.2 querystring parameter as the query', () => {
+    const text = doc({
+      '/llm': {
+        get: {
+          operationId: 'llm',
+          parameters: [
+            {
+              name: 'q',
+              in: 'querystring',
+              content: {
+                'application/x-www-form-urlencoded': {
+                  schema: { type: 'object', properties: { model: { type: 'string' } } },
+                },
+              },
+            },
+          ],
+          ...stream({ oneOf: [{ properties: { data: { type: 'object' } } }, { const: { data: '[DONE]' } }] }),
+        },
+      },
+    });
+    const { ir, warnings } = parseApiDocument(text, 'api.json');
+    const route = ir.routes[0]!;
+    expect(route.query?.schema).toEqual({ type: 'object', properties: { model: { type: 'string' } } });
+    // Both branches are `message` events: JSON chunks, then a `[DONE]` text frame. The JSON event is kept, the
+    // sentinel reported (the client passes that frame to onError).
+    expect(route.events.map((e) => [e.name, e.encoding])).toEqual([['message', 'json']]);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'event "message" is JSON but may also carry the text "[DONE]": the client reports that frame through onError',
+    ]);
+    const named = doc({
+      '/llm': {
+        get: stream({ oneOf: [tick, { const: { event: 'done', data: '[DONE]' } }] }),
+      },
+    });
+    expect(parseApiDocument(named, 'api.json').ir.routes[0]!.events.map((e) => [e.name, e.encoding, e.schema])).toEqual(
+      [
+        ['tick', 'json', { type: 'integer' }],
+        ['done', 'text', { type: 'string', const: '[DONE]' }],
+      ],
+    );
+  });
+
+  it('fails on a path parameter that is not an identifier', () => {
+    const text = doc({ '/users/{user-id}': { get: stream(tick) } });
+    expect(() => parseApiDocument(text, 'api.json')).toThrow(
+      'api.json: #/paths/~1users~1{user-id}/get: path parameter "user-id" is not an identifier; the client cannot name it',
+    );
+  });
+
   it('fails with the pointer when the event name is not fixed', () => {
     const text = doc({ '/a': { get: stream({ properties: { event: { type: 'string' }, data: {} } }) } });
     expect(() => parseApiDocument(text, 'api.json')).toThrow(
@@ -122,11 +171,30 @@ describe('parseApiDocument (OpenAPI)', () => {
           securitySchemes: {
             token: { type: 'http', scheme: 'bearer' },
             key: { type: 'apiKey', in: 'header', name: 'X-Api-Key' },
+            basic: { type: 'http', scheme: 'basic' },
+            oauth: { type: 'oauth2', flows: {} },
+            cookie: { type: 'apiKey', in: 'cookie', name: 'sid' },
           },
         },
       },
     );
     const { ir, notes } = parseApiDocument(text, 'api.json');
+    const others = doc(
+      {
+        '/a': { get: { operationId: 'a', security: [{ basic: [] }, { oauth: [] }, { cookie: [] }], ...stream(tick) } },
+      },
+      JSON.parse(text).components ? { components: JSON.parse(text).components } : {},
+    );
+    const read = parseApiDocument(others, 'api.json');
+    expect(read.notes[0]).toContain(
+      '`Authorization: Basic <credentials>` (basic) or `Authorization: Bearer <access token>` (oauth)',
+    );
+    expect(read.warnings).toEqual([
+      {
+        pointer: '#/components/securitySchemes/cookie',
+        message: 'security scheme "cookie" (apiKey in cookie) cannot be set through headers',
+      },
+    ]);
     expect(notes).toEqual([
       'route "a": authenticate with `Authorization: Bearer <token>` (token) or the `X-Api-Key` header (key); set it with createClient({ headers })',
     ]);

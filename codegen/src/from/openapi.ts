@@ -210,10 +210,9 @@ export function readOpenApi(reader: SchemaReader, doc: Record<string, unknown>):
         }
       }
 
-      const events = mergeEvents(
-        readItemEvents(reader, media[itemKey], childPointer(mediaPointer, itemKey)),
-        reader.module,
-        key,
+      const streamPointer = childPointer(mediaPointer, itemKey);
+      const events = mergeEvents(readItemEvents(reader, media[itemKey], streamPointer), reader.module, key, (message) =>
+        reader.warn(streamPointer, message),
       );
       const security = securityNote(reader, doc, operation.security ?? doc.security);
       if (security.length > 0) {

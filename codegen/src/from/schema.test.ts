@@ -98,6 +98,20 @@ describe('SchemaReader', () => {
     ]);
   });
 
+  it.each([
+    ['uuid', '123e4567-e89b-12d3-a456-426614174000', '123e4567'],
+    ['date-time', '2026-11-30T07:00:00.5+01:00', '2026-11-30'],
+    ['date', '2026-11-30', '30.11.2026'],
+    ['time', '07:00:00Z', '7 am'],
+    ['email', 'ada@example.com', 'ada@'],
+    ['ipv4', '127.0.0.1', '256.0.0.1'],
+    ['uri', 'https://example.com/a?b', 'not a uri'],
+  ])('checks format %s', (format, valid, invalid) => {
+    const check = loadValidator(reader().read({ type: 'string', format }, '#'));
+    expect(check(valid)).toBeUndefined();
+    expect(check(invalid)).toBeDefined();
+  });
+
   it('reports each keyword the validator cannot check with its pointer, and leaves it out', () => {
     const r = reader();
     const schema = r.read(
