@@ -118,7 +118,7 @@ describe.each(CONTRACTS)('round trip of the %s contract', (_, contract) => {
                 accepted: expected,
               });
             }),
-            { numRuns: 150, seed: 13 },
+            { numRuns: 300, seed: 13 },
           );
           // The generated payloads exercised both verdicts.
           expect(accepted, `${route.key}.${event.name}: accepted`).toBeGreaterThan(0);

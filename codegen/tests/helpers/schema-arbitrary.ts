@@ -117,7 +117,10 @@ export function schemaArbitrary(schema: JsonSchema, depth = 3): fc.Arbitrary<unk
   return go(schema, 0);
 }
 
-/** Near misses of a value: one leaf (or the whole value) replaced by any JSON value, or removed. */
+/** Values at and just past the usual bounds: empty and long strings, zero, negatives, fractions, huge numbers. */
+const EDGES: unknown[] = ['', 'x', 'x'.repeat(300), 0, -1, 1, 0.5, -0.5, 2 ** 31, 2 ** 53, 1e300, null, true, [], {}];
+
+/** Near misses of a value: one leaf (or the whole value) replaced by any JSON value or an edge value, or removed. */
 export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   const paths = (value: unknown, prefix: (string | number)[] = []): (string | number)[][] => {
     if (value === null || typeof value !== 'object') return [prefix];
@@ -126,7 +129,12 @@ export function mutated(valid: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
   };
   return valid
     .chain((sample) =>
-      fc.tuple(fc.constant(sample), fc.constantFrom(...paths(sample)), fc.jsonValue({ maxDepth: 2 }), fc.boolean()),
+      fc.tuple(
+        fc.constant(sample),
+        fc.constantFrom(...paths(sample)),
+        fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(...EDGES)),
+        fc.boolean(),
+      ),
     )
     .map(([sample, path, replacement, remove]) => {
       if (path.length === 0) return replacement;
