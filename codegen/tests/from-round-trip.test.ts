@@ -3,6 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { $ZodType } from 'zod/v4/core';
 import { dashboardContract } from '../../examples/dashboard/src/contract.ts';
+import { feedContract as clientFeedContract } from '../../packages/client/tests/fixtures/feed/contract.ts';
+import { feedContract as redisFeedContract } from '../../packages/redis/tests/fixtures/feed-contract.ts';
+import { conformanceContract } from '../../packages/server/tests/conformance/fixture.ts';
 import { buildAsyncApi } from '../src/emitters/asyncapi/asyncapi.ts';
 import { emitClientSource } from '../src/emitters/client/emit-client.ts';
 import { openapiEmitter } from '../src/emitters/openapi/openapi.ts';
@@ -14,8 +17,8 @@ import exoticContract from './fixtures/exotic-contract.ts';
 import { sharedDefsContract } from './fixtures/shared-defs-contract.ts';
 import { loadValidator, mutated, schemaArbitrary } from './helpers/schema-arbitrary.ts';
 
-// Every contract of the repository the codegen reads (the seed and chat contracts, the dashboard example, and the
-// codegen fixtures that cover every IR feature).
+// Every contract of the repository: the seed and chat contracts, the dashboard example, the codegen fixtures that
+// cover every IR feature, and the contracts the client, redis and server tests use.
 const CONTRACTS: [string, AnyContract][] = [
   ['seed', seedContract],
   ['chat', chatContract],
@@ -23,6 +26,9 @@ const CONTRACTS: [string, AnyContract][] = [
   ['docs', docsContract],
   ['exotic', exoticContract],
   ['shared defs', sharedDefsContract],
+  ['client feed (test fixture)', clientFeedContract],
+  ['redis feed (test fixture)', redisFeedContract],
+  ['server conformance (test fixture)', conformanceContract],
 ];
 
 const OPTIONS = { validation: 'standalone', runtimeImport: '@ssekit/client', openapiVersion: '3.2' } as const;
