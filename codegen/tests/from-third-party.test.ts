@@ -2,6 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { emitters } from '../src/emitters/index.ts';
+import { readApiDocument } from '../src/from/index.ts';
 import { generate } from '../src/generate.ts';
 import * as expressZod31 from './__generated__/from-express-zod-api-openapi-3-1/client.ts';
 import * as expressZod32 from './__generated__/from-express-zod-api-openapi-3-2/client.ts';
@@ -79,6 +81,23 @@ describe('clients generated from third-party documents', () => {
     });
     expect(result.stale.map((f) => f.name)).toEqual([]);
     expect(result.files.map((f) => f.name)).toEqual(['client.ts']);
+  });
+
+  it.each(FIXTURES)('%s: every other output (AsyncAPI, OpenAPI, HTML) is written from it too', async (fixture) => {
+    const { ir } = await readApiDocument(resolve(import.meta.dirname, 'fixtures/from', fixture));
+    const options = { validation: 'standalone', runtimeImport: '@ssekit/client', openapiVersion: '3.2' } as const;
+    const names: string[] = [];
+    for (const emitter of Object.values(emitters)) {
+      for (const file of await emitter.emit(ir, options)) names.push(file.path);
+    }
+    expect(names.sort()).toEqual([
+      'asyncapi.json',
+      'asyncapi.yaml',
+      'client.ts',
+      'docs/index.html',
+      'openapi.json',
+      'openapi.yaml',
+    ]);
   });
 
   it.each([
