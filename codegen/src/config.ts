@@ -16,8 +16,13 @@ export type ValidationMode = 'zod' | 'standalone';
  * ```
  */
 export interface SsekitConfig {
-  /** The TypeScript module exporting the contract(s). */
+  /** The TypeScript module exporting the contract(s). Not needed with `from`. */
   contracts: string;
+  /**
+   * An OpenAPI 3.0/3.1/3.2 or AsyncAPI 3.0 document (YAML or JSON) to generate from instead of `contracts`: its SSE
+   * operations become the client's routes. Use it with `validation: 'standalone'` (there is no zod contract).
+   */
+  from?: string;
   /** Output folder. */
   out: string;
   /** `zod` (default): validate with the contract's own schemas. `standalone`: emitted validators, no zod at run time. */
@@ -62,7 +67,10 @@ export function defineConfig(config: SsekitConfig): SsekitConfig {
 }
 
 /** A config with every path absolute and every default applied. */
-export interface ResolvedConfig extends Required<Omit<SsekitConfig, 'exportName' | 'info' | 'servers' | 'outputs'>> {
+export interface ResolvedConfig
+  extends Required<Omit<SsekitConfig, 'exportName' | 'info' | 'servers' | 'outputs' | 'from'>> {
+  /** The API document to read instead of `contracts`, if any (absolute). */
+  from: string | undefined;
   exportName: string | undefined;
   info: NonNullable<SsekitConfig['info']>;
   servers: NonNullable<SsekitConfig['servers']>;
@@ -115,20 +123,37 @@ function importPath(fromDir: string, file: string): string {
  */
 export function resolveConfig(config: Partial<SsekitConfig>, root: string, configFile?: string): ResolvedConfig {
   const where = configFile ? { module: relative(process.cwd(), configFile) || configFile } : {};
-  if (typeof config.contracts !== 'string' || config.contracts === '') {
-    throw new CodegenError('no contracts module: set `contracts` in ssekit.config.ts or pass --contracts', where);
+  const hasFrom = typeof config.from === 'string' && config.from !== '';
+  if (config.from !== undefined && !hasFrom) {
+    throw new CodegenError(`\`from\` must be a file path, got ${JSON.stringify(config.from)}`, where);
+  }
+  if (!hasFrom && (typeof config.contracts !== 'string' || config.contracts === '')) {
+    throw new CodegenError(
+      'no contracts module: set `contracts` (or `from`) in ssekit.config.ts or pass --contracts (or --from)',
+      where,
+    );
   }
   if (typeof config.out !== 'string' || config.out === '') {
     throw new CodegenError('no output folder: set `out` in ssekit.config.ts or pass --out', where);
   }
-  const validation = config.validation ?? 'zod';
+  // From a document there is no zod contract to import: standalone validators are the only choice.
+  const validation = config.validation ?? (hasFrom ? 'standalone' : 'zod');
   if (validation !== 'zod' && validation !== 'standalone') {
     throw new CodegenError(`validation must be "zod" or "standalone", got ${JSON.stringify(validation)}`, where);
   }
-  const contracts = isAbsolute(config.contracts) ? config.contracts : resolve(root, config.contracts);
+  if (hasFrom && validation === 'zod') {
+    throw new CodegenError(
+      '`from` generates standalone validators: use validation "standalone" (or leave it unset)',
+      where,
+    );
+  }
+  const from = hasFrom ? (isAbsolute(config.from!) ? config.from! : resolve(root, config.from!)) : undefined;
+  const contractsPath = typeof config.contracts === 'string' && config.contracts !== '' ? config.contracts : from!;
+  const contracts = isAbsolute(contractsPath) ? contractsPath : resolve(root, contractsPath);
   const out = isAbsolute(config.out) ? config.out : resolve(root, config.out);
   return {
     contracts,
+    from,
     out,
     validation,
     outputs: config.outputs,

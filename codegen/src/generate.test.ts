@@ -76,7 +76,7 @@ export default defineConfig({ contracts: './src/contracts.ts', out: './gen3', va
 
   it('fails clearly without contracts, for unknown outputs, and for a config without a default export', async () => {
     await expect(generate({ cwd: project.dir, config: false, out: 'x' })).rejects.toThrow(
-      'no contracts module: set `contracts` in ssekit.config.ts or pass --contracts',
+      'no contracts module: set `contracts` (or `from`) in ssekit.config.ts or pass --contracts (or --from)',
     );
     await expect(
       generate({

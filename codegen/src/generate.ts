@@ -5,6 +5,7 @@ import { diffSummary } from './diff-summary.js';
 import { emitters as registry } from './emitters/index.js';
 import type { EmitOptions, Emitter } from './emitters/types.js';
 import { CodegenError } from './errors.js';
+import { readApiDocument } from './from/index.js';
 import { buildIr } from './ir/build.js';
 import type { IrDocument } from './ir/types.js';
 import { findContracts } from './loader/find-contracts.js';
@@ -46,6 +47,8 @@ export interface GenerateResult {
   stale: GeneratedFile[];
   /** Things generation could do only partly (standalone mode, zod-only schemas). */
   warnings: string[];
+  /** With `from`: the document's operations that are not SSE streams or cannot be called, as `METHOD /path: why`. */
+  skipped: string[];
   /** Every local file the contracts (and config) import: what `--watch` watches. */
   inputs: string[];
 }
@@ -78,20 +81,34 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
   const flagPaths = defined({
     contracts: overrides.contracts === undefined ? undefined : resolve(cwd, overrides.contracts),
     out: overrides.out === undefined ? undefined : resolve(cwd, overrides.out),
+    from: overrides.from === undefined ? undefined : resolve(cwd, overrides.from),
   });
   const config = resolveConfig({ ...fromFile, ...defined(overrides), ...flagPaths }, root, loaded?.file);
-  const source = posix(relative(root, config.contracts));
-
-  const imported = await importModule(config.contracts, { conditions: config.conditions, displayName: source });
-  const contracts = findContracts(imported.exports, source, config.exportName);
-  const ir = buildIr(contracts, {
-    info: config.info,
-    servers: config.servers,
-    contractImport: config.contractImport,
-    module: source,
-  });
+  const source = posix(relative(root, config.from ?? config.contracts));
 
   const warnings: string[] = [];
+  let ir: IrDocument;
+  let inputFiles: string[];
+  let skipped: string[] = [];
+  if (config.from !== undefined) {
+    const read = await readApiDocument(config.from, { module: source, contractImport: config.contractImport });
+    ir = withConfigInfo(read.ir, config);
+    for (const warning of read.warnings) warnings.push(`${source}: ${warning.pointer}: ${warning.message}`);
+    for (const note of read.notes) warnings.push(`${source}: ${note}`);
+    skipped = read.skipped;
+    inputFiles = [config.from];
+  } else {
+    const imported = await importModule(config.contracts, { conditions: config.conditions, displayName: source });
+    const contracts = findContracts(imported.exports, source, config.exportName);
+    ir = buildIr(contracts, {
+      info: config.info,
+      servers: config.servers,
+      contractImport: config.contractImport,
+      module: source,
+    });
+    inputFiles = imported.files;
+  }
+
   if (config.validation === 'standalone') {
     for (const route of ir.routes) {
       for (const event of route.events) {
@@ -159,13 +176,39 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     await writeFile(file.path, file.contents);
     file.status = current === undefined ? 'created' : 'updated';
   }
-  const inputs = [...new Set([...imported.files, ...(loaded ? [loaded.file] : [])])].sort();
+  const inputs = [...new Set([...inputFiles, ...(loaded ? [loaded.file] : [])])].sort();
   return {
     config,
     ir,
     files,
     stale: files.filter((f) => f.status === 'stale' || f.status === 'missing'),
     warnings,
+    skipped,
     inputs,
   };
+}
+
+/** The config's `info` and `servers` win over the document's. */
+function withConfigInfo(ir: IrDocument, config: ResolvedConfig): IrDocument {
+  const info = { ...ir.info, ...defined(config.info) };
+  const servers =
+    config.servers.length > 0
+      ? config.servers.map((server, index) => ({
+          name: server.name ?? (index === 0 ? 'default' : `server${index + 1}`),
+          url: server.url,
+          description: server.description,
+        }))
+      : ir.servers;
+  const defaultBaseUrl = config.servers.length > 0 ? absoluteHttpUrl(servers[0]!.url) : ir.defaultBaseUrl;
+  const { defaultBaseUrl: _, ...rest } = ir;
+  return { ...rest, info, servers, ...(defaultBaseUrl === undefined ? {} : { defaultBaseUrl }) };
+}
+
+function absoluteHttpUrl(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }

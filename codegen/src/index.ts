@@ -27,6 +27,13 @@ export { BANNER, clientEmitter, emitClientSource } from './emitters/client/index
 export { emitters } from './emitters/index.js';
 export type { EmitOptions, EmittedFile, Emitter } from './emitters/types.js';
 export { CodegenError, type CodegenErrorLocation } from './errors.js';
+export {
+  type FromWarning,
+  parseApiDocument,
+  type ReadApiDocumentOptions,
+  type ReadApiDocumentResult,
+  readApiDocument,
+} from './from/index.js';
 export { type GeneratedFile, type GenerateOptions, type GenerateResult, generate } from './generate.js';
 export { type AnyContract, type BuildIrOptions, buildIr } from './ir/build.js';
 export { type JsonSchemaToTsOptions, jsonSchemaToTs } from './ir/json-schema-to-ts.js';

@@ -29,11 +29,13 @@ Commands:
 Options of generate:
   --config <file>        config file (default: ssekit.config.ts in the current folder, if any)
   --contracts <file>     contracts module (overrides the config)
+  --from <file>          OpenAPI 3.0/3.1/3.2 or AsyncAPI 3.0 document (YAML or JSON) to generate a standalone client from
   --out <dir>            output folder (overrides the config)
   --validation <mode>    zod | standalone
   --outputs <list>       emitters to run, comma-separated (e.g. client,asyncapi)
   --check                write nothing; exit 1 and show a diff summary when files on disk are stale
   --watch                regenerate when the contracts change
+  --verbose              also list the operations of a --from document that are not SSE streams
   -h, --help             this help
 `;
 
@@ -44,8 +46,9 @@ function printErrorTo(io: CliIo, error: unknown): void {
   if (process.env.SSEKIT_DEBUG && error instanceof Error && error.stack) io.err(error.stack);
 }
 
-function report(io: CliIo, result: GenerateResult, check: boolean): void {
+function report(io: CliIo, result: GenerateResult, check: boolean, verbose = false): void {
   for (const warning of result.warnings) io.err(`warning: ${warning}`);
+  if (verbose) for (const line of result.skipped) io.err(`skipped: ${line}`);
   const shown = (path: string) => relative(io.cwd, path) || path;
   for (const file of result.files) {
     if (check) {
@@ -106,6 +109,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     check: values.check === true,
     ...(values.config === undefined ? {} : { config: values.config }),
     ...(values.contracts === undefined ? {} : { contracts: values.contracts }),
+    ...(values.from === undefined ? {} : { from: values.from }),
     ...(values.out === undefined ? {} : { out: values.out }),
     ...(values.validation === undefined ? {} : { validation: values.validation as ValidationMode }),
     ...(values.outputs === undefined
@@ -119,7 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   };
   if (values.watch) {
     const handle = watch(options, {
-      onResult: (result) => report(io, result, false),
+      onResult: (result) => report(io, result, false, values.verbose === true),
       onError: (error) => printErrorTo(io, error),
     });
     await handle.ready;
@@ -130,7 +134,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
   }
   try {
     const result = await generate(options);
-    report(io, result, options.check === true);
+    report(io, result, options.check === true, values.verbose === true);
     return options.check && result.stale.length ? 1 : 0;
   } catch (error) {
     printErrorTo(io, error);
@@ -146,6 +150,8 @@ function parse(argv: readonly string[]) {
     options: {
       config: { type: 'string' },
       contracts: { type: 'string' },
+      from: { type: 'string' },
+      verbose: { type: 'boolean' },
       out: { type: 'string' },
       validation: { type: 'string' },
       outputs: { type: 'string' },

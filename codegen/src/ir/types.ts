@@ -91,4 +91,9 @@ export interface IrDocument {
    */
   contractImport: { specifier: string; exportName: string };
   routes: IrRoute[];
+  /**
+   * When set, the generated `createClient` takes an optional `baseUrl` that defaults to this URL: documents read by
+   * `ssekit generate --from` set it to their first absolute http(s) server.
+   */
+  defaultBaseUrl?: string;
 }

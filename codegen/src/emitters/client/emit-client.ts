@@ -33,7 +33,7 @@ const REEXPORTED = [
   'Subscription',
   'TypedEvent',
 ];
-const LOCAL = ['createClient', 'Client', 'at', 'contract', 'defaultContract'];
+const LOCAL = ['createClient', 'Client', 'at', 'contract', 'defaultContract', 'defaultBaseUrl'];
 
 /**
  * Emits `client.ts` for an IR document: typed data, event unions, handlers and requests per route, a spec per route
@@ -166,15 +166,30 @@ function writeClient(writer: CodeBlockWriter, context: ClientContext): void {
       writer.writeLine(`${propertyKey(route.key)}: ${context.names.get(route.key)!.route};`);
     }
   });
+  const defaultBaseUrl = context.ir.defaultBaseUrl;
+  if (defaultBaseUrl !== undefined) {
+    writer.blankLine();
+    writeDoc(writer, ["The API's server: what `createClient` calls unless it is given a `baseUrl`."]);
+    writer.writeLine(`export const defaultBaseUrl = ${quote(defaultBaseUrl)};`);
+  }
   writer.blankLine();
   writeDoc(writer, [
     `Creates the typed client of ${context.ir.info.title}.`,
     '@example',
     '```ts',
-    "const client = createClient({ baseUrl: 'https://api.example.com' });",
+    defaultBaseUrl === undefined
+      ? "const client = createClient({ baseUrl: 'https://api.example.com' });"
+      : 'const client = createClient(); // or createClient({ baseUrl, headers })',
     '```',
   ]);
-  writer.write('export function createClient(config: ClientConfig): Client').block(() => {
+  const signature =
+    defaultBaseUrl === undefined
+      ? 'export function createClient(config: ClientConfig): Client'
+      : 'export function createClient(options: Partial<ClientConfig> = {}): Client';
+  writer.write(signature).block(() => {
+    if (defaultBaseUrl !== undefined) {
+      writer.writeLine('const config: ClientConfig = { ...options, baseUrl: options.baseUrl ?? defaultBaseUrl };');
+    }
     writer.write('return ').inlineBlock(() => {
       for (const route of context.ir.routes) {
         const spec = context.names.get(route.key)!.spec;
