@@ -1,3 +1,4 @@
+import { StoreUnavailableError } from '@ssekit/server/broadcast';
 import { type Cluster, Redis, type RedisOptions } from 'ioredis';
 import { keySlot } from './keys.js';
 
@@ -152,7 +153,7 @@ export function shardedPubSub(commands: Cluster, options: RedisOptions, events: 
         const byNode = new Map<string, string[]>();
         for (const channel of channels) {
           const node = owners[keySlot(channel)];
-          if (!node) throw new Error(`no master serves the slot of ${channel}`);
+          if (!node) throw new StoreUnavailableError(`no master serves the slot of ${channel}`);
           byNode.set(node, [...(byNode.get(node) ?? []), channel]);
         }
         await Promise.all([...byNode].map(([node, list]) => linkTo(node).ssubscribe(...list)));
@@ -173,11 +174,11 @@ export function shardedPubSub(commands: Cluster, options: RedisOptions, events: 
     },
     async subscribe(channel) {
       channels.add(channel);
-      if (!healthy) throw new Error('the cluster notification links are down');
+      if (!healthy) throw new StoreUnavailableError('the cluster notification links are down');
       const node = owners[keySlot(channel)];
       if (!node) {
         markDown();
-        throw new Error(`no master serves the slot of ${channel}`);
+        throw new StoreUnavailableError(`no master serves the slot of ${channel}`);
       }
       try {
         await linkTo(node).ssubscribe(channel);

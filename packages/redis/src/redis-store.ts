@@ -430,10 +430,12 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
     pipeline.wait(waitForReplicas, timeoutMs);
     const replies = (await pipeline.exec()) ?? [];
     const [appended, waited] = replies;
-    if (!appended || appended[0]) throw appended?.[0] ?? new Error('no reply to the append');
-    if (!waited || waited[0]) throw waited?.[0] ?? new Error('no reply to WAIT');
+    if (!appended || appended[0]) throw appended?.[0] ?? new StoreUnavailableError('no reply to the append');
+    if (!waited || waited[0]) throw waited?.[0] ?? new StoreUnavailableError('no reply to WAIT');
     if ((waited[1] as number) < waitForReplicas) {
-      throw new Error(`stored on the master, but ${waited[1]} of ${waitForReplicas} replicas confirmed it in time`);
+      throw new StoreUnavailableError(
+        `stored on the master, but ${waited[1]} of ${waitForReplicas} replicas confirmed it in time`,
+      );
     }
     return appended[1] as [string, string];
   }
