@@ -248,21 +248,32 @@ describe('chat memory bounds', () => {
     const cookie = await signIn(app, 'flood');
     const big = text('x'.repeat(2000));
     let next = 0;
+    let newestId: string | undefined;
     // 1,500 rooms × 2,000 characters ≈ 3 MB of messages, and 1,500 rooms more with a tiny one: both bounds are hit.
     const worker = async () => {
       for (let room = next++; room < 3000; room = next++) {
         const response = await post(app, `flood-${room}`, room < 1500 ? big : text('.'), { cookie });
         expect(response.status).toBe(201);
+        if (room === 2999) newestId = ((await response.json()) as { id: string }).id;
         expect(store.totalBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
         expect(store.topicCount).toBeLessThanOrEqual(CHAT_MEMORY_LIMITS.maxTopics);
       }
     };
     await Promise.all(Array.from({ length: 16 }, worker));
     expect(store.topicCount).toBe(CHAT_MEMORY_LIMITS.maxTopics);
-    // The newest room is whole.
-    const last = await joinRoom(app, 'flood-2999', { lastEventId: `${store.epoch}-0-0` });
+    // The newest room is whole: its message is still retained, so resuming from it is no reset, and the next
+    // message arrives.
+    const last = await joinRoom(app, 'flood-2999', { lastEventId: newestId as string });
     cleanups.push(() => last.close());
-    expect(dataOf<{ text: string }>(last.events, 'message').map((m) => m.text)).toEqual(['.']);
+    await post(app, 'flood-2999', text('after'), { cookie });
+    await last.waitFor((e) => dataOf(e, 'message').length === 1);
+    expect(last.events.filter((e) => e.event === 'reset')).toEqual([]);
+    expect(dataOf<{ text: string }>(last.events, 'message').map((m) => m.text)).toEqual(['after']);
+    // Resuming from before a room's first message in an evicted store is answered conservatively: that cursor might
+    // predate a room dropped whole, so it gets the reset event rather than a silent partial replay.
+    const early = await joinRoom(app, 'flood-2999', { lastEventId: `${store.epoch}-0-0` });
+    cleanups.push(() => early.close());
+    expect(early.events.map((e) => e.event)).toContain('reset');
   }, 60_000);
 
   it('the default chat store is bounded across rooms', () => {
