@@ -5,6 +5,7 @@ import { noRedisServer } from '../../../packages/redis/tests/redis-server.ts';
 import { dataOf, openStream, until } from '../../../packages/server/tests/broadcast-helpers.ts';
 import { type ChatApp, startChat } from '../src/app.ts';
 import { createStoreFromEnv } from '../src/store-from-env.ts';
+import { signIn } from './helpers.ts';
 
 // A real 3-master, 3-replica Redis Cluster of this file's own; the master holding the room is killed mid-chat.
 let cluster: PrivateCluster | undefined;
@@ -41,13 +42,16 @@ describe('chat: two instances on a Redis Cluster (REDIS_CLUSTER_NODES)', () => {
       const env = { REDIS_CLUSTER_NODES: c.nodeList, STORE_PREFIX: prefix };
       const chosen = await Promise.all([1, 2].map(() => createStoreFromEnv(env)));
       expect(chosen.map((x) => x.engine)).toEqual(['Redis Cluster', 'Redis Cluster']);
-      const apps: ChatApp[] = await Promise.all(chosen.map(({ store }) => startChat({ store })));
+      // One secret for both instances: a name cookie signed by one is valid on the other.
+      const secret = 'one secret for every instance';
+      const apps: ChatApp[] = await Promise.all(chosen.map(({ store }) => startChat({ store, secret })));
       const [a, b] = apps as [ChatApp, ChatApp];
+      const cookie = await signIn(b, 'bo');
       const post = async (app: ChatApp, text: string) => {
         const response = await fetch(`${app.url}/rooms/lobby/messages`, {
           method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ user: 'bo', text }),
+          headers: { 'content-type': 'application/json', cookie },
+          body: JSON.stringify({ text }),
         });
         await response.body?.cancel();
         return response.status;
