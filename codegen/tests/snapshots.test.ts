@@ -53,6 +53,30 @@ describe.each(['zod', 'standalone'] as const)('client for the exotic fixture con
   });
 });
 
+// Event names that are not identifiers (`response.output_text.delta`, `user-created`, `a:b`) or are handler options
+// (`onError`) and `Object.prototype` members (`constructor`): quoted keys, safe type names, an `on` map.
+describe.each(['zod', 'standalone'] as const)(
+  'client for the event-names fixture contract, %s validation',
+  (validation) => {
+    it('matches the checked-in file', async () => {
+      const result = await generate({
+        config: false,
+        cwd: resolve(import.meta.dirname, '../..'),
+        contracts: resolve(import.meta.dirname, 'fixtures/names-contract.ts'),
+        out: join(out, `names-${validation}`),
+        validation,
+        outputs: ['client'],
+        contractImport: '../../fixtures/names-contract.ts',
+      });
+      const text = result.files[0]?.contents ?? '';
+      expect(text).toContain('export type ResponsesResponseOutputTextDeltaData =');
+      expect(text).toContain("'response.output_text.delta'?(data: ResponsesResponseOutputTextDeltaData");
+      expect(text).toContain("extends LifecycleHandlers, Omit<ResponsesEventHandlers, 'onError'>");
+      await expect(text).toMatchFileSnapshot(`./__generated__/names-${validation}/client.ts`);
+    });
+  },
+);
+
 // `$defs` (schemas with a registered id): named types and one validator function per definition.
 describe('client for a contract with shared $defs, standalone validation', () => {
   it('matches the checked-in file', async () => {

@@ -63,7 +63,9 @@ function buildEvent(route: ContractRoute, name: string, where: { module?: string
   const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
   const encoding = route['~ssekit'].encodings[name] ?? 'json';
   const zodOnly = zodOnlyFeatures(schema);
-  const examples = (route.examples as Record<string, readonly unknown[] | undefined> | undefined)?.[name];
+  const allExamples = route.examples as Record<string, readonly unknown[] | undefined> | undefined;
+  // Own keys only: an event may be called `constructor`.
+  const examples = allExamples && Object.hasOwn(allExamples, name) ? allExamples[name] : undefined;
   return {
     name,
     encoding,

@@ -47,11 +47,13 @@ export type {
   BoundRoute,
   ClientConfig,
   EventDecoders,
+  EventHandlerMap,
   LifecycleHandlers,
   RouteArgs,
   RouteBinding,
   RouteCallOptions,
   RouteClientSpec,
+  RouteEventHandlers,
   RouteEventOf,
   RouteHandlers,
   RouteRequest,
@@ -60,6 +62,7 @@ export type {
   Subscription,
   TypedEvent,
 } from './route-types.js';
+export { HANDLER_OPTION_KEYS } from './route-types.js';
 export { buildRouteUrl } from './route-url.js';
 export { type StreamRouteOptions, streamRoute } from './stream-route.js';
 export { subscribeRoute } from './subscribe-route.js';

@@ -58,16 +58,30 @@ describe('defineContract', () => {
     ['a\nb', 'contains CR, LF or NUL'],
     ['a\rb', 'contains CR, LF or NUL'],
     ['a\0b', 'contains CR, LF or NUL'],
-    ['my-event', 'not a valid identifier'],
-    ['9lives', 'not a valid identifier'],
-    ['class', 'not a valid identifier'],
-    ['onError', 'collides with a client handler key'],
   ])('rejects the event name %j naming the route', (name, message) => {
     const error = definitionError(() => defineContract({ feed: { path: '/feed', events: { [name]: z.string() } } }));
     expect(error.message).toContain('route "feed"');
     expect(error.message).toContain(message);
     expect(error.route).toBe('feed');
     expect(error.code).toBe('CONTRACT_DEFINITION');
+  });
+
+  it.each([
+    'response.output_text.delta',
+    'user-created',
+    'a:b',
+    'thread.run.step.completed',
+    '9lives',
+    'class',
+    'onError',
+    'constructor',
+    '__proto__',
+    ' spaced name ',
+    'émoji 🎉',
+  ])('accepts the event name %j (any name the SSE format allows)', (name) => {
+    const c = defineContract({ feed: { path: '/feed', events: { [name]: z.string() } } });
+    expect(c.feed['~ssekit'].eventNames).toEqual([name]);
+    expect(c.feed['~ssekit'].encodings[name]).toBe('text');
   });
 
   it('rejects bad paths, params that do not match the path, and misplaced bodies', () => {

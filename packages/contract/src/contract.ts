@@ -314,7 +314,8 @@ function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
   }
   const eventNames = Object.keys(route.events);
   if (eventNames.length === 0) throw new ContractDefinitionError('declares no events', key);
-  const encodings: Record<string, EventEncoding> = {};
+  // Null prototype: an event may be called `__proto__` or `constructor`.
+  const encodings: Record<string, EventEncoding> = Object.create(null);
   for (const name of eventNames) {
     assertEventName(name, key);
     const schema = route.events[name];
