@@ -191,8 +191,8 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     store,
     async publish(params, event, data) {
       if (closed) throw new StoreUnavailableError(`hub "${key}" is closed`);
-      const topic = hubRoute.topicOf(hubRoute.parseParams(params));
-      const text = hubRoute.serialize(event, data);
+      const topic = hubRoute.topicOf(await hubRoute.parseParams(params));
+      const text = await hubRoute.serialize(event, data);
       let stored: StoredEvent;
       try {
         stored = await store.append(topic, event, text);
@@ -215,7 +215,12 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       else await follow(session, subscribeOptions);
     },
     topicOf(params) {
-      return hubRoute.topicOf(hubRoute.parseParams(params));
+      const parsed = hubRoute.parseParams(params);
+      if (parsed instanceof Promise) {
+        parsed.catch(() => {});
+        throw new InvalidArgumentError(`hub "${key}": topicOf needs a params schema that validates synchronously`);
+      }
+      return hubRoute.topicOf(parsed);
     },
     async authorize(ctx) {
       if (!(await isAuthorized(ctx))) throw new HttpError(403, { detail: 'not allowed to subscribe to this topic' });
