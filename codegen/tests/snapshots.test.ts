@@ -77,6 +77,36 @@ describe.each(['zod', 'standalone'] as const)(
   },
 );
 
+// Contracts validated by valibot and arktype (Standard Schema): JSON Schema from each validator's converter.
+describe.each([
+  ['valibot', 'zod'],
+  ['valibot', 'standalone'],
+  ['arktype', 'zod'],
+  ['arktype', 'standalone'],
+] as const)('client for a %s contract, %s validation', (library, validation) => {
+  it('matches the checked-in file', async () => {
+    const result = await generate({
+      config: false,
+      cwd: resolve(import.meta.dirname, '../..'),
+      contracts: resolve(import.meta.dirname, '../../packages/server/tests/fixtures/validators-contract.ts'),
+      exportName: `${library}Contract`,
+      out: join(out, `${library}-${validation}`),
+      validation,
+      outputs: ['client'],
+      contractImport: '../../../../packages/server/tests/fixtures/validators-contract.ts',
+    });
+    expect(result.warnings).toEqual([]);
+    const text = result.files[0]?.contents ?? '';
+    if (validation === 'standalone') {
+      expect(text).toContain('export type SearchItemData = {\n  id: string;\n  n: number;\n};');
+      expect(text).not.toMatch(/import .*validators-contract/);
+    } else {
+      expect(text).toContain(`schema: ${library}Contract.search.events.item`);
+    }
+    await expect(text).toMatchFileSnapshot(`./__generated__/${library}-${validation}/client.ts`);
+  });
+});
+
 // `$defs` (schemas with a registered id): named types and one validator function per definition.
 describe('client for a contract with shared $defs, standalone validation', () => {
   it('matches the checked-in file', async () => {

@@ -177,3 +177,44 @@ describe('paths and serialization', () => {
     expect(eventEncoding(z.union([z.string(), z.number()]))).toBe('json');
   });
 });
+
+describe('Standard Schema validators in every slot', () => {
+  it('accepts valibot and arktype schemas for events, params, query, headers and body', async () => {
+    const v = await import('valibot');
+    const { type } = await import('arktype');
+    const c = defineContract({
+      valibot: {
+        path: '/v/:id',
+        method: 'POST',
+        params: v.object({ id: v.string() }),
+        query: v.object({ q: v.string() }),
+        headers: v.object({ 'x-a': v.string() }),
+        body: v.object({ n: v.number() }),
+        events: { text: v.pipe(v.string(), v.minLength(1)), obj: v.object({ n: v.number() }) },
+      },
+      arktype: {
+        path: '/a/:id',
+        method: 'POST',
+        params: type({ id: 'string' }),
+        query: type({ q: 'string' }),
+        headers: type({ 'x-a': 'string' }),
+        body: type({ n: 'number' }),
+        events: { text: type('string'), obj: type({ n: 'number' }) },
+      },
+    });
+    // String events travel as text with either validator, like zod's.
+    expect(c.valibot['~ssekit'].encodings).toEqual({ text: 'text', obj: 'json' });
+    expect(c.arktype['~ssekit'].encodings).toEqual({ text: 'text', obj: 'json' });
+    expect(c.valibot['~ssekit'].params).toBe(c.valibot.params);
+  });
+
+  it('rejects a slot that is neither zod nor a Standard Schema v1 validator', () => {
+    const notASchema = { '~standard': { version: 2, validate: () => ({ value: 1 }) } };
+    expect(
+      definitionError(() => defineContract({ a: { path: '/a', query: notASchema as never, events: ev } })).message,
+    ).toContain('`query` must be a zod schema or another Standard Schema v1 validator');
+    expect(
+      definitionError(() => defineContract({ a: { path: '/a', events: { x: { parse: () => 1 } as never } } })).message,
+    ).toContain('event "x" needs a zod schema or another Standard Schema v1 validator');
+  });
+});

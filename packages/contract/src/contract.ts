@@ -232,11 +232,12 @@ export function eventEncoding(schema: ContractSchema): EventEncoding {
   let encoding: EventEncoding = 'json';
   try {
     // zod: its own converter. Other validators: their Standard JSON Schema, when they offer one (arktype does);
-    // without one (valibot) the event travels as JSON.
+    // valibot: its schema's own `type` (`v.string()`, also inside `v.pipe`). Anything else travels as JSON.
     const json = (
       isZodSchema(schema)
         ? toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })
-        : schema['~standard'].jsonSchema?.output({ target: 'draft-2020-12' })
+        : (schema['~standard'].jsonSchema?.output({ target: 'draft-2020-12' }) ??
+          (schema['~standard'].vendor === 'valibot' ? { type: (schema as { type?: unknown }).type } : undefined))
     ) as { type?: unknown } | undefined;
     if (json?.type === 'string') encoding = 'text';
   } catch {
