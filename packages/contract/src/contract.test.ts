@@ -218,3 +218,21 @@ describe('Standard Schema validators in every slot', () => {
     ).toContain('event "x" needs a zod schema or another Standard Schema v1 validator');
   });
 });
+
+describe('a route mixing validators', () => {
+  it('takes valibot params, an arktype query and zod events in one route', async () => {
+    const v = await import('valibot');
+    const { type } = await import('arktype');
+    const c = defineContract({
+      search: {
+        path: '/search/:shelf',
+        params: v.object({ shelf: v.pipe(v.string(), v.minLength(2)) }),
+        query: type({ q: 'string >= 1' }),
+        events: { item: v.object({ id: v.string(), n: v.number() }), note: type('string'), z: z.number() },
+      },
+    });
+    expect(c.search['~ssekit'].encodings).toEqual({ item: 'json', note: 'text', z: 'json' });
+    expect(c.search.params['~standard'].vendor).toBe('valibot');
+    expect(c.search.query['~standard'].vendor).toBe('arktype');
+  });
+});

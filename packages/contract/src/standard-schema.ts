@@ -14,7 +14,6 @@ export interface StandardSchemaV1<Input = unknown, Output = Input> {
   readonly '~standard': StandardSchemaV1.Props<Input, Output>;
 }
 
-// biome-ignore lint/style/noNamespace: the shape the Standard Schema spec publishes
 export declare namespace StandardSchemaV1 {
   /** The `~standard` properties. */
   interface Props<Input = unknown, Output = Input> {

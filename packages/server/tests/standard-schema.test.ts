@@ -2,7 +2,7 @@ import { type AnyContract, defineContract, type StandardSchemaV1 } from '@ssekit
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type RunningServer, serve } from '../src/adapters/node/index.js';
-import { ContractValidationError, implement } from '../src/index.js';
+import { ContractValidationError, createHub, implement } from '../src/index.js';
 import { arktypeContract, valibotContract, zodContract } from './fixtures/validators-contract.ts';
 
 type Contract = typeof zodContract;
@@ -168,5 +168,31 @@ describe('an asynchronous Standard Schema validator', () => {
     const bad = await call(`${server.url}/echo`);
     expect(bad.status).toBe(400);
     expect(bad.problems).toEqual([{ in: 'query', path: 'q' }]);
+  });
+});
+
+describe('hub.publish with Standard Schema validators', () => {
+  it('validates params and data with valibot and arktype schemas, and awaits an asynchronous one', async () => {
+    const v = await import('valibot');
+    const { type } = await import('arktype');
+    const contract = defineContract({
+      feed: {
+        path: '/feeds/:feedId',
+        params: v.object({ feedId: v.pipe(v.string(), v.minLength(2)) }),
+        events: { post: type({ text: 'string >= 1' }), word: asyncString(2) },
+      },
+    });
+    const hub = createHub(contract.feed);
+    try {
+      await expect(hub.publish({ feedId: 'f1' }, 'post', { text: 'hi' })).resolves.toMatchObject({ topic: 'feed/f1' });
+      await expect(hub.publish({ feedId: 'f1' }, 'word', 'hello')).resolves.toMatchObject({ topic: 'feed/f1' });
+      await expect(hub.publish({ feedId: 'f' }, 'post', { text: 'hi' })).rejects.toThrow(
+        'route "feed", event "(params)": invalid data: feedId',
+      );
+      await expect(hub.publish({ feedId: 'f1' }, 'post', { text: '' })).rejects.toBeInstanceOf(ContractValidationError);
+      await expect(hub.publish({ feedId: 'f1' }, 'word', 'x')).rejects.toThrow('at least 2 characters');
+    } finally {
+      await hub.close();
+    }
   });
 });
