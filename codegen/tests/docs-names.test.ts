@@ -121,3 +121,34 @@ describe('docs of a contract with any SSE event names', () => {
     );
   });
 });
+
+// Docs of contracts validated by valibot and arktype: JSON Schema from each validator, valid documents.
+describe.each(['valibotContract', 'arktypeContract'])('docs of the %s fixture', (exportName) => {
+  it('AsyncAPI parses and OpenAPI 3.2 validates; schemas carry the validator constraints', async () => {
+    const { ir: docsIr } = await generate({
+      config: false,
+      cwd: resolve(import.meta.dirname, '../..'),
+      contracts: resolve(import.meta.dirname, '../../packages/server/tests/fixtures/validators-contract.ts'),
+      exportName,
+      out: join(out, exportName),
+      outputs: ['asyncapi', 'openapi', 'html'],
+      check: true,
+    });
+    const [asyncJson] = await asyncapiEmitter.emit(docsIr, options);
+    const { ok, diagnostics } = await parseAsyncApi(asyncJson?.contents ?? '');
+    expect(diagnostics.filter((d) => d.severity <= 1)).toEqual([]);
+    expect(ok).toBe(true);
+    const asyncDoc = JSON.parse(asyncJson?.contents ?? '');
+    const item = schemaAt(asyncDoc, '/components/messages/search.item/payload', 'draft-07');
+    expect(item({ id: 'a', n: 1 })).toBe(true);
+    expect(item({ id: '', n: 1 })).toBe(false);
+    const [openJson] = await openapiEmitter.emit(docsIr, options);
+    const doc = JSON.parse(openJson?.contents ?? '');
+    const validate = officialOpenApiValidator('3.2');
+    expect(validate(doc), JSON.stringify(validate.errors, null, 2)).toBe(true);
+    const body = schemaAt(doc, '/paths/~1orders/post/requestBody/content/application~1json/schema', '2020-12');
+    expect(body({ sku: 's', qty: 1 })).toBe(true);
+    expect(body({ sku: 's', qty: 0 })).toBe(false);
+    expect(renderDocsHtml(docsIr)).toContain('data-event="item"');
+  });
+});
