@@ -128,7 +128,7 @@ describe.each(['valibotContract', 'arktypeContract'])('docs of the %s fixture', 
     const { ir: docsIr } = await generate({
       config: false,
       cwd: resolve(import.meta.dirname, '../..'),
-      contracts: resolve(import.meta.dirname, '../../packages/server/tests/fixtures/validators-contract.ts'),
+      contracts: resolve(import.meta.dirname, '../../contracts/src/validators.ts'),
       exportName,
       out: join(out, exportName),
       outputs: ['asyncapi', 'openapi', 'html'],

@@ -88,18 +88,18 @@ describe.each([
     const result = await generate({
       config: false,
       cwd: resolve(import.meta.dirname, '../..'),
-      contracts: resolve(import.meta.dirname, '../../packages/server/tests/fixtures/validators-contract.ts'),
+      contracts: resolve(import.meta.dirname, '../../contracts/src/validators.ts'),
       exportName: `${library}Contract`,
       out: join(out, `${library}-${validation}`),
       validation,
       outputs: ['client'],
-      contractImport: '../../../../packages/server/tests/fixtures/validators-contract.ts',
+      contractImport: '@ssekit-examples/contracts/validators',
     });
     expect(result.warnings).toEqual([]);
     const text = result.files[0]?.contents ?? '';
     if (validation === 'standalone') {
       expect(text).toContain('export type SearchItemData = {\n  id: string;\n  n: number;\n};');
-      expect(text).not.toMatch(/import .*validators-contract/);
+      expect(text).not.toContain("from '@ssekit-examples/contracts/validators'");
     } else {
       expect(text).toContain(`schema: ${library}Contract.search.events.item`);
     }

@@ -1,12 +1,8 @@
 import type { RawSseEvent } from '@ssekit/client';
 import { implement } from '@ssekit/server';
 import { type RunningServer, serve } from '@ssekit/server/node';
+import { arktypeContract, valibotContract, zodContract } from '@ssekit-examples/contracts/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  arktypeContract,
-  valibotContract,
-  zodContract,
-} from '../../packages/server/tests/fixtures/validators-contract.ts';
 import * as arktypeStandalone from './__generated__/arktype-standalone/client.ts';
 import * as arktypeZod from './__generated__/arktype-zod/client.ts';
 import * as valibotStandalone from './__generated__/valibot-standalone/client.ts';

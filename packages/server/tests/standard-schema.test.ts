@@ -1,9 +1,9 @@
 import { type AnyContract, defineContract, type StandardSchemaV1 } from '@ssekit/contract';
+import { arktypeContract, valibotContract, zodContract } from '@ssekit-examples/contracts/validators';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type RunningServer, serve } from '../src/adapters/node/index.js';
 import { ContractValidationError, createHub, implement } from '../src/index.js';
-import { arktypeContract, valibotContract, zodContract } from './fixtures/validators-contract.ts';
 
 type Contract = typeof zodContract;
 
