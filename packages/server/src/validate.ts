@@ -13,9 +13,8 @@ export type Validated =
 export function validateSchema(schema: ContractSchema, value: unknown): Validated | Promise<Validated> {
   if (isZodSchema(schema)) {
     const parsed = safeParse(schema, value);
-    return parsed.success
-      ? { success: true, data: parsed.data }
-      : { success: false, issues: parsed.error.issues, cause: parsed.error };
+    // zod's own success result already has this shape: no second object per event on the hot path.
+    return parsed.success ? parsed : { success: false, issues: parsed.error.issues, cause: parsed.error };
   }
   return validateStandard(schema, value);
 }
