@@ -53,6 +53,60 @@ describe.each(['zod', 'standalone'] as const)('client for the exotic fixture con
   });
 });
 
+// Event names that are not identifiers (`response.output_text.delta`, `user-created`, `a:b`) or are handler options
+// (`onError`) and `Object.prototype` members (`constructor`): quoted keys, safe type names, an `on` map.
+describe.each(['zod', 'standalone'] as const)(
+  'client for the event-names fixture contract, %s validation',
+  (validation) => {
+    it('matches the checked-in file', async () => {
+      const result = await generate({
+        config: false,
+        cwd: resolve(import.meta.dirname, '../..'),
+        contracts: resolve(import.meta.dirname, 'fixtures/names-contract.ts'),
+        out: join(out, `names-${validation}`),
+        validation,
+        outputs: ['client'],
+        contractImport: '../../fixtures/names-contract.ts',
+      });
+      const text = result.files[0]?.contents ?? '';
+      expect(text).toContain('export type ResponsesResponseOutputTextDeltaData =');
+      expect(text).toContain("'response.output_text.delta'?(data: ResponsesResponseOutputTextDeltaData");
+      expect(text).toContain("extends LifecycleHandlers, Omit<ResponsesEventHandlers, 'onError'>");
+      await expect(text).toMatchFileSnapshot(`./__generated__/names-${validation}/client.ts`);
+    });
+  },
+);
+
+// Contracts validated by valibot and arktype (Standard Schema): JSON Schema from each validator's converter.
+describe.each([
+  ['valibot', 'zod'],
+  ['valibot', 'standalone'],
+  ['arktype', 'zod'],
+  ['arktype', 'standalone'],
+] as const)('client for a %s contract, %s validation', (library, validation) => {
+  it('matches the checked-in file', async () => {
+    const result = await generate({
+      config: false,
+      cwd: resolve(import.meta.dirname, '../..'),
+      contracts: resolve(import.meta.dirname, '../../contracts/src/validators.ts'),
+      exportName: `${library}Contract`,
+      out: join(out, `${library}-${validation}`),
+      validation,
+      outputs: ['client'],
+      contractImport: '@ssekit-examples/contracts/validators',
+    });
+    expect(result.warnings).toEqual([]);
+    const text = result.files[0]?.contents ?? '';
+    if (validation === 'standalone') {
+      expect(text).toContain('export type SearchItemData = {\n  id: string;\n  n: number;\n};');
+      expect(text).not.toContain("from '@ssekit-examples/contracts/validators'");
+    } else {
+      expect(text).toContain(`schema: ${library}Contract.search.events.item`);
+    }
+    await expect(text).toMatchFileSnapshot(`./__generated__/${library}-${validation}/client.ts`);
+  });
+});
+
 // `$defs` (schemas with a registered id): named types and one validator function per definition.
 describe('client for a contract with shared $defs, standalone validation', () => {
   it('matches the checked-in file', async () => {

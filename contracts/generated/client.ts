@@ -32,9 +32,14 @@ export type EventsMessageData = InferEventData<typeof seedContract.events, 'mess
 /** An event of `events`, discriminated by `event`. */
 export type EventsEvent = TypedEvent<'message', EventsMessageData>;
 
-/** Callbacks of `events`: one per event (all optional) plus the lifecycle ones. */
-export interface EventsHandlers extends LifecycleHandlers {
+/** One callback per event of `events` (all optional), keyed by event name. */
+export interface EventsEventHandlers {
   message?(data: EventsMessageData, event: TypedEvent<'message', EventsMessageData>): void;
+}
+
+/** Callbacks of `events`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface EventsHandlers extends LifecycleHandlers, EventsEventHandlers {
+  on?: EventsEventHandlers;
 }
 
 const eventsSpec: RouteClientSpec<EventsEvent> = {
@@ -57,10 +62,15 @@ export type JsonProductData = InferEventData<typeof seedContract.json, 'product'
 /** An event of `json`, discriminated by `event`. */
 export type JsonEvent = TypedEvent<'customer', JsonCustomerData> | TypedEvent<'product', JsonProductData>;
 
-/** Callbacks of `json`: one per event (all optional) plus the lifecycle ones. */
-export interface JsonHandlers extends LifecycleHandlers {
+/** One callback per event of `json` (all optional), keyed by event name. */
+export interface JsonEventHandlers {
   customer?(data: JsonCustomerData, event: TypedEvent<'customer', JsonCustomerData>): void;
   product?(data: JsonProductData, event: TypedEvent<'product', JsonProductData>): void;
+}
+
+/** Callbacks of `json`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface JsonHandlers extends LifecycleHandlers, JsonEventHandlers {
+  on?: JsonEventHandlers;
 }
 
 const jsonSpec: RouteClientSpec<JsonEvent> = {
@@ -84,11 +94,16 @@ export type GreetingsErrorData = InferEventData<typeof seedContract.greetings, '
 /** An event of `greetings`, discriminated by `event`. */
 export type GreetingsEvent = TypedEvent<'greeting', GreetingsGreetingData> | TypedEvent<'error', GreetingsErrorData>;
 
-/** Callbacks of `greetings`: one per event (all optional) plus the lifecycle ones. */
-export interface GreetingsHandlers extends LifecycleHandlers {
+/** One callback per event of `greetings` (all optional), keyed by event name. */
+export interface GreetingsEventHandlers {
   greeting?(data: GreetingsGreetingData, event: TypedEvent<'greeting', GreetingsGreetingData>): void;
   /** The route reports a failure after the stream started. */
   error?(data: GreetingsErrorData, event: TypedEvent<'error', GreetingsErrorData>): void;
+}
+
+/** Callbacks of `greetings`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface GreetingsHandlers extends LifecycleHandlers, GreetingsEventHandlers {
+  on?: GreetingsEventHandlers;
 }
 
 export type GreetingsParams = InferParamsInput<typeof seedContract.greetings>;

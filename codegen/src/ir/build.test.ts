@@ -111,3 +111,43 @@ describe('buildIr', () => {
     }
   });
 });
+
+describe('JSON Schema from Standard Schema validators', () => {
+  const noJson = {
+    '~standard': { version: 1 as const, vendor: 'acme', validate: (value: unknown) => ({ value }) },
+  };
+
+  it.each([
+    ['event', { events: { tick: noJson } }, 'event "tick"'],
+    ['query', { query: noJson, events: { tick: z.string() } }, '`query`'],
+    ['body', { method: 'POST' as const, body: noJson, events: { tick: z.string() } }, '`body`'],
+  ])(
+    'fails with a CODEGEN error naming the route and the %s slot when the validator offers none',
+    (_slot, route, slot) => {
+      const contract = defineContract({ feed: { path: '/feed', ...route } as never });
+      const attempt = () => buildIr(contract);
+      expect(attempt).toThrow(CodegenError);
+      expect(attempt).toThrow(`route "feed"`);
+      expect(attempt).toThrow(`cannot get a JSON Schema for ${slot}: its acme validator offers none`);
+    },
+  );
+
+  it('takes JSON Schema from valibot (its converter) and arktype (Standard JSON Schema)', async () => {
+    const v = await import('valibot');
+    const { type } = await import('arktype');
+    const contract = defineContract({
+      v: { path: '/v', query: v.object({ q: v.pipe(v.string(), v.minLength(2)) }), events: { n: v.number() } },
+      a: { path: '/a', query: type({ q: 'string >= 2' }), events: { n: type('number.integer') } },
+    });
+    const ir = buildIr(contract);
+    for (const route of ir.routes) {
+      expect(route.query?.schema).toMatchObject({
+        type: 'object',
+        properties: { q: { type: 'string', minLength: 2 } },
+        required: ['q'],
+      });
+    }
+    expect(ir.routes[0]?.events[0]?.schema).toMatchObject({ type: 'number' });
+    expect(ir.routes[1]?.events[0]?.schema).toMatchObject({ type: 'integer' });
+  });
+});

@@ -1,6 +1,13 @@
-import { type ContractInternals, type ContractRoute, toTemplatePath } from '@ssekit/contract';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import {
+  type ContractInternals,
+  type ContractRoute,
+  type ContractSchema,
+  isZodSchema,
+  toTemplatePath,
+} from '@ssekit/contract';
 import { z } from 'zod';
-import type { $ZodType } from 'zod/v4/core';
 import { CodegenError, describeError } from '../errors.js';
 import type { NamedContract } from '../loader/find-contracts.js';
 import { jsonSchemaToTs } from './json-schema-to-ts.js';
@@ -27,19 +34,64 @@ export interface BuildIrOptions {
 
 type Io = 'input' | 'output';
 
-function toJsonSchema(schema: $ZodType, io: Io, where: { module?: string; route: string; event?: string }): JsonSchema {
+type Where = { module?: string; route: string; event?: string };
+
+/**
+ * The JSON Schema of a contract schema, from the validator where it offers one: zod's `z.toJSONSchema`; the Standard
+ * JSON Schema (`~standard.jsonSchema`, e.g. arktype); arktype's `toJsonSchema()`; valibot's `@valibot/to-json-schema`
+ * (installed next to valibot). Anything else fails with a {@link CodegenError} naming the route and the slot.
+ */
+function toJsonSchema(schema: ContractSchema, io: Io, where: Where, slot: string): JsonSchema {
   try {
-    return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+    if (isZodSchema(schema)) return z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
+    const standard = schema['~standard'];
+    if (standard.jsonSchema) return standard.jsonSchema[io]({ target: 'draft-2020-12' }) as JsonSchema;
+    const own = (schema as { toJsonSchema?: unknown }).toJsonSchema;
+    if (typeof own === 'function') return own.call(schema) as JsonSchema;
+    if (standard.vendor === 'valibot') {
+      const converter = valibotConverter();
+      if (converter) return converter(schema) as JsonSchema;
+      throw new CodegenError(
+        `cannot get a JSON Schema for ${slot}: install @valibot/to-json-schema next to valibot so ssekit can convert it`,
+        where,
+      );
+    }
   } catch (error) {
-    throw new CodegenError(`cannot express the ${io} schema as JSON Schema: ${describeError(error)}`, {
+    if (error instanceof CodegenError) throw error;
+    throw new CodegenError(`cannot express the ${io} schema of ${slot} as JSON Schema: ${describeError(error)}`, {
       ...where,
       cause: error,
     });
   }
+  throw new CodegenError(
+    `cannot get a JSON Schema for ${slot}: its ${schema['~standard'].vendor} validator offers none (no Standard JSON Schema, no known converter)`,
+    where,
+  );
 }
 
-function requestPart(schema: $ZodType, route: string, part: string, module: string | undefined): IrRequestPart {
-  const json = toJsonSchema(schema, 'input', { module, route, event: undefined });
+let valibotToJson: ((schema: unknown) => unknown) | null | undefined;
+
+/** `toJsonSchema` of `@valibot/to-json-schema`, resolved from the project (the working directory), if installed. */
+function valibotConverter(): ((schema: unknown) => unknown) | undefined {
+  if (valibotToJson === undefined) {
+    valibotToJson = null;
+    for (const base of [join(process.cwd(), 'package.json'), import.meta.url]) {
+      try {
+        const mod = createRequire(base)('@valibot/to-json-schema') as { toJsonSchema?: (s: unknown) => unknown };
+        if (typeof mod.toJsonSchema === 'function') {
+          valibotToJson = mod.toJsonSchema;
+          break;
+        }
+      } catch {
+        // not installed there
+      }
+    }
+  }
+  return valibotToJson ?? undefined;
+}
+
+function requestPart(schema: ContractSchema, route: string, part: string, module: string | undefined): IrRequestPart {
+  const json = toJsonSchema(schema, 'input', { module, route, event: undefined }, `\`${part}\``);
   if (json.type !== 'object') {
     throw new CodegenError(`\`${part}\` must be an object schema (got ${JSON.stringify(json.type ?? 'any')})`, {
       module,
@@ -56,14 +108,17 @@ function requestPart(schema: $ZodType, route: string, part: string, module: stri
 function buildEvent(route: ContractRoute, name: string, where: { module?: string; route: string }): IrEvent {
   const schema = route.events[name]!;
   const at = { ...where, event: name };
-  const output = toJsonSchema(schema, 'output', at);
-  const input = toJsonSchema(schema, 'input', at);
+  const slot = `event ${JSON.stringify(name)}`;
+  const output = toJsonSchema(schema, 'output', at, slot);
+  const input = toJsonSchema(schema, 'input', at, slot);
   const typeName = eventTypeName(where.route, name);
   const defName = (def: string) => defTypeName(typeName, def);
   const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
   const encoding = route['~ssekit'].encodings[name] ?? 'json';
-  const zodOnly = zodOnlyFeatures(schema);
-  const examples = (route.examples as Record<string, readonly unknown[] | undefined> | undefined)?.[name];
+  const zodOnly = isZodSchema(schema) ? zodOnlyFeatures(schema) : [];
+  const allExamples = route.examples as Record<string, readonly unknown[] | undefined> | undefined;
+  // Own keys only: an event may be called `constructor`.
+  const examples = allExamples && Object.hasOwn(allExamples, name) ? allExamples[name] : undefined;
   return {
     name,
     encoding,

@@ -38,9 +38,31 @@ function literal(value: unknown): Text {
   return primary('unknown');
 }
 
-/** A property key as TypeScript writes it: bare when it is an identifier, quoted otherwise. */
+/**
+ * A property key as TypeScript writes it, in a type or an object literal: bare when it is an identifier, quoted
+ * otherwise, computed for `__proto__` (which an object literal would otherwise take as its prototype).
+ *
+ * @example
+ * ```ts
+ * propertyKey('id');                          // 'id'
+ * propertyKey('response.output_text.delta');  // "'response.output_text.delta'"
+ * ```
+ */
 export function propertyKey(name: string): string {
+  if (name === '__proto__') return `[${quote(name)}]`;
   return IDENTIFIER.test(name) ? name : quote(name);
+}
+
+/**
+ * A property read in generated code: `object.name` for an identifier, `object['a.b']` otherwise.
+ *
+ * @example
+ * ```ts
+ * propertyAccess('contract.feed.events', 'a.b'); // "contract.feed.events['a.b']"
+ * ```
+ */
+export function propertyAccess(object: string, name: string): string {
+  return IDENTIFIER.test(name) && name !== '__proto__' ? `${object}.${name}` : `${object}[${quote(name)}]`;
 }
 
 function docComment(description: unknown, indent: string): string {

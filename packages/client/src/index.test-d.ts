@@ -18,6 +18,7 @@ import {
   type RawSseEvent,
   RetriesExhaustedError,
   type RouteEventOf,
+  type RouteHandlers,
   type RouteRequestOf,
   SharedStreamError,
   type SsekitError,
@@ -94,5 +95,35 @@ describe('public types', () => {
       { params: { name: 'ada' } },
       { onEvent: (event) => expectTypeOf(event).toEqualTypeOf<GreetingsEvent>() },
     );
+  });
+});
+
+describe('RouteHandlers with any SSE event name', () => {
+  type Events =
+    | TypedEvent<'response.output_text.delta', { delta: string }>
+    | TypedEvent<'onError', { code: string }>
+    | TypedEvent<'constructor', { made: boolean }>;
+
+  it('types each handler of the `on` map by its event, option-named events included', () => {
+    const handlers: RouteHandlers<Events> = {
+      on: {
+        'response.output_text.delta': (data) => expectTypeOf(data.delta).toEqualTypeOf<string>(),
+        onError: (data, event) => {
+          expectTypeOf(data.code).toEqualTypeOf<string>();
+          expectTypeOf(event.event).toEqualTypeOf<'onError'>();
+        },
+        constructor: (data) => expectTypeOf(data.made).toEqualTypeOf<boolean>(),
+      },
+      onError: (error) => expectTypeOf(error).toEqualTypeOf<SsekitError>(),
+    };
+    expectTypeOf(handlers).not.toBeAny();
+  });
+
+  it('keeps top-level handlers for other names; `onError` there is the lifecycle callback', () => {
+    const handlers: RouteHandlers<Events> = { 'response.output_text.delta': (data) => data.delta.length };
+    expectTypeOf(handlers).not.toBeAny();
+    // @ts-expect-error: the top-level onError takes an SsekitError, not the onError event's data
+    const wrong: RouteHandlers<Events> = { onError: (data: { code: string; extra: number }) => data.extra };
+    expectTypeOf(wrong).not.toBeAny();
   });
 });

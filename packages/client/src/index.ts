@@ -48,11 +48,13 @@ export type {
   BoundRoute,
   ClientConfig,
   EventDecoders,
+  EventHandlerMap,
   LifecycleHandlers,
   RouteArgs,
   RouteBinding,
   RouteCallOptions,
   RouteClientSpec,
+  RouteEventHandlers,
   RouteEventOf,
   RouteHandlers,
   RouteRequest,
@@ -61,6 +63,7 @@ export type {
   Subscription,
   TypedEvent,
 } from './route-types.js';
+export { HANDLER_OPTION_KEYS } from './route-types.js';
 export { buildRouteUrl } from './route-url.js';
 export { type StreamRouteOptions, streamRoute } from './stream-route.js';
 export { subscribeRoute } from './subscribe-route.js';

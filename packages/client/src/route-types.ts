@@ -93,22 +93,53 @@ export interface TypedEvent<Name extends string = string, Data = unknown> {
 }
 
 /**
- * Per-event callbacks (keyed by event name) plus lifecycle callbacks. Without `onError`,
- * errors that do not end the stream are logged with `console.warn` rather than dropped.
+ * One callback per event name, as `subscribe`'s `on` map holds them. Any name the SSE format allows is a key
+ * (`'response.output_text.delta'`, `'user-created'`, even `'onError'`), so event names never collide with options.
  *
  * @example
  * ```ts
- * const handlers: SubscribeHandlers = { tick: (n: number) => console.log(n), onError: (e) => console.warn(e) };
+ * const on: EventHandlerMap = { 'response.output_text.delta': (text: string) => process.stdout.write(text) };
+ * ```
+ */
+export interface EventHandlerMap {
+  // biome-ignore lint/suspicious/noExplicitAny: each generated client narrows `data` per event
+  [event: string]: ((data: any, event: TypedEvent) => void) | undefined;
+}
+
+/**
+ * Per-event callbacks plus lifecycle callbacks. Event handlers go in the `on` map (any event name) or, for names
+ * that are not one of the keys below, at the top level next to them. Without `onError`, errors that do not end the
+ * stream are logged with `console.warn` rather than dropped.
+ *
+ * @example
+ * ```ts
+ * const handlers: SubscribeHandlers = { on: { 'user-created': (u) => console.log(u) }, tick: (n: number) => console.log(n), onError: (e) => console.warn(e) };
  * ```
  */
 export interface SubscribeHandlers {
   // biome-ignore lint/suspicious/noExplicitAny: each generated client narrows `data` per event
-  [event: string]: ((data: any, event: TypedEvent) => void) | undefined;
+  [event: string]: ((data: any, event: TypedEvent) => void) | EventHandlerMap | undefined;
+  /** Event handlers keyed by event name; it wins over a top-level handler of the same name. */
+  on?: EventHandlerMap;
   onError?(error: SsekitError): void;
   onOpen?(response: Response): void;
   onRetry?(info: RetryInfo): void;
   onClose?(info: CloseInfo): void;
 }
+
+/**
+ * The keys of {@link SubscribeHandlers} that are not event handlers: an event with one of these names is handled only
+ * through the `on` map (`__proto__` too, which an object literal cannot hold as an own key).
+ *
+ * @example
+ * ```ts
+ * HANDLER_OPTION_KEYS.includes('onError'); // true
+ * ```
+ */
+export const HANDLER_OPTION_KEYS = ['on', 'onError', 'onOpen', 'onRetry', 'onClose', '__proto__'] as const;
+
+/** An event name that can only be handled through the `on` map. */
+type HandlerOptionKey = (typeof HANDLER_OPTION_KEYS)[number];
 
 /**
  * The callbacks every route's `subscribe` accepts next to its event handlers.
@@ -121,17 +152,43 @@ export interface SubscribeHandlers {
 export type LifecycleHandlers = Pick<SubscribeHandlers, 'onError' | 'onOpen' | 'onRetry' | 'onClose'>;
 
 /**
- * The callbacks of one route's `subscribe`: an optional handler per event, typed with that event's data, plus the
- * lifecycle ones. For a spec whose events are not known by name, any {@link SubscribeHandlers}.
+ * One optional callback per event of a route, keyed by event name and typed with that event's data: the `on` map of
+ * {@link RouteHandlers}.
+ *
+ * @example
+ * ```ts
+ * const on: RouteEventHandlers<TypedEvent<'a.b', number>> = { 'a.b': (n) => console.log(n + 1) };
+ * ```
+ */
+export type RouteEventHandlers<Event extends TypedEvent> = {
+  [E in Event as E['event']]?: EventHandlerOf<E>;
+};
+
+/**
+ * The handler type of one event. For a name `Object.prototype` has (`constructor`, `toString`, …) it also admits
+ * `Function`: TypeScript compares an optional key of that name with the inherited member, so without it every
+ * handlers object that leaves the key out would fail to type-check.
+ */
+type EventHandlerOf<E extends TypedEvent> = E['event'] extends keyof Object
+  ? ((data: E['data'], event: E) => void) | Function
+  : (data: E['data'], event: E) => void;
+
+/**
+ * The callbacks of one route's `subscribe`: an optional handler per event, typed with that event's data, in the `on`
+ * map or (for names that are not option keys) at the top level, plus the lifecycle ones. For a spec whose events are
+ * not known by name, any {@link SubscribeHandlers}.
  *
  * @example
  * ```ts
  * const handlers: RouteHandlers<TypedEvent<'tick', number>> = { tick: (n) => console.log(n + 1), onError: console.warn };
+ * const same: RouteHandlers<TypedEvent<'tick', number>> = { on: { tick: (n) => console.log(n + 1) } };
  * ```
  */
 export type RouteHandlers<Event extends TypedEvent> = string extends Event['event']
   ? SubscribeHandlers
-  : LifecycleHandlers & { [E in Event as E['event']]?: (data: E['data'], event: E) => void };
+  : LifecycleHandlers & { on?: RouteEventHandlers<Event> } & {
+      [E in Event as Exclude<E['event'], HandlerOptionKey>]?: EventHandlerOf<E>;
+    };
 
 /**
  * A running typed subscription.

@@ -2,15 +2,16 @@ import { logError, type SsekitError } from '@ssekit/contract/errors';
 import { CallbackError } from './lifecycle-errors.js';
 import { openRoute } from './open-route.js';
 import { emitError } from './report-callback.js';
-import type {
-  ClientConfig,
-  LifecycleHandlers,
-  RouteCallOptions,
-  RouteClientSpec,
-  RouteHandlers,
-  RouteRequest,
-  Subscription,
-  TypedEvent,
+import {
+  type ClientConfig,
+  HANDLER_OPTION_KEYS,
+  type LifecycleHandlers,
+  type RouteCallOptions,
+  type RouteClientSpec,
+  type RouteHandlers,
+  type RouteRequest,
+  type Subscription,
+  type TypedEvent,
 } from './route-types.js';
 
 /**
@@ -22,6 +23,7 @@ import type {
  * ```ts
  * const sub = subscribeRoute(config, spec, { params: { roomId: 'r1' } }, {
  *   message: (text: string, e) => console.log(e.id, text),
+ *   on: { 'user-created': (user) => console.log(user) },
  *   onError: (err) => console.warn(err.code, err.message),
  * });
  * sub.close();
@@ -34,7 +36,9 @@ export function subscribeRoute<Event extends TypedEvent>(
   routeHandlers: RouteHandlers<Event>,
   options?: RouteCallOptions,
 ): Subscription {
-  const handlers: LifecycleHandlers = routeHandlers;
+  const handlers: LifecycleHandlers & { on?: unknown } = routeHandlers;
+  const on: unknown = Object.hasOwn(handlers, 'on') ? handlers.on : undefined;
+  const map = typeof on === 'object' && on !== null ? on : undefined;
   const onError = handlers.onError ? (error: SsekitError) => handlers.onError?.(error) : logError;
   const connection = openRoute(
     config,
@@ -42,8 +46,7 @@ export function subscribeRoute<Event extends TypedEvent>(
     request,
     {
       onTyped(event) {
-        // The handlers object holds one optional callback per event name next to the lifecycle ones.
-        const handler: unknown = Object.hasOwn(handlers, event.event) ? Reflect.get(handlers, event.event) : undefined;
+        const handler = eventHandler(handlers, map, event.event);
         if (typeof handler !== 'function') return;
         // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
         try {
@@ -66,4 +69,16 @@ export function subscribeRoute<Event extends TypedEvent>(
     },
     done: connection.done,
   };
+}
+
+const OPTION_KEYS: ReadonlySet<string> = new Set(HANDLER_OPTION_KEYS);
+
+/**
+ * The handler of one event: from the `on` map if it has one for the name, else a top-level one unless the name is an
+ * option key (`onError`, `on`, …). Own properties only, so `constructor` or `toString` never reach `Object.prototype`.
+ */
+function eventHandler(handlers: object, map: object | undefined, name: string): unknown {
+  if (map !== undefined && Object.hasOwn(map, name)) return Reflect.get(map, name);
+  if (OPTION_KEYS.has(name) || !Object.hasOwn(handlers, name)) return undefined;
+  return Reflect.get(handlers, name);
 }

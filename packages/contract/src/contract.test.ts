@@ -58,16 +58,30 @@ describe('defineContract', () => {
     ['a\nb', 'contains CR, LF or NUL'],
     ['a\rb', 'contains CR, LF or NUL'],
     ['a\0b', 'contains CR, LF or NUL'],
-    ['my-event', 'not a valid identifier'],
-    ['9lives', 'not a valid identifier'],
-    ['class', 'not a valid identifier'],
-    ['onError', 'collides with a client handler key'],
   ])('rejects the event name %j naming the route', (name, message) => {
     const error = definitionError(() => defineContract({ feed: { path: '/feed', events: { [name]: z.string() } } }));
     expect(error.message).toContain('route "feed"');
     expect(error.message).toContain(message);
     expect(error.route).toBe('feed');
     expect(error.code).toBe('CONTRACT_DEFINITION');
+  });
+
+  it.each([
+    'response.output_text.delta',
+    'user-created',
+    'a:b',
+    'thread.run.step.completed',
+    '9lives',
+    'class',
+    'onError',
+    'constructor',
+    '__proto__',
+    ' spaced name ',
+    'émoji 🎉',
+  ])('accepts the event name %j (any name the SSE format allows)', (name) => {
+    const c = defineContract({ feed: { path: '/feed', events: { [name]: z.string() } } });
+    expect(c.feed['~ssekit'].eventNames).toEqual([name]);
+    expect(c.feed['~ssekit'].encodings[name]).toBe('text');
   });
 
   it('rejects bad paths, params that do not match the path, and misplaced bodies', () => {
@@ -161,5 +175,64 @@ describe('paths and serialization', () => {
     expect(defaultDeserialize('{"a":1}', json)).toEqual({ a: 1 });
     expect(eventEncoding(z.enum(['a', 'b']))).toBe('text');
     expect(eventEncoding(z.union([z.string(), z.number()]))).toBe('json');
+  });
+});
+
+describe('Standard Schema validators in every slot', () => {
+  it('accepts valibot and arktype schemas for events, params, query, headers and body', async () => {
+    const v = await import('valibot');
+    const { type } = await import('arktype');
+    const c = defineContract({
+      valibot: {
+        path: '/v/:id',
+        method: 'POST',
+        params: v.object({ id: v.string() }),
+        query: v.object({ q: v.string() }),
+        headers: v.object({ 'x-a': v.string() }),
+        body: v.object({ n: v.number() }),
+        events: { text: v.pipe(v.string(), v.minLength(1)), obj: v.object({ n: v.number() }) },
+      },
+      arktype: {
+        path: '/a/:id',
+        method: 'POST',
+        params: type({ id: 'string' }),
+        query: type({ q: 'string' }),
+        headers: type({ 'x-a': 'string' }),
+        body: type({ n: 'number' }),
+        events: { text: type('string'), obj: type({ n: 'number' }) },
+      },
+    });
+    // String events travel as text with either validator, like zod's.
+    expect(c.valibot['~ssekit'].encodings).toEqual({ text: 'text', obj: 'json' });
+    expect(c.arktype['~ssekit'].encodings).toEqual({ text: 'text', obj: 'json' });
+    expect(c.valibot['~ssekit'].params).toBe(c.valibot.params);
+  });
+
+  it('rejects a slot that is neither zod nor a Standard Schema v1 validator', () => {
+    const notASchema = { '~standard': { version: 2, validate: () => ({ value: 1 }) } };
+    expect(
+      definitionError(() => defineContract({ a: { path: '/a', query: notASchema as never, events: ev } })).message,
+    ).toContain('`query` must be a zod schema or another Standard Schema v1 validator');
+    expect(
+      definitionError(() => defineContract({ a: { path: '/a', events: { x: { parse: () => 1 } as never } } })).message,
+    ).toContain('event "x" needs a zod schema or another Standard Schema v1 validator');
+  });
+});
+
+describe('a route mixing validators', () => {
+  it('takes valibot params, an arktype query and zod events in one route', async () => {
+    const v = await import('valibot');
+    const { type } = await import('arktype');
+    const c = defineContract({
+      search: {
+        path: '/search/:shelf',
+        params: v.object({ shelf: v.pipe(v.string(), v.minLength(2)) }),
+        query: type({ q: 'string >= 1' }),
+        events: { item: v.object({ id: v.string(), n: v.number() }), note: type('string'), z: z.number() },
+      },
+    });
+    expect(c.search['~ssekit'].encodings).toEqual({ item: 'json', note: 'text', z: 'json' });
+    expect(c.search.params['~standard'].vendor).toBe('valibot');
+    expect(c.search.query['~standard'].vendor).toBe('arktype');
   });
 });

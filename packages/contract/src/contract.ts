@@ -4,12 +4,24 @@ import { _string, $ZodObject, $ZodString, type $ZodType, type input, type output
 import { ContractDefinitionError } from './errors.js';
 import { assertEventName, assertRouteKey } from './names.js';
 import { type PathParamNames, parsePathParams, routeShape } from './path.js';
+import { isStandardSchema, type StandardSchemaV1 } from './standard-schema.js';
 
 /** HTTP methods an SSE route may use. POST routes may declare a `body`. */
 export type SseMethod = 'GET' | 'POST';
 
-/** A record of SSE event name → zod schema of that event's data. */
-export type EventSchemas = Record<string, $ZodType>;
+/**
+ * What every schema slot of a contract (events, params, query, headers, body) accepts: a zod schema (the default,
+ * first-class) or any other Standard Schema v1 validator (valibot, arktype, …).
+ *
+ * @example
+ * ```ts
+ * const schema: ContractSchema = z.object({ id: z.string() }); // or v.object({ id: v.string() }), type({ id: 'string' })
+ * ```
+ */
+export type ContractSchema = $ZodType | StandardSchemaV1;
+
+/** A record of SSE event name → schema of that event's data (zod or any Standard Schema). */
+export type EventSchemas = Record<string, ContractSchema>;
 
 /**
  * How an event's data travels as text: `text` for schemas whose output is a string
@@ -28,8 +40,8 @@ export interface SerializeInfo {
   readonly path: string;
   /** The SSE event name being written. */
   readonly event: string;
-  /** The event's zod schema, when the route is typed. */
-  readonly schema: $ZodType | undefined;
+  /** The event's schema (zod or another Standard Schema), when the route is typed. */
+  readonly schema: ContractSchema | undefined;
   /** `text` when the schema's output is a string, otherwise `json`. */
   readonly encoding: EventEncoding;
 }
@@ -65,13 +77,13 @@ export interface RouteDefinition<
   /** `GET` (default) or `POST`. */
   readonly method?: Method;
   /** Schema of the path params; defaults to a string per `:param`. */
-  readonly params?: $ZodType;
+  readonly params?: ContractSchema;
   /** Schema of the query string (values arrive as strings, or arrays of strings when repeated). */
-  readonly query?: $ZodType;
+  readonly query?: ContractSchema;
   /** Schema of the request headers (names in lower case). */
-  readonly headers?: $ZodType;
+  readonly headers?: ContractSchema;
   /** Schema of the JSON request body; POST routes only. */
-  readonly body?: $ZodType;
+  readonly body?: ContractSchema;
   /** Every SSE event name this route may send, with the zod schema of its data. */
   readonly events: Events;
   /** Route serializer, shared by server and generated client. Default: strings verbatim, else JSON. */
@@ -91,7 +103,7 @@ export interface RouteDefinition<
   readonly tags?: readonly string[];
   readonly deprecated?: boolean;
   /** Example payloads per event, used by the docs. */
-  readonly examples?: { readonly [K in keyof Events]?: readonly input<Events[K]>[] };
+  readonly examples?: { readonly [K in keyof Events]?: readonly SchemaInput<Events[K]>[] };
   /**
    * Example requests of this route (params, query, headers, body): what `ssekit check` sends to a running server.
    * Inside {@link defineContract} each part is typed by the route's own schemas.
@@ -150,7 +162,7 @@ export interface RouteInternals {
   readonly eventNames: readonly string[];
   readonly encodings: Readonly<Record<string, EventEncoding>>;
   /** The params schema actually used: the declared one, or a string per `:param`. */
-  readonly params: $ZodType;
+  readonly params: ContractSchema;
 }
 
 /** A route after {@link defineContract}: the declaration plus its normalized internals. */
@@ -203,7 +215,7 @@ export function defineRoute<
   return route;
 }
 
-const encodingCache = new WeakMap<$ZodType, EventEncoding>();
+const encodingCache = new WeakMap<object, EventEncoding>();
 
 /**
  * `text` when a schema's output is always a string (sent verbatim), otherwise `json`.
@@ -214,13 +226,20 @@ const encodingCache = new WeakMap<$ZodType, EventEncoding>();
  * eventEncoding(z.object({ id: z.number() })); // 'json'
  * ```
  */
-export function eventEncoding(schema: $ZodType): EventEncoding {
+export function eventEncoding(schema: ContractSchema): EventEncoding {
   const cached = encodingCache.get(schema);
   if (cached) return cached;
   let encoding: EventEncoding = 'json';
   try {
-    const json = toJSONSchema(schema, { io: 'output', unrepresentable: 'any' }) as { type?: unknown };
-    if (json.type === 'string') encoding = 'text';
+    // zod: its own converter. Other validators: their Standard JSON Schema, when they offer one (arktype does);
+    // valibot: its schema's own `type` (`v.string()`, also inside `v.pipe`). Anything else travels as JSON.
+    const json = (
+      isZodSchema(schema)
+        ? toJSONSchema(schema, { io: 'output', unrepresentable: 'any' })
+        : (schema['~standard'].jsonSchema?.output({ target: 'draft-2020-12' }) ??
+          (schema['~standard'].vendor === 'valibot' ? { type: (schema as { type?: unknown }).type } : undefined))
+    ) as { type?: unknown } | undefined;
+    if (json?.type === 'string') encoding = 'text';
   } catch {
     encoding = 'json';
   }
@@ -228,8 +247,20 @@ export function eventEncoding(schema: $ZodType): EventEncoding {
   return encoding;
 }
 
-function isZodSchema(value: unknown): value is $ZodType {
+/**
+ * True for a zod schema (classic or mini: anything built on zod's core).
+ *
+ * @example
+ * ```ts
+ * isZodSchema(z.string()); // true
+ * ```
+ */
+export function isZodSchema(value: unknown): value is $ZodType {
   return typeof value === 'object' && value !== null && '_zod' in value;
+}
+
+function isContractSchema(value: unknown): value is ContractSchema {
+  return isZodSchema(value) || isStandardSchema(value);
 }
 
 function objectShapeKeys(schema: $ZodType): string[] | undefined {
@@ -284,13 +315,17 @@ function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
     throw new ContractDefinitionError('declares a `body` but is not a POST route', key);
   }
   for (const field of ['params', 'query', 'headers', 'body'] as const) {
-    if (route[field] !== undefined && !isZodSchema(route[field])) {
-      throw new ContractDefinitionError(`\`${field}\` must be a zod schema`, key);
+    if (route[field] !== undefined && !isContractSchema(route[field])) {
+      throw new ContractDefinitionError(
+        `\`${field}\` must be a zod schema or another Standard Schema v1 validator`,
+        key,
+      );
     }
   }
-  let params: $ZodType;
+  let params: ContractSchema;
   if (route.params) {
-    const keys = objectShapeKeys(route.params);
+    // zod exposes its shape; other validators are checked against the path when requests arrive.
+    const keys = isZodSchema(route.params) ? objectShapeKeys(route.params) : undefined;
     if (keys) {
       const missing = paramNames.filter((name) => !keys.includes(name));
       const extra = keys.filter((name) => !paramNames.includes(name));
@@ -314,11 +349,17 @@ function normalizeRoute(key: string, route: RouteDefinition): ContractRoute {
   }
   const eventNames = Object.keys(route.events);
   if (eventNames.length === 0) throw new ContractDefinitionError('declares no events', key);
-  const encodings: Record<string, EventEncoding> = {};
+  // Null prototype: an event may be called `__proto__` or `constructor`.
+  const encodings: Record<string, EventEncoding> = Object.create(null);
   for (const name of eventNames) {
     assertEventName(name, key);
     const schema = route.events[name];
-    if (!isZodSchema(schema)) throw new ContractDefinitionError(`event "${name}" needs a zod schema`, key);
+    if (!isContractSchema(schema)) {
+      throw new ContractDefinitionError(
+        `event "${name}" needs a zod schema or another Standard Schema v1 validator`,
+        key,
+      );
+    }
     encodings[name] = eventEncoding(schema);
   }
   for (const field of ['errorEvent', 'resetEvent'] as const) {
@@ -406,8 +447,33 @@ export function isContract(value: unknown): value is Contract {
 }
 
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
-type SchemaOutput<S, Fallback> = S extends $ZodType ? output<S> : Fallback;
-type SchemaInput<S, Fallback> = S extends $ZodType ? input<S> : Fallback;
+/**
+ * The output type of a contract schema: zod's `output` for zod (transforms apply), `InferOutput` for other Standard
+ * Schema validators.
+ *
+ * @example
+ * ```ts
+ * type Id = SchemaOutput<typeof idSchema, never>;
+ * ```
+ */
+export type SchemaOutput<S, Fallback = never> = S extends $ZodType
+  ? output<S>
+  : S extends StandardSchemaV1
+    ? StandardSchemaV1.InferOutput<S>
+    : Fallback;
+/**
+ * The input type of a contract schema: zod's `input` (what `send` accepts), `InferInput` for other validators.
+ *
+ * @example
+ * ```ts
+ * type IdInput = SchemaInput<typeof idSchema, never>;
+ * ```
+ */
+export type SchemaInput<S, Fallback = never> = S extends $ZodType
+  ? input<S>
+  : S extends StandardSchemaV1
+    ? StandardSchemaV1.InferInput<S>
+    : Fallback;
 type EmptyObject = Record<never, never>;
 
 /** Events record of a route. */
@@ -424,10 +490,12 @@ export type InferEventName<R extends RouteDefinition> = keyof R['events'] & stri
  * type E = InferEvents<typeof contract.json>; // { customer: {...}; product: {...} }
  * ```
  */
-export type InferEvents<R extends RouteDefinition> = { [K in InferEventName<R>]: output<R['events'][K]> };
+export type InferEvents<R extends RouteDefinition> = { [K in InferEventName<R>]: SchemaOutput<R['events'][K]> };
 
 /** Event name → accepted input (zod input), what the server's `send` takes. */
-export type InferEventInputs<R extends RouteDefinition> = { [K in InferEventName<R>]: input<R['events'][K]> };
+export type InferEventInputs<R extends RouteDefinition> = {
+  [K in InferEventName<R>]: SchemaInput<R['events'][K]>;
+};
 
 /**
  * Data of one event (zod output).
@@ -437,10 +505,10 @@ export type InferEventInputs<R extends RouteDefinition> = { [K in InferEventName
  * type Customer = InferEventData<typeof contract.json, 'customer'>;
  * ```
  */
-export type InferEventData<R extends RouteDefinition, Name extends InferEventName<R>> = output<R['events'][Name]>;
+export type InferEventData<R extends RouteDefinition, Name extends InferEventName<R>> = SchemaOutput<R['events'][Name]>;
 
 /** Accepted input of one event (zod input). */
-export type InferEventInput<R extends RouteDefinition, Name extends InferEventName<R>> = input<R['events'][Name]>;
+export type InferEventInput<R extends RouteDefinition, Name extends InferEventName<R>> = SchemaInput<R['events'][Name]>;
 
 /**
  * A received event as a union discriminated by `event`.
@@ -451,7 +519,7 @@ export type InferEventInput<R extends RouteDefinition, Name extends InferEventNa
  * ```
  */
 export type InferEventUnion<R extends RouteDefinition> = {
-  [K in InferEventName<R>]: { event: K; data: output<R['events'][K]>; id: string | undefined };
+  [K in InferEventName<R>]: { event: K; data: SchemaOutput<R['events'][K]>; id: string | undefined };
 }[InferEventName<R>];
 
 /** Path params after parsing (server side). */

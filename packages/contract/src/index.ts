@@ -4,6 +4,7 @@ export {
   type Contract,
   type ContractInternals,
   type ContractRoute,
+  type ContractSchema,
   contractRoutes,
   type Deserializer,
   defineContract,
@@ -27,11 +28,14 @@ export {
   type InferQuery,
   type InferQueryInput,
   isContract,
+  isZodSchema,
   type RequestExampleOf,
   type RouteDefinition,
   type RouteInternals,
   type RouteKeys,
   type RouteRequestExample,
+  type SchemaInput,
+  type SchemaOutput,
   type SerializeInfo,
   type Serializer,
   type SseMethod,
@@ -47,3 +51,10 @@ export {
 export { assertEventName, assertRouteKey } from './names.js';
 export { buildPath, type PathParamNames, parsePathParams, routeShape, toTemplatePath } from './path.js';
 export { defaultDeserialize, defaultSerialize } from './serialization.js';
+export {
+  isStandardSchema,
+  type SchemaIssue,
+  type SchemaResult,
+  type StandardSchemaV1,
+  validateStandard,
+} from './standard-schema.js';

@@ -50,7 +50,7 @@ export async function publishInTransaction<R extends AnyContractRoute, K extends
       'publishInTransaction: pass a client with query(text, values), e.g. a pg PoolClient',
     );
   }
-  const prepared = hub.prepare(params, event, data);
+  const prepared = await hub.prepare(params, event, data);
   const stored = await store.appendInTransaction(client, prepared.topic, prepared.event, prepared.data);
   return { id: stored.id, topic: stored.topic, epoch: stored.epoch, position: stored.position };
 }

@@ -1,13 +1,18 @@
-import type { AnyContractRoute, SerializeInfo, Serializer } from '@ssekit/contract';
-import type { $ZodType } from 'zod/v4/core';
-import { safeParse } from 'zod/v4/core';
+import {
+  type AnyContractRoute,
+  type ContractSchema,
+  isZodSchema,
+  type SerializeInfo,
+  type Serializer,
+} from '@ssekit/contract';
 import { eventLine } from './encode.js';
 import { ContractValidationError, SerializationError, summarizeIssues } from './errors.js';
 import { compileJsonWriter, type JsonWriter } from './fast-json.js';
+import { type Validated, validateSchema } from './validate.js';
 
 /** One event of a route, compiled once: schema, serializer info, its `event:` line and a specialised JSON writer. */
 export interface CompiledEvent {
-  readonly schema: $ZodType;
+  readonly schema: ContractSchema;
   readonly info: SerializeInfo;
   readonly line: string;
   /** Set when the route uses the default JSON serializer and the schema allows a specialised writer. */
@@ -34,7 +39,7 @@ export function compileRouteEvents(
   const internals = route['~ssekit'];
   const byName = new Map<string, CompiledEvent>();
   for (const name of internals.eventNames) {
-    const schema = route.events[name] as $ZodType;
+    const schema = route.events[name] as ContractSchema;
     const info: SerializeInfo = {
       route: key,
       path: route.path,
@@ -43,7 +48,10 @@ export function compileRouteEvents(
       encoding: internals.encodings[name] ?? 'json',
     };
     // Default JSON serializer: a writer specialised per schema where one applies (same bytes, about 2× faster).
-    const writeJson = serialize === undefined && info.encoding === 'json' ? compileJsonWriter(schema) : undefined;
+    const writeJson =
+      serialize === undefined && info.encoding === 'json' && isZodSchema(schema)
+        ? compileJsonWriter(schema)
+        : undefined;
     byName.set(name, { schema, info, line: eventLine(name), writeJson });
   }
   return { route: key, byName, serialize: serialize ?? fallback };
@@ -72,7 +80,7 @@ export function serializeEventData(
   events: CompiledEvents,
   name: string,
   value: unknown,
-): { compiled: CompiledEvent; text: string } {
+): { compiled: CompiledEvent; text: string } | Promise<{ compiled: CompiledEvent; text: string }> {
   const compiled = events.byName.get(name);
   if (!compiled) {
     const declared = [...events.byName.keys()].join(', ');
@@ -80,12 +88,16 @@ export function serializeEventData(
       { path: '', message: `"${name}" is not an event of this route (declared: ${declared})` },
     ]);
   }
-  const parsed = safeParse(compiled.schema, value);
-  if (!parsed.success) {
-    throw new ContractValidationError(events.route, name, summarizeIssues(parsed.error.issues), parsed.error);
-  }
-  const text = compiled.writeJson
-    ? compiled.writeJson(parsed.data)
-    : runSerializer(events.serialize, parsed.data, compiled.info);
-  return { compiled, text };
+  const finish = (parsed: Validated): { compiled: CompiledEvent; text: string } => {
+    if (!parsed.success) {
+      throw new ContractValidationError(events.route, name, summarizeIssues(parsed.issues), parsed.cause);
+    }
+    const text = compiled.writeJson
+      ? compiled.writeJson(parsed.data)
+      : runSerializer(events.serialize, parsed.data, compiled.info);
+    return { compiled, text };
+  };
+  const parsed = validateSchema(compiled.schema, value);
+  // An asynchronous Standard Schema validator: the same steps once it settles.
+  return parsed instanceof Promise ? parsed.then(finish) : finish(parsed);
 }

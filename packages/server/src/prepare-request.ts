@@ -65,17 +65,21 @@ export async function prepareRequest(
   const decoded = decodeParams(rawParams, problems);
   const rawQuery = search === '' ? EMPTY : parseQuery(search);
   // Routes without path params share one frozen empty object: nothing to parse, nothing to keep per connection.
-  const params = entry.paramless ? EMPTY : parsePart('params', entry.schemas.params, decoded, problems);
-  const query = parsePart('query', entry.schemas.query, rawQuery, problems);
+  // Each part is a value, or a Promise for an asynchronous Standard Schema validator.
+  let params = entry.paramless ? EMPTY : parsePart('params', entry.schemas.params, decoded, problems);
+  let query = parsePart('query', entry.schemas.query, rawQuery, problems);
   // The full header record is built only when a schema needs it, or when a handler reads `request.headers`.
-  const headers = entry.schemas.headers
+  let headers = entry.schemas.headers
     ? parsePart('headers', entry.schemas.headers, request.headers(), problems)
     : undefined;
+  if (params instanceof Promise) params = await params;
+  if (query instanceof Promise) query = await query;
+  if (headers instanceof Promise) headers = await headers;
   let body: unknown;
   if (entry.schemas.body) {
     const read = await readJsonBody(request, context.maxBodyBytes, problems);
     if ('response' in read) return read;
-    if (!problems.some((p) => p.in === 'body')) body = parsePart('body', entry.schemas.body, read.json, problems);
+    if (!problems.some((p) => p.in === 'body')) body = await parsePart('body', entry.schemas.body, read.json, problems);
   }
   if (problems.length) {
     return { response: problemResponse(400, { detail: 'the request is invalid', errors: problems }) };

@@ -1,8 +1,8 @@
+import type { ContractSchema } from '@ssekit/contract';
 import { SsekitError } from '@ssekit/contract';
-import type { $ZodType } from 'zod/v4/core';
-import { safeParse } from 'zod/v4/core';
 import { type ProblemBody, statusTitle, summarizeIssues } from './errors.js';
 import { concatBytes, toBytes } from './frames.js';
+import { type Validated, validateSchema } from './validate.js';
 
 /**
  * The request as the core sees it, built by each adapter without copying what it does not need.
@@ -113,18 +113,24 @@ export function problemResponse(
 
 type ProblemField = NonNullable<ProblemBody['errors']>[number];
 
-/** Parses one request part with its schema, collecting problems instead of throwing. */
+/**
+ * Parses one request part with its schema (zod, or any Standard Schema), collecting problems instead of throwing.
+ * A Promise only when the validator is asynchronous.
+ */
 export function parsePart(
   where: ProblemField['in'],
-  schema: $ZodType | undefined,
+  schema: ContractSchema | undefined,
   value: unknown,
   problems: ProblemField[],
 ): unknown {
   if (!schema) return value;
-  const result = safeParse(schema, value);
-  if (result.success) return result.data;
-  for (const issue of summarizeIssues(result.error.issues)) problems.push({ in: where, ...issue });
-  return undefined;
+  const result = validateSchema(schema, value);
+  const settle = (validated: Validated): unknown => {
+    if (validated.success) return validated.data;
+    for (const issue of summarizeIssues(validated.issues)) problems.push({ in: where, ...issue });
+    return undefined;
+  };
+  return result instanceof Promise ? result.then(settle) : settle(result);
 }
 
 /** Query string → record; repeated keys become arrays. */

@@ -1,5 +1,4 @@
-import { parsePathParams, routeShape } from '@ssekit/contract';
-import type { $ZodType } from 'zod/v4/core';
+import { type ContractSchema, parsePathParams, routeShape } from '@ssekit/contract';
 import { RouteConflictError } from './errors.js';
 import type { LifetimePlan } from './reconnect-hint.js';
 import type { BeforeStreamContext } from './router.js';
@@ -12,7 +11,12 @@ export interface RouteEntry {
   readonly paramless: boolean;
   readonly segments: readonly (string | { readonly param: string })[];
   readonly runtime: RouteRuntime;
-  readonly schemas: { params?: $ZodType; query?: $ZodType; headers?: $ZodType; body?: $ZodType };
+  readonly schemas: {
+    params?: ContractSchema;
+    query?: ContractSchema;
+    headers?: ContractSchema;
+    body?: ContractSchema;
+  };
   readonly beforeStream: ((ctx: BeforeStreamContext) => unknown) | undefined;
   readonly handler: (session: never) => unknown;
   readonly errorEvent: string | undefined;

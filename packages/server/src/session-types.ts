@@ -1,4 +1,5 @@
 import type {
+  ContractSchema,
   InferBody,
   InferEventInput,
   InferEventName,
@@ -9,7 +10,6 @@ import type {
   RouteDefinition,
   Serializer,
 } from '@ssekit/contract';
-import type { $ZodType } from 'zod/v4/core';
 import type { Coalescer } from './coalesce.js';
 import type { ServerSentEvent } from './encode.js';
 import type { SlowConsumerPolicy } from './errors.js';
@@ -144,10 +144,10 @@ export interface TypedSession<Events, Request extends RequestTypes = {}> extends
 
 /** The request parts a route declares: path params (or a params schema), query, headers, body. */
 type DeclaredParts<R extends RouteDefinition> =
-  | ([PathParamNames<R['path']>] extends [never] ? (R['params'] extends $ZodType ? 'params' : never) : 'params')
-  | (R['query'] extends $ZodType ? 'query' : never)
-  | (R['headers'] extends $ZodType ? 'headers' : never)
-  | (R['body'] extends $ZodType ? 'body' : never);
+  | ([PathParamNames<R['path']>] extends [never] ? (R['params'] extends ContractSchema ? 'params' : never) : 'params')
+  | (R['query'] extends ContractSchema ? 'query' : never)
+  | (R['headers'] extends ContractSchema ? 'headers' : never)
+  | (R['body'] extends ContractSchema ? 'body' : never);
 
 /**
  * The session type of a contract route, by name: `SessionOf<typeof contract.json>` is what the `json` handler

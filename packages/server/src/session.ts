@@ -88,14 +88,14 @@ export class SseSession implements SseSessionBase {
   send(eventOrName: string | ServerSentEvent, data?: unknown, options?: SendOptions): Promise<void> {
     this.#assertOpen();
     if (typeof eventOrName === 'string') {
-      return this.#queue.write(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
+      return this.#writeFrame(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
     }
     if (typeof eventOrName !== 'object' || eventOrName === null) {
       throw new InvalidArgumentError('send() takes an event name and data, or a ServerSentEvent object');
     }
     const { event, data: value, id, retry, comments } = eventOrName;
     if (this.#route.events && (event !== undefined || value !== undefined)) {
-      return this.#queue.write(this.#encodeTyped(event ?? 'message', value, id, retry, comments));
+      return this.#writeFrame(this.#encodeTyped(event ?? 'message', value, id, retry, comments));
     }
     return this.#queue.write(this.#encodeRaw(event, value, id, retry, comments));
   }
@@ -154,10 +154,22 @@ export class SseSession implements SseSessionBase {
     id: string | undefined,
     retry: number | undefined,
     comments: string | readonly string[] | undefined,
-  ): string {
+  ): string | Promise<string> {
     const events = this.#route.events as CompiledEvents;
-    const { compiled, text } = serializeEventData(events, name, value);
-    return encodeFrame(compiled.line, text, id, retry, comments);
+    const serialized = serializeEventData(events, name, value);
+    const frame = ({ compiled, text }: Awaited<typeof serialized>) =>
+      encodeFrame(compiled.line, text, id, retry, comments);
+    // An asynchronous Standard Schema validator: the frame once it settled (await each send to keep their order).
+    return serialized instanceof Promise ? serialized.then(frame) : frame(serialized);
+  }
+
+  /** Writes a frame, or, for an asynchronously validated event, once it is ready (if the stream is still open). */
+  #writeFrame(frame: string | Promise<string>): Promise<void> {
+    if (!(frame instanceof Promise)) return this.#queue.write(frame);
+    return frame.then((text) => {
+      this.#assertOpen();
+      return this.#queue.write(text);
+    });
   }
 
   /** A raw route's event: strings verbatim, other data through the route's serializer. */

@@ -27,9 +27,11 @@ describe('hub.publish types', () => {
   });
 
   it('prepare takes what publish takes and returns a PreparedEvent', () => {
-    expectTypeOf(hub.prepare({ roomId: 'r' }, 'message', { user: 'a', text: 'b' })).toEqualTypeOf<PreparedEvent>();
+    expectTypeOf(hub.prepare({ roomId: 'r' }, 'message', { user: 'a', text: 'b' })).toEqualTypeOf<
+      Promise<PreparedEvent>
+    >();
     // @ts-expect-error 'text' is missing
-    hub.prepare({ roomId: 'r' }, 'message', { user: 'a' });
+    void hub.prepare({ roomId: 'r' }, 'message', { user: 'a' });
   });
 
   it('rejects an undeclared event name', () => {

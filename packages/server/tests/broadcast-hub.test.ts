@@ -111,13 +111,13 @@ describe('hub: typed publish and fan-out', () => {
   it('prepare validates and serializes like publish, and stores nothing', async () => {
     const { hub, store } = await start();
     const params = { tenant: 't', roomId: 'r' };
-    expect(() => hub.prepare(params, 'message', { n: 1.5, text: 'x' })).toThrow(
+    await expect(hub.prepare(params, 'message', { n: 1.5, text: 'x' })).rejects.toThrow(
       expect.objectContaining({ code: 'CONTRACT_VALIDATION' }),
     );
-    expect(() => hub.prepare({ tenant: 't' } as never, 'note', 'x')).toThrow(
+    await expect(hub.prepare({ tenant: 't' } as never, 'note', 'x')).rejects.toThrow(
       expect.objectContaining({ code: 'CONTRACT_VALIDATION' }),
     );
-    const prepared = hub.prepare(params, 'message', { n: 1, text: 'hi' });
+    const prepared = await hub.prepare(params, 'message', { n: 1, text: 'hi' });
     const topic = hub.topicOf(params);
     expect(prepared).toEqual({ topic, event: 'message', data: '{"n":1,"text":"hi"}' });
     expect((await store.head(topic)).position).toEqual({ ms: 0, seq: 0 });

@@ -3,6 +3,7 @@ import { EventValidationError, ParseError, UnknownEventError } from '@ssekit/cli
 import { defineContract } from '@ssekit/contract';
 import {
   ContractValidationError,
+  createRouter,
   HandlerError,
   HttpError,
   InvalidLastEventIdError,
@@ -374,5 +375,31 @@ describe('heartbeats under fake timers', () => {
     await vi.advanceTimersByTimeAsync(12_500);
     expect(stream.comments).toEqual(['heartbeat', 'heartbeat']);
     await stream.close();
+  });
+});
+
+describe('testRoute with any SSE event name', () => {
+  const names = defineContract({
+    feed: {
+      path: '/feed',
+      events: { 'user-created': z.object({ id: z.string() }), constructor: z.object({ made: z.boolean() }) },
+    },
+  });
+  // A raw route at the same path: it writes whatever the test needs, undeclared names included.
+  const app = () => {
+    const router = createRouter({ heartbeat: false });
+    router.sse('/feed', async (session) => {
+      await session.send({ event: 'user-created', data: '{"id":"u1"}' });
+      await session.send({ event: 'toString', data: '{}' });
+      await session.send({ event: 'constructor', data: '{"made":true}' });
+    });
+    return router;
+  };
+
+  it('decodes dashed and Object.prototype names by their own decoders; an undeclared `toString` is unknown', async () => {
+    const stream = await testRoute(app(), names.feed);
+    expect(await stream.next()).toEqual({ event: 'user-created', data: { id: 'u1' } });
+    expect(await stream.next().catch((e: unknown) => e)).toBeInstanceOf(UnknownEventError);
+    expect(await stream.next()).toEqual({ event: 'constructor', data: { made: true } });
   });
 });

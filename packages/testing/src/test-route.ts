@@ -77,7 +77,8 @@ export function routerFor<R extends TestableRoute>(route: R, implementation: Rou
 /** The decoders a generated client would build for `route`, in `zod` validation mode. */
 function contractDecoder<R extends TestableRoute>(route: R): WireDecoder<TestEvent<R>> {
   const internals = route['~ssekit'];
-  const decoders: Record<string, EventDecoder> = {};
+  // A Map: an event may be called `constructor`, and an undeclared `toString` must not find Object's.
+  const decoders = new Map<string, EventDecoder>();
   for (const name of internals.eventNames) {
     const info = {
       route: internals.key,
@@ -87,16 +88,19 @@ function contractDecoder<R extends TestableRoute>(route: R): WireDecoder<TestEve
       encoding: internals.encodings[name] ?? 'json',
     };
     const deserialize = route.deserialize;
-    decoders[name] = createEventDecoder({
-      schema: route.events[name] as never,
-      encoding: info.encoding,
-      route: internals.key,
-      ...(deserialize ? { deserialize: (text: string) => deserialize(text, info) } : {}),
-    });
+    decoders.set(
+      name,
+      createEventDecoder({
+        schema: route.events[name] as never,
+        encoding: info.encoding,
+        route: internals.key,
+        ...(deserialize ? { deserialize: (text: string) => deserialize(text, info) } : {}),
+      }),
+    );
   }
   return (wire) => {
     const raw = { event: wire.event, data: wire.data, id: wire.id };
-    const decoder = decoders[wire.event];
+    const decoder = decoders.get(wire.event);
     if (!decoder) {
       return { ok: false, error: new UnknownEventError(raw, { route: internals.key, known: internals.eventNames }) };
     }

@@ -1,4 +1,5 @@
 import { stringify as toYaml } from 'yaml';
+import { CodegenError } from '../../errors.js';
 import { isObject } from '../../ir/is-object.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
 import { schemaSummary } from '../html/schema-text.js';
@@ -125,6 +126,29 @@ function withLastEventId(headers: JsonSchema | undefined, route: IrRoute): JsonS
 }
 
 /**
+ * The message id of each event of a route: its name with every character AsyncAPI does not allow in an id
+ * (`^[A-Za-z0-9._-]+$`) replaced by `_` (`a:b` → `a_b`). The message's `name` keeps the real event name. Two events
+ * whose ids would be equal fail with a {@link CodegenError} naming the route and both events.
+ */
+function messageIds(route: IrRoute): Map<string, string> {
+  const ids = new Map<string, string>();
+  const owners = new Map<string, string>();
+  for (const event of route.events) {
+    const id = componentName(event.name);
+    const previous = owners.get(id);
+    if (previous !== undefined) {
+      throw new CodegenError(
+        `events ${JSON.stringify(previous)} and ${JSON.stringify(event.name)} both become the AsyncAPI message id ${JSON.stringify(id)}; rename one`,
+        { route: route.key, event: event.name },
+      );
+    }
+    owners.set(id, event.name);
+    ids.set(event.name, id);
+  }
+  return ids;
+}
+
+/**
  * The AsyncAPI 3.0 document of a contract set, from the point of view of a client: one channel per route, one
  * message per event, one `receive` operation per route (HTTP binding: method and query), plus, for routes whose
  * request carries headers or a body, a `send` operation for that request whose reply is the event stream.
@@ -147,8 +171,10 @@ export function buildAsyncApi(ir: IrDocument): AsyncApiDocument {
     const tags = route.tags.length > 0 ? route.tags.map((name) => ({ name })) : undefined;
     const channelMessages: Record<string, unknown> = {};
     const channelRef = `#/channels/${pointer(route.key)}`;
+    const messageKeys = messageIds(route);
     for (const event of route.events) {
-      const id = `${route.key}.${event.name}`;
+      const key = messageKeys.get(event.name)!;
+      const id = `${route.key}.${key}`;
       const payload = asyncSchema(event.schema, id, schemas);
       messages[id] = defined({
         name: event.name,
@@ -166,7 +192,13 @@ export function buildAsyncApi(ir: IrDocument): AsyncApiDocument {
             : undefined,
         bindings: { http: { statusCode: 200, bindingVersion: HTTP_BINDING } },
       });
-      channelMessages[event.name] = { $ref: `#/components/messages/${pointer(id)}` };
+      // defineProperty: an event may be called `__proto__`.
+      Object.defineProperty(channelMessages, key, {
+        value: { $ref: `#/components/messages/${pointer(id)}` },
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     const query = objectPart(route.query, `${route.key}.query`, schemas);
     const headers = withLastEventId(objectPart(route.headers, `${route.key}.headers`, schemas), route);
@@ -174,7 +206,7 @@ export function buildAsyncApi(ir: IrDocument): AsyncApiDocument {
     let requestKey: string | undefined;
     if (headers !== undefined || body !== undefined) {
       requestKey = 'subscribeRequest';
-      while (requestKey in channelMessages) requestKey = `${requestKey}_`;
+      while (Object.hasOwn(channelMessages, requestKey)) requestKey = `${requestKey}_`;
       const id = `${route.key}.${requestKey}`;
       messages[id] = defined({
         name: requestKey,
@@ -197,7 +229,9 @@ export function buildAsyncApi(ir: IrDocument): AsyncApiDocument {
       tags,
     });
     const operationBinding = { http: defined({ method: route.method, query, bindingVersion: HTTP_BINDING }) };
-    const eventRefs = route.events.map((event) => ({ $ref: `${channelRef}/messages/${pointer(event.name)}` }));
+    const eventRefs = route.events.map((event) => ({
+      $ref: `${channelRef}/messages/${pointer(messageKeys.get(event.name)!)}`,
+    }));
     const deprecatedNote = route.deprecated ? ' Deprecated.' : '';
     operations[`receive${upperFirst(route.key)}`] = defined({
       action: 'receive',

@@ -88,6 +88,37 @@ describe('client emitter', () => {
     );
   });
 
+  it('fails with a CODEGEN error naming the route and both events when two event names sanitise alike', () => {
+    const contract = defineContract({ feed: { path: '/feed', events: { 'a.b': z.string(), 'a-b': z.string() } } });
+    const error = (() => {
+      try {
+        emitClientSource(buildIr(contract), options('standalone'));
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(CodegenError);
+    expect((error as CodegenError).route).toBe('feed');
+    expect((error as CodegenError).message).toMatch(
+      /FeedABData \(route "feed", event "a-b"\) clashes with route "feed", event "a\.b"/,
+    );
+  });
+
+  it('quotes event names that are not identifiers and keys option-named events through `on` only', () => {
+    const contract = defineContract({
+      feed: { path: '/feed', events: { 'user-created': z.string(), onError: z.string(), ['__proto__']: z.number() } },
+    });
+    for (const mode of ['zod', 'standalone'] as const) {
+      const text = emitClientSource(buildIr(contract), options(mode));
+      expect(text).toContain("'user-created'?(data: FeedUserCreatedData");
+      // `__proto__` as a computed key: a quoted one would set the object literal's prototype.
+      expect(text).toContain("['__proto__']: createEventDecoder(");
+      expect(text).toContain("extends LifecycleHandlers, Omit<FeedEventHandlers, 'onError' | '__proto__'>");
+      expect(text).toContain('on?: FeedEventHandlers;');
+    }
+    expect(emitClientSource(buildIr(contract), options('zod'))).toContain("contract.feed.events['user-created']");
+  });
+
   it('calls the runtime without casts: one createEventDecoder per event, typed specs, plain calls in createClient', () => {
     for (const mode of ['zod', 'standalone'] as const) {
       const text = emitClientSource(seedIr(), options(mode));

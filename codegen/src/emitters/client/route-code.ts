@@ -1,5 +1,6 @@
+import { HANDLER_OPTION_KEYS } from '@ssekit/client';
 import type { CodeBlockWriter } from 'ts-morph';
-import { jsonSchemaToTs, propertyKey } from '../../ir/json-schema-to-ts.js';
+import { jsonSchemaToTs, propertyAccess, propertyKey } from '../../ir/json-schema-to-ts.js';
 import { quote } from '../../ir/ts-literal.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute } from '../../ir/types.js';
 import type { EmitOptions } from '../types.js';
@@ -8,6 +9,18 @@ import type { RouteNames } from './route-names.js';
 import { compileValidator, type ValidatorModule } from './standalone-validator.js';
 
 const PARTS = ['params', 'query', 'headers', 'body'] as const;
+/** The runtime's handler options: an event with one of these names is handled through the `on` map only. */
+const OPTION_KEYS: ReadonlySet<string> = new Set(HANDLER_OPTION_KEYS);
+/** The members TypeScript's `Object` interface declares: every object type inherits them. */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set([
+  'constructor',
+  'toString',
+  'toLocaleString',
+  'valueOf',
+  'hasOwnProperty',
+  'isPrototypeOf',
+  'propertyIsEnumerable',
+]);
 type Part = (typeof PARTS)[number];
 
 /** The contract type helper of each request part, in `zod` mode. */
@@ -94,13 +107,33 @@ export function writeRouteTypes(writer: CodeBlockWriter, context: ClientContext,
     });
   }
   writer.blankLine();
-  writeDoc(writer, [`Callbacks of \`${route.key}\`: one per event (all optional) plus the lifecycle ones.`]);
-  writer.write(`export interface ${names.handlers} extends LifecycleHandlers`).block(() => {
+  writeDoc(writer, [`One callback per event of \`${route.key}\` (all optional), keyed by event name.`]);
+  writer.write(`export interface ${names.eventHandlers}`).block(() => {
     for (const event of route.events) {
       const data = names.events[event.name]!.data;
       if (event.role === 'error') writeDoc(writer, ['The route reports a failure after the stream started.']);
-      writer.writeLine(`${event.name}?(data: ${data}, event: TypedEvent<${quote(event.name)}, ${data}>): void;`);
+      const signature = `(data: ${data}, event: TypedEvent<${quote(event.name)}, ${data}>)`;
+      // TypeScript compares an optional `constructor` (or `toString`, …) key with the member every object inherits:
+      // admitting `Function` too keeps handlers objects that leave the key out assignable.
+      if (PROTOTYPE_KEYS.has(event.name)) {
+        writer.writeLine(`${propertyKey(event.name)}?: (${signature} => void) | Function;`);
+      } else writer.writeLine(`${propertyKey(event.name)}?${signature}: void;`);
     }
+  });
+  // Event names that are handler options (`onError`, `on`, `__proto__`) are reachable through `on` only.
+  const optionNames = route.events.map((event) => event.name).filter((name) => OPTION_KEYS.has(name));
+  const flat = optionNames.length
+    ? `Omit<${names.eventHandlers}, ${optionNames.map((name) => quote(name)).join(' | ')}>`
+    : names.eventHandlers;
+  writer.blankLine();
+  writeDoc(writer, [
+    `Callbacks of \`${route.key}\`: the event handlers in \`on\`${optionNames.length ? '' : ' or at the top level'}, plus the lifecycle ones.`,
+    optionNames.length
+      ? `Events named like an option (${optionNames.join(', ')}) are handled through \`on\` only; the others may also sit at the top level.`
+      : undefined,
+  ]);
+  writer.write(`export interface ${names.handlers} extends LifecycleHandlers, ${flat}`).block(() => {
+    writer.writeLine(`on?: ${names.eventHandlers};`);
   });
   writeRequestTypes(writer, context, route, names);
 }
@@ -148,7 +181,7 @@ export function writeRouteSpec(writer: CodeBlockWriter, context: ClientContext, 
         writer.writeLine(`route: ${quote(route.key)},`);
         writer.writeLine(`path: ${quote(route.path)},`);
         writer.writeLine(`event: ${quote(event.name)},`);
-        writer.writeLine(`schema: ${ref}.events.${event.name},`);
+        writer.writeLine(`schema: ${propertyAccess(`${ref}.events`, event.name)},`);
         writer.writeLine(`encoding: ${quote(event.encoding)},`);
       });
       writer.write(';').newLine();
@@ -185,7 +218,7 @@ function decoderOptions(context: ClientContext, route: IrRoute, event: IrEvent):
     options.push(`encoding: 'text'`);
   }
   if (context.options.validation === 'zod') {
-    options.push(`schema: ${contractRef(context, route)}.events.${event.name}`);
+    options.push(`schema: ${propertyAccess(`${contractRef(context, route)}.events`, event.name)}`);
   } else if (!isPlainText(route, event)) {
     const validator = names.events[event.name]!.validator;
     compileValidator(event.schema, validator, context.validators);

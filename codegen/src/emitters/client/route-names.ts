@@ -7,6 +7,8 @@ export interface RouteNames {
   readonly pascal: string;
   readonly event: string;
   readonly handlers: string;
+  /** The `on` map of `subscribe`: one optional callback per event, keyed by event name. */
+  readonly eventHandlers: string;
   readonly request: string;
   readonly params: string;
   readonly query: string;
@@ -67,6 +69,7 @@ export function routeNames(routes: readonly IrRoute[], reserved: readonly string
       pascal,
       event: `${pascal}Event`,
       handlers: `${pascal}Handlers`,
+      eventHandlers: `${pascal}EventHandlers`,
       request: `${pascal}Request`,
       params: `${pascal}Params`,
       query: `${pascal}Query`,
@@ -81,6 +84,7 @@ export function routeNames(routes: readonly IrRoute[], reserved: readonly string
     for (const key of [
       'event',
       'handlers',
+      'eventHandlers',
       'request',
       'params',
       'query',

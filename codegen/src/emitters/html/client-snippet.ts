@@ -1,3 +1,4 @@
+import { HANDLER_OPTION_KEYS } from '@ssekit/client';
 import type { IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
 import { resolveLocalRef } from '../openapi/json-schema.js';
 import { sampleValue } from './sample.js';
@@ -10,7 +11,11 @@ export function jsString(text: string): string {
   return `'${body}'`;
 }
 
+// The generated client's handler options: an event with one of these names is handled through the `on` map only.
+const OPTION_KEYS: ReadonlySet<string> = new Set(HANDLER_OPTION_KEYS);
+
 function key(name: string): string {
+  if (name === '__proto__') return `[${jsString(name)}]`;
   return IDENTIFIER.test(name) ? name : jsString(name);
 }
 
@@ -78,9 +83,13 @@ export function clientSetup(baseUrl: string): string {
 export function clientSnippets(route: IrRoute, clientName = 'client'): { subscribe: string; stream: string } {
   const request = hasRequest(route) ? `${requestLiteral(route)}, ` : '';
   const access = `${clientName}.${IDENTIFIER.test(route.key) ? route.key : `[${jsString(route.key)}]`}`;
-  const handlers = route.events
-    .map((event) => `  ${key(event.name)}(data) {\n    console.log(${jsString(event.name)}, data);\n  },`)
+  // Event handlers at the top level, or in the `on` map when an event is named like an option (`onError`, `on`).
+  const nested = route.events.some((event) => OPTION_KEYS.has(event.name));
+  const pad = nested ? '    ' : '  ';
+  const eventHandlers = route.events
+    .map((event) => `${pad}${key(event.name)}(data) {\n${pad}  console.log(${jsString(event.name)}, data);\n${pad}},`)
     .join('\n');
+  const handlers = nested ? `  on: {\n${eventHandlers}\n  },` : eventHandlers;
   const subscribe = `const subscription = ${access}.subscribe(${request}{\n${handlers}\n  onError(error) {\n    console.error(error.code, error.message);\n  },\n});\n// later: subscription.close();`;
   const first = route.events[0]?.name ?? 'message';
   const stream = `const controller = new AbortController();\nfor await (const ev of ${access}.stream(${request}{ signal: controller.signal })) {\n  if (ev.event === ${jsString(first)}) console.log(ev.data, ev.id);\n}`;

@@ -218,7 +218,12 @@ function operation(route: IrRoute, components: SchemaComponents, version: Versio
   for (const event of route.events) {
     const built = eventItem(route, event, components, version);
     items.push(built.item);
-    Object.assign(examples, built.examples);
+    // Names that sanitise alike (`a.b`, `a:b`'s `a_b`) keep every example: later ones get a numbered key.
+    for (const [key, example] of Object.entries(built.examples)) {
+      let unique = key;
+      for (let n = 2; Object.hasOwn(examples, unique); n++) unique = `${key}_${n}`;
+      examples[unique] = example;
+    }
   }
   const itemSchema: SchemaObjectValue = items.length === 1 && items[0] !== undefined ? items[0] : { oneOf: items };
   const stream: MediaTypeObject =

@@ -49,10 +49,15 @@ export type TreeDeletedData = {
 /** An event of `tree`, discriminated by `event`. */
 export type TreeEvent = TypedEvent<'node', TreeNodeData> | TypedEvent<'deleted', TreeDeletedData>;
 
-/** Callbacks of `tree`: one per event (all optional) plus the lifecycle ones. */
-export interface TreeHandlers extends LifecycleHandlers {
+/** One callback per event of `tree` (all optional), keyed by event name. */
+export interface TreeEventHandlers {
   node?(data: TreeNodeData, event: TypedEvent<'node', TreeNodeData>): void;
   deleted?(data: TreeDeletedData, event: TypedEvent<'deleted', TreeDeletedData>): void;
+}
+
+/** Callbacks of `tree`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface TreeHandlers extends LifecycleHandlers, TreeEventHandlers {
+  on?: TreeEventHandlers;
 }
 
 export type TreeParams = {
@@ -107,12 +112,17 @@ export type OrdersEvent =
   | TypedEvent<'shape', OrdersShapeData>
   | TypedEvent<'error', OrdersErrorData>;
 
-/** Callbacks of `orders`: one per event (all optional) plus the lifecycle ones. */
-export interface OrdersHandlers extends LifecycleHandlers {
+/** One callback per event of `orders` (all optional), keyed by event name. */
+export interface OrdersEventHandlers {
   accepted?(data: OrdersAcceptedData, event: TypedEvent<'accepted', OrdersAcceptedData>): void;
   shape?(data: OrdersShapeData, event: TypedEvent<'shape', OrdersShapeData>): void;
   /** The route reports a failure after the stream started. */
   error?(data: OrdersErrorData, event: TypedEvent<'error', OrdersErrorData>): void;
+}
+
+/** Callbacks of `orders`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface OrdersHandlers extends LifecycleHandlers, OrdersEventHandlers {
+  on?: OrdersEventHandlers;
 }
 
 export type OrdersQuery = {
@@ -154,9 +164,14 @@ export type CsvRowData = number[];
 /** An event of `csv`, discriminated by `event`. */
 export type CsvEvent = TypedEvent<'row', CsvRowData>;
 
-/** Callbacks of `csv`: one per event (all optional) plus the lifecycle ones. */
-export interface CsvHandlers extends LifecycleHandlers {
+/** One callback per event of `csv` (all optional), keyed by event name. */
+export interface CsvEventHandlers {
   row?(data: CsvRowData, event: TypedEvent<'row', CsvRowData>): void;
+}
+
+/** Callbacks of `csv`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface CsvHandlers extends LifecycleHandlers, CsvEventHandlers {
+  on?: CsvEventHandlers;
 }
 
 const csvDeserialize: Deserializer = exoticContract.csv.deserialize;
@@ -196,10 +211,15 @@ export type TaggedCountData = number;
 /** An event of `tagged`, discriminated by `event`. */
 export type TaggedEvent = TypedEvent<'status', TaggedStatusData> | TypedEvent<'count', TaggedCountData>;
 
-/** Callbacks of `tagged`: one per event (all optional) plus the lifecycle ones. */
-export interface TaggedHandlers extends LifecycleHandlers {
+/** One callback per event of `tagged` (all optional), keyed by event name. */
+export interface TaggedEventHandlers {
   status?(data: TaggedStatusData, event: TypedEvent<'status', TaggedStatusData>): void;
   count?(data: TaggedCountData, event: TypedEvent<'count', TaggedCountData>): void;
+}
+
+/** Callbacks of `tagged`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface TaggedHandlers extends LifecycleHandlers, TaggedEventHandlers {
+  on?: TaggedEventHandlers;
 }
 
 const taggedSpec: RouteClientSpec<TaggedEvent> = {

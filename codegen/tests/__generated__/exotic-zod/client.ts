@@ -43,10 +43,15 @@ export type TreeDeletedData = InferEventData<typeof exoticContract.tree, 'delete
 /** An event of `tree`, discriminated by `event`. */
 export type TreeEvent = TypedEvent<'node', TreeNodeData> | TypedEvent<'deleted', TreeDeletedData>;
 
-/** Callbacks of `tree`: one per event (all optional) plus the lifecycle ones. */
-export interface TreeHandlers extends LifecycleHandlers {
+/** One callback per event of `tree` (all optional), keyed by event name. */
+export interface TreeEventHandlers {
   node?(data: TreeNodeData, event: TypedEvent<'node', TreeNodeData>): void;
   deleted?(data: TreeDeletedData, event: TypedEvent<'deleted', TreeDeletedData>): void;
+}
+
+/** Callbacks of `tree`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface TreeHandlers extends LifecycleHandlers, TreeEventHandlers {
+  on?: TreeEventHandlers;
 }
 
 export type TreeParams = InferParamsInput<typeof exoticContract.tree>;
@@ -83,12 +88,17 @@ export type OrdersEvent =
   | TypedEvent<'shape', OrdersShapeData>
   | TypedEvent<'error', OrdersErrorData>;
 
-/** Callbacks of `orders`: one per event (all optional) plus the lifecycle ones. */
-export interface OrdersHandlers extends LifecycleHandlers {
+/** One callback per event of `orders` (all optional), keyed by event name. */
+export interface OrdersEventHandlers {
   accepted?(data: OrdersAcceptedData, event: TypedEvent<'accepted', OrdersAcceptedData>): void;
   shape?(data: OrdersShapeData, event: TypedEvent<'shape', OrdersShapeData>): void;
   /** The route reports a failure after the stream started. */
   error?(data: OrdersErrorData, event: TypedEvent<'error', OrdersErrorData>): void;
+}
+
+/** Callbacks of `orders`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface OrdersHandlers extends LifecycleHandlers, OrdersEventHandlers {
+  on?: OrdersEventHandlers;
 }
 
 export type OrdersQuery = InferQueryInput<typeof exoticContract.orders>;
@@ -123,9 +133,14 @@ export type CsvRowData = InferEventData<typeof exoticContract.csv, 'row'>;
 /** An event of `csv`, discriminated by `event`. */
 export type CsvEvent = TypedEvent<'row', CsvRowData>;
 
-/** Callbacks of `csv`: one per event (all optional) plus the lifecycle ones. */
-export interface CsvHandlers extends LifecycleHandlers {
+/** One callback per event of `csv` (all optional), keyed by event name. */
+export interface CsvEventHandlers {
   row?(data: CsvRowData, event: TypedEvent<'row', CsvRowData>): void;
+}
+
+/** Callbacks of `csv`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface CsvHandlers extends LifecycleHandlers, CsvEventHandlers {
+  on?: CsvEventHandlers;
 }
 
 const csvDeserialize: Deserializer = exoticContract.csv.deserialize;
@@ -162,10 +177,15 @@ export type TaggedCountData = InferEventData<typeof exoticContract.tagged, 'coun
 /** An event of `tagged`, discriminated by `event`. */
 export type TaggedEvent = TypedEvent<'status', TaggedStatusData> | TypedEvent<'count', TaggedCountData>;
 
-/** Callbacks of `tagged`: one per event (all optional) plus the lifecycle ones. */
-export interface TaggedHandlers extends LifecycleHandlers {
+/** One callback per event of `tagged` (all optional), keyed by event name. */
+export interface TaggedEventHandlers {
   status?(data: TaggedStatusData, event: TypedEvent<'status', TaggedStatusData>): void;
   count?(data: TaggedCountData, event: TypedEvent<'count', TaggedCountData>): void;
+}
+
+/** Callbacks of `tagged`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface TaggedHandlers extends LifecycleHandlers, TaggedEventHandlers {
+  on?: TaggedEventHandlers;
 }
 
 const taggedSpec: RouteClientSpec<TaggedEvent> = {

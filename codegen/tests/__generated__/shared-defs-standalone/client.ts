@@ -52,10 +52,15 @@ export type CommentsAuthorsDataAuthor = {
 /** An event of `comments`, discriminated by `event`. */
 export type CommentsEvent = TypedEvent<'comment', CommentsCommentData> | TypedEvent<'authors', CommentsAuthorsData>;
 
-/** Callbacks of `comments`: one per event (all optional) plus the lifecycle ones. */
-export interface CommentsHandlers extends LifecycleHandlers {
+/** One callback per event of `comments` (all optional), keyed by event name. */
+export interface CommentsEventHandlers {
   comment?(data: CommentsCommentData, event: TypedEvent<'comment', CommentsCommentData>): void;
   authors?(data: CommentsAuthorsData, event: TypedEvent<'authors', CommentsAuthorsData>): void;
+}
+
+/** Callbacks of `comments`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface CommentsHandlers extends LifecycleHandlers, CommentsEventHandlers {
+  on?: CommentsEventHandlers;
 }
 
 const commentsSpec: RouteClientSpec<CommentsEvent> = {

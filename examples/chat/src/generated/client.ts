@@ -64,14 +64,19 @@ export type RoomEventsEvent =
   | TypedEvent<'reset', RoomEventsResetData>
   | TypedEvent<'error', RoomEventsErrorData>;
 
-/** Callbacks of `roomEvents`: one per event (all optional) plus the lifecycle ones. */
-export interface RoomEventsHandlers extends LifecycleHandlers {
+/** One callback per event of `roomEvents` (all optional), keyed by event name. */
+export interface RoomEventsEventHandlers {
   message?(data: RoomEventsMessageData, event: TypedEvent<'message', RoomEventsMessageData>): void;
   roster?(data: RoomEventsRosterData, event: TypedEvent<'roster', RoomEventsRosterData>): void;
   presence?(data: RoomEventsPresenceData, event: TypedEvent<'presence', RoomEventsPresenceData>): void;
   reset?(data: RoomEventsResetData, event: TypedEvent<'reset', RoomEventsResetData>): void;
   /** The route reports a failure after the stream started. */
   error?(data: RoomEventsErrorData, event: TypedEvent<'error', RoomEventsErrorData>): void;
+}
+
+/** Callbacks of `roomEvents`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface RoomEventsHandlers extends LifecycleHandlers, RoomEventsEventHandlers {
+  on?: RoomEventsEventHandlers;
 }
 
 export type RoomEventsParams = {

@@ -55,11 +55,16 @@ export type MetricsEvent =
   | TypedEvent<'incident', MetricsIncidentData>
   | TypedEvent<'reset', MetricsResetData>;
 
-/** Callbacks of `metrics`: one per event (all optional) plus the lifecycle ones. */
-export interface MetricsHandlers extends LifecycleHandlers {
+/** One callback per event of `metrics` (all optional), keyed by event name. */
+export interface MetricsEventHandlers {
   sample?(data: MetricsSampleData, event: TypedEvent<'sample', MetricsSampleData>): void;
   incident?(data: MetricsIncidentData, event: TypedEvent<'incident', MetricsIncidentData>): void;
   reset?(data: MetricsResetData, event: TypedEvent<'reset', MetricsResetData>): void;
+}
+
+/** Callbacks of `metrics`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface MetricsHandlers extends LifecycleHandlers, MetricsEventHandlers {
+  on?: MetricsEventHandlers;
 }
 
 const metricsSpec: RouteClientSpec<MetricsEvent> = {

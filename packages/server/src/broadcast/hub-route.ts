@@ -1,16 +1,16 @@
 import {
   type AnyContractRoute,
   ContractDefinitionError,
+  type ContractSchema,
   defaultSerialize,
   isSsekitError,
   type Serializer,
 } from '@ssekit/contract';
-import type { $ZodType } from 'zod/v4/core';
-import { safeParse } from 'zod/v4/core';
 import { encodeFrame } from '../encode.js';
 import { ContractValidationError, summarizeIssues } from '../errors.js';
 import { type CompiledEvents, compileRouteEvents, serializeEventData } from '../event-codec.js';
 import { toBytes } from '../frames.js';
+import { type Validated, validateSchema } from '../validate.js';
 import { formatEventId, type StreamPosition } from './event-id.js';
 import { type ResetReason, StoreDataError, type StoredEvent } from './store.js';
 import { checkTopic, defaultTopic, TopicError } from './topic.js';
@@ -48,13 +48,19 @@ export class HubRoute {
     if (this.replay) this.#checkResetEvent();
   }
 
-  /** Parses params with the route's schema; throws {@link ContractValidationError} naming `(params)`. */
-  parseParams(params: unknown): Record<string, unknown> {
-    const parsed = safeParse(this.#route['~ssekit'].params, params);
-    if (!parsed.success) {
-      throw new ContractValidationError(this.key, '(params)', summarizeIssues(parsed.error.issues), parsed.error);
-    }
-    return parsed.data as Record<string, unknown>;
+  /**
+   * Parses params with the route's schema; throws {@link ContractValidationError} naming `(params)`. A Promise for an
+   * asynchronous Standard Schema validator.
+   */
+  parseParams(params: unknown): Record<string, unknown> | Promise<Record<string, unknown>> {
+    const settle = (parsed: Validated): Record<string, unknown> => {
+      if (!parsed.success) {
+        throw new ContractValidationError(this.key, '(params)', summarizeIssues(parsed.issues), parsed.cause);
+      }
+      return parsed.data as Record<string, unknown>;
+    };
+    const parsed = validateSchema(this.#route['~ssekit'].params, params);
+    return parsed instanceof Promise ? parsed.then(settle) : settle(parsed);
   }
 
   /** The topic of parsed params: the default one, or the custom `topic` function's, prefixed with the route key. */
@@ -73,8 +79,9 @@ export class HubRoute {
   }
 
   /** Validates and serializes one event's data: the text the store keeps. */
-  serialize(event: string, data: unknown): string {
-    return serializeEventData(this.#events, event, data).text;
+  serialize(event: string, data: unknown): string | Promise<string> {
+    const serialized = serializeEventData(this.#events, event, data);
+    return serialized instanceof Promise ? serialized.then((s) => s.text) : serialized.text;
   }
 
   /** The frame of a stored event (with its id on replay routes); an undeclared event is reported and skipped. */
@@ -95,7 +102,12 @@ export class HubRoute {
   /** The route's reset event, with an id the client can resume from. */
   resetFrame(reason: ResetReason, epoch: string, position: StreamPosition): Uint8Array {
     const { name, resetData } = this.#reset();
-    const { compiled, text } = serializeEventData(this.#events, name, resetData({ reason }));
+    const serialized = serializeEventData(this.#events, name, resetData({ reason }));
+    if (serialized instanceof Promise) {
+      serialized.catch(() => {});
+      throw new ContractDefinitionError(`its reset event "${name}" must validate synchronously`, this.key);
+    }
+    const { compiled, text } = serialized;
     return toBytes(encodeFrame(compiled.line, text, formatEventId(epoch, position), undefined, undefined));
   }
 
@@ -116,9 +128,14 @@ export class HubRoute {
       );
     }
     if (this.#options.resetData) return;
-    const schema = this.#events.byName.get(resetEvent)?.schema as $ZodType;
+    const schema = this.#events.byName.get(resetEvent)?.schema as ContractSchema;
     for (const reason of RESET_REASONS) {
-      if (!safeParse(schema, { reason }).success) {
+      const parsed = validateSchema(schema, { reason });
+      if (parsed instanceof Promise) {
+        parsed.catch(() => {});
+        throw new ContractDefinitionError(`its reset event "${resetEvent}" must validate synchronously`, this.key);
+      }
+      if (!parsed.success) {
         throw new ContractDefinitionError(
           `its reset event "${resetEvent}" does not accept { reason: '${reason}' }; pass \`resetData\` to createHub`,
           this.key,

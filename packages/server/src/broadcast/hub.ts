@@ -117,18 +117,19 @@ export interface Hub<R extends AnyContractRoute> {
   /**
    * Validates params and `data` and serializes the data exactly as {@link Hub.publish} does, and returns the topic, event
    * and text it would store — without storing anything. For stores that write the event in the application's own
-   * transaction (e.g. `publishInTransaction` of `@ssekit/postgres`). Throws what `publish` throws for bad input.
+   * transaction (e.g. `publishInTransaction` of `@ssekit/postgres`). Rejects with what `publish` rejects with for bad
+   * input (validators may be asynchronous).
    *
    * @example
    * ```ts
-   * const { topic, event, data } = hub.prepare({ roomId: 'lobby' }, 'message', { user: 'ada', text: 'hi' });
+   * const { topic, event, data } = await hub.prepare({ roomId: 'lobby' }, 'message', { user: 'ada', text: 'hi' });
    * ```
    */
   prepare<K extends InferEventName<R>>(
     params: InferParamsInput<R>,
     event: K,
     data: InferEventInput<R, K>,
-  ): PreparedEvent;
+  ): Promise<PreparedEvent>;
   /**
    * Authorizes the session (a refused one is closed), then streams its topic until the client leaves: on replay
    * routes, first every retained event after its `Last-Event-ID` (or the reset event), then live events, with no gap
@@ -214,7 +215,7 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     store,
     async publish(params, event, data) {
       if (closed) throw new StoreUnavailableError(`hub "${key}" is closed`);
-      const { topic, data: text } = hub.prepare(params, event, data);
+      const { topic, data: text } = await hub.prepare(params, event, data);
       let stored: StoredEvent;
       try {
         stored = await store.append(topic, event, text);
@@ -223,9 +224,9 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       }
       return { id: stored.id, topic, epoch: stored.epoch, position: stored.position };
     },
-    prepare(params, event, data) {
-      const topic = hubRoute.topicOf(hubRoute.parseParams(params));
-      return { topic, event, data: hubRoute.serialize(event, data) };
+    async prepare(params, event, data) {
+      const topic = hubRoute.topicOf(await hubRoute.parseParams(params));
+      return { topic, event, data: await hubRoute.serialize(event, data) };
     },
     async subscribe(typed, subscribeOptions) {
       const session = sessionOf(typed);
@@ -241,7 +242,12 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       else await follow(session, subscribeOptions);
     },
     topicOf(params) {
-      return hubRoute.topicOf(hubRoute.parseParams(params));
+      const parsed = hubRoute.parseParams(params);
+      if (parsed instanceof Promise) {
+        parsed.catch(() => {});
+        throw new InvalidArgumentError(`hub "${key}": topicOf needs a params schema that validates synchronously`);
+      }
+      return hubRoute.topicOf(parsed);
     },
     async authorize(ctx) {
       if (!(await isAuthorized(ctx))) throw new HttpError(403, { detail: 'not allowed to subscribe to this topic' });
