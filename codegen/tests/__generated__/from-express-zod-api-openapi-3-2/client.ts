@@ -31,9 +31,14 @@ export type GetV1EventsStreamTimeData = number;
 /** An event of `GetV1EventsStream`, discriminated by `event`. */
 export type GetV1EventsStreamEvent = TypedEvent<'time', GetV1EventsStreamTimeData>;
 
-/** Callbacks of `GetV1EventsStream`: one per event (all optional) plus the lifecycle ones. */
-export interface GetV1EventsStreamHandlers extends LifecycleHandlers {
+/** One callback per event of `GetV1EventsStream` (all optional), keyed by event name. */
+export interface GetV1EventsStreamEventHandlers {
   time?(data: GetV1EventsStreamTimeData, event: TypedEvent<'time', GetV1EventsStreamTimeData>): void;
+}
+
+/** Callbacks of `GetV1EventsStream`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface GetV1EventsStreamHandlers extends LifecycleHandlers, GetV1EventsStreamEventHandlers {
+  on?: GetV1EventsStreamEventHandlers;
 }
 
 export type GetV1EventsStreamQuery = {

@@ -89,10 +89,15 @@ export type RoomsHeartbeatData = '\r\n';
 /** An event of `rooms`, discriminated by `event`. */
 export type RoomsEvent = TypedEvent<'chatMessage', RoomsChatMessageData> | TypedEvent<'heartbeat', RoomsHeartbeatData>;
 
-/** Callbacks of `rooms`: one per event (all optional) plus the lifecycle ones. */
-export interface RoomsHandlers extends LifecycleHandlers {
+/** One callback per event of `rooms` (all optional), keyed by event name. */
+export interface RoomsEventHandlers {
   chatMessage?(data: RoomsChatMessageData, event: TypedEvent<'chatMessage', RoomsChatMessageData>): void;
   heartbeat?(data: RoomsHeartbeatData, event: TypedEvent<'heartbeat', RoomsHeartbeatData>): void;
+}
+
+/** Callbacks of `rooms`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface RoomsHandlers extends LifecycleHandlers, RoomsEventHandlers {
+  on?: RoomsEventHandlers;
 }
 
 export type RoomsParams = {

@@ -42,11 +42,16 @@ export type StreamTypedDataEvent =
   | TypedEvent<'addInt64', StreamTypedDataAddInt64Data>
   | TypedEvent<'addJson', StreamTypedDataAddJsonData>;
 
-/** Callbacks of `streamTypedData`: one per event (all optional) plus the lifecycle ones. */
-export interface StreamTypedDataHandlers extends LifecycleHandlers {
+/** One callback per event of `streamTypedData` (all optional), keyed by event name. */
+export interface StreamTypedDataEventHandlers {
   addString?(data: StreamTypedDataAddStringData, event: TypedEvent<'addString', StreamTypedDataAddStringData>): void;
   addInt64?(data: StreamTypedDataAddInt64Data, event: TypedEvent<'addInt64', StreamTypedDataAddInt64Data>): void;
   addJson?(data: StreamTypedDataAddJsonData, event: TypedEvent<'addJson', StreamTypedDataAddJsonData>): void;
+}
+
+/** Callbacks of `streamTypedData`: the event handlers in `on` or at the top level, plus the lifecycle ones. */
+export interface StreamTypedDataHandlers extends LifecycleHandlers, StreamTypedDataEventHandlers {
+  on?: StreamTypedDataEventHandlers;
 }
 
 const streamTypedDataSpec: RouteClientSpec<StreamTypedDataEvent> = {
