@@ -1,0 +1,34 @@
+import { realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, mergeConfig, type Plugin } from 'vitest/config';
+import base from './vitest.config.js';
+
+// The vitest config Stryker runs (see stryker.config.mjs): the base config, restricted to the test files of the
+// module under mutation (SSEKIT_MUTATION_TESTS, comma-separated), without type tests or the summary reporter.
+const tests = (process.env.SSEKIT_MUTATION_TESTS ?? '').split(',').filter(Boolean);
+
+// Stryker runs the tests in a sandbox copy of the repository whose node_modules is a link to the real one, so
+// `@ssekit/server` would resolve (through the workspace link) to the real, unmutated sources. Point such ids back
+// into the sandbox.
+const here = dirname(fileURLToPath(import.meta.url));
+const realRoot = dirname(realpathSync(join(here, 'node_modules')));
+const intoSandbox: Plugin = {
+  name: 'ssekit-mutation-sandbox',
+  enforce: 'pre',
+  async resolveId(source, importer, options) {
+    if (realRoot === here || !source.startsWith('@ssekit/')) return null;
+    const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+    if (!resolved || !resolved.id.startsWith(`${realRoot}/`) || resolved.id.includes('/node_modules/')) return resolved;
+    return { ...resolved, id: here + resolved.id.slice(realRoot.length) };
+  },
+};
+
+const config = mergeConfig(
+  base,
+  defineConfig({ plugins: [intoSandbox], test: { typecheck: { enabled: false }, reporters: ['default'] } }),
+);
+// mergeConfig concatenates arrays; the include list is replaced outright.
+if (tests.length && config.test) config.test.include = tests;
+
+export default config;
