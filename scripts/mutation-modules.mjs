@@ -30,7 +30,13 @@ export const mutationModules = {
   },
   redis: {
     mutate: ['packages/redis/src/redis-store.ts'],
-    tests: ['packages/redis/tests/redis-store.test.ts', 'packages/redis/tests/topics.test.ts', 'packages/redis/tests/scale-out.test.ts'],
+    tests: [
+      'packages/redis/tests/redis-store.test.ts',
+      'packages/redis/tests/redis-outage.test.ts',
+      'packages/redis/tests/redis-restart.test.ts',
+      'packages/redis/tests/topics.test.ts',
+      'packages/redis/tests/scale-out.test.ts',
+    ],
   },
   client: {
     mutate: [
