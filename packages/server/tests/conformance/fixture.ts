@@ -23,6 +23,13 @@ export const conformanceContract = defineContract({
     body: z.object({ item: z.string(), qty: z.number().int().positive() }),
     events: { accepted: z.object({ item: z.string(), qty: z.number() }) },
   },
+  // A POST route whose answer is small whatever the body's size: for the maxBodyBytes bound.
+  upload: {
+    path: '/uploads',
+    method: 'POST',
+    body: z.object({ blob: z.string() }),
+    events: { stored: z.object({ length: z.number().int() }) },
+  },
   gate: {
     path: '/gate/:status',
     events: { message: z.string() },
@@ -130,6 +137,9 @@ export function createConformanceRouter(): ConformanceFixture {
       },
       order: async (s) => {
         await s.send('accepted', s.body);
+      },
+      upload: async (s) => {
+        await s.send('stored', { length: s.body.blob.length });
       },
       gate: {
         beforeStream: ({ params }) => {

@@ -175,6 +175,21 @@ export function describeConformance(hosts: readonly AdapterUnderTest[]): void {
       await text.text();
     });
 
+    it('answers 413 to a POST body past maxBodyBytes (default 1 MiB) and accepts one at the bound', async () => {
+      const headers = { 'content-type': 'application/json' };
+      // A valid upload of exactly `bytes` bytes (ASCII): only its size decides.
+      const upload = (bytes: number) => JSON.stringify({ blob: 'x'.repeat(bytes - '{"blob":""}'.length) });
+      const over = await get('/uploads', { method: 'POST', headers, body: upload(1024 * 1024 + 1) });
+      expect(over.status).toBe(413);
+      expect(over.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(await json(over)).toMatchObject({ status: 413 });
+      const atBound = await get('/uploads', { method: 'POST', headers, body: upload(1024 * 1024) });
+      expect(atBound.status).toBe(200);
+      expect(parseEvents(await atBound.text()).events).toEqual([
+        { event: 'stored', data: `{"length":${1024 * 1024 - '{"blob":""}'.length}}`, id: undefined },
+      ]);
+    });
+
     it('answers 404 for unknown paths and 405 (with Allow) for wrong methods', async () => {
       const missing = await get('/nowhere');
       expect(missing.status).toBe(404);
