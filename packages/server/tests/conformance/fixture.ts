@@ -252,6 +252,23 @@ export function createConformanceRouter(): ConformanceFixture {
     },
     { onError: (error) => seen.errors.push(error) },
   );
+  // A raw route (no contract): the event name and id come from the handler as they are, so the encoder checks both.
+  router.sse('/raw-hostile', async (s) => {
+    for (const attempt of [
+      () => s.send({ event: 'x\ndata: injected', data: 'a' }),
+      () => s.send({ event: 'x\rdata: injected', data: 'b' }),
+      () => s.send({ event: 'x\r\nid: 666', data: 'c' }),
+      () => s.send({ event: 'x\0y', data: 'd' }),
+      () => s.send({ event: 'ok', data: 'e', id: 'a\ndata: injected' }),
+    ]) {
+      try {
+        await attempt();
+      } catch (error) {
+        seen.caught.push(error);
+      }
+    }
+    await s.send({ event: 'ok', data: 'after', id: 'raw-1' });
+  });
   return { router, hub, seen };
 }
 

@@ -231,6 +231,18 @@ export function describeConformance(hosts: readonly AdapterUnderTest[]): void {
       expect(body).toContain('retry: 2500\n');
     });
 
+    it('rejects CR/LF/NUL in the event name and id of a raw router.sse route: nothing injected, stream usable', async () => {
+      const before = (await observe()).caught.length;
+      const res = await get('/raw-hostile');
+      const body = await res.text();
+      const caught = (await observe()).caught.slice(before);
+      expect(caught.map((error) => [error.kind, error.code])).toEqual(
+        Array.from({ length: 5 }, () => ['FieldInjectionError', 'FIELD_INJECTION']),
+      );
+      expect(parseEvents(body).events).toEqual([{ event: 'ok', data: 'after', id: 'raw-1' }]);
+      expect(body).not.toMatch(/injected|666/);
+    });
+
     it('throws a typed validation error at send, writes nothing, and keeps the stream usable', async () => {
       const before = (await observe()).caught.length;
       const res = await get('/invalid');
