@@ -163,6 +163,22 @@ describe('compileValidator output', () => {
     expect(check([])).toEqual({ path: [], message: 'expected an object' });
   });
 
+  it('enforces array bounds: at the bound passes, one past it is rejected with its path', () => {
+    const { check } = compile(z.object({ tags: z.array(z.string()).min(1).max(3) }));
+    expect(check({ tags: ['a'] })).toBeUndefined();
+    expect(check({ tags: ['a', 'b', 'c'] })).toBeUndefined();
+    expect(check({ tags: ['a', 'b', 'c', 'd'] })).toEqual({ path: ['tags'], message: 'must have at most 3 items' });
+    expect(check({ tags: [] })).toEqual({ path: ['tags'], message: 'must have at least 1 items' });
+    // Through a recursive reference too.
+    const tree = compile(Node).check;
+    const leaf = { name: 'l', children: [] };
+    expect(tree({ name: 'r', children: [leaf, leaf, leaf] })).toBeUndefined();
+    expect(tree({ name: 'r', children: [leaf, { name: 'n', children: [leaf, leaf, leaf, leaf] }] })).toEqual({
+      path: ['children', 1, 'children'],
+      message: 'must have at most 3 items',
+    });
+  });
+
   it('prefixes paths through recursive references', () => {
     const { check } = compile(Node);
     expect(check({ name: 'a', children: [{ name: '', children: [] }] })).toEqual({
