@@ -19,14 +19,22 @@ const intoSandbox: Plugin = {
   async resolveId(source, importer, options) {
     if (realRoot === here || !source.startsWith('@ssekit/')) return null;
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-    if (!resolved || !resolved.id.startsWith(`${realRoot}/`) || resolved.id.includes('/node_modules/')) return resolved;
+    if (!resolved?.id.startsWith(`${realRoot}/`) || resolved.id.includes('/node_modules/')) return resolved;
     return { ...resolved, id: here + resolved.id.slice(realRoot.length) };
   },
 };
 
 const config = mergeConfig(
   base,
-  defineConfig({ plugins: [intoSandbox], test: { typecheck: { enabled: false }, reporters: ['default'] } }),
+  defineConfig({
+    plugins: [intoSandbox],
+    test: {
+      typecheck: { enabled: false },
+      reporters: ['default'],
+      // The core is the same behind every adapter: the conformance suite runs on node:http only here.
+      env: { SSEKIT_CONFORMANCE_ADAPTERS: 'node:http' },
+    },
+  }),
 );
 // mergeConfig concatenates arrays; the include list is replaced outright.
 if (tests.length && config.test) config.test.include = tests;
