@@ -12,7 +12,8 @@ const tests = (process.env.SSEKIT_MUTATION_TESTS ?? '').split(',').filter(Boolea
 // `@ssekit/server` would resolve (through the workspace link) to the real, unmutated sources. Point such ids back
 // into the sandbox.
 const here = dirname(fileURLToPath(import.meta.url));
-const realRoot = dirname(realpathSync(join(here, 'node_modules')));
+// The repository the workspace links point into: <root>/packages/server behind node_modules/@ssekit/server.
+const realRoot = dirname(dirname(realpathSync(join(here, 'node_modules/@ssekit/server'))));
 const intoSandbox: Plugin = {
   name: 'ssekit-mutation-sandbox',
   enforce: 'pre',
