@@ -5,7 +5,11 @@
 export const mutationModules = {
   encoder: {
     mutate: ['packages/server/src/encode.ts'],
-    tests: ['packages/server/src/encode.test.ts', 'packages/server/src/router.test.ts', 'packages/server/tests/conformance.test.ts'],
+    tests: [
+      'packages/server/src/encode.test.ts',
+      'packages/server/src/router.test.ts',
+      'packages/server/tests/conformance.test.ts',
+    ],
   },
   session: {
     mutate: ['packages/server/src/session.ts', 'packages/server/src/write-queue.ts'],
@@ -18,7 +22,11 @@ export const mutationModules = {
   },
   request: {
     mutate: ['packages/server/src/prepare-request.ts'],
-    tests: ['packages/server/src/request.test.ts', 'packages/server/src/router.test.ts', 'packages/server/tests/conformance.test.ts'],
+    tests: [
+      'packages/server/src/request.test.ts',
+      'packages/server/src/router.test.ts',
+      'packages/server/tests/conformance.test.ts',
+    ],
   },
   hub: {
     mutate: [
@@ -26,7 +34,11 @@ export const mutationModules = {
       'packages/server/src/broadcast/replay.ts',
       'packages/server/src/broadcast/topic-fanout.ts',
     ],
-    tests: ['packages/server/tests/broadcast-hub.test.ts', 'packages/server/tests/broadcast-store.test.ts', 'packages/server/tests/broadcast-race.test.ts'],
+    tests: [
+      'packages/server/tests/broadcast-hub.test.ts',
+      'packages/server/tests/broadcast-store.test.ts',
+      'packages/server/tests/broadcast-race.test.ts',
+    ],
   },
   redis: {
     mutate: ['packages/redis/src/redis-store.ts'],
