@@ -133,6 +133,32 @@ const CASES: [string, $ZodType, unknown[]][] = [
     z.object({ author: Author, editor: Author.nullable(), more: z.array(Author) }),
     [{ author: { id: 'a', name: 'Ada' }, editor: null, more: [{ id: 'b', name: 'Bo' }] }],
   ],
+  [
+    'ids that are not identifiers',
+    z.object({
+      a: z.object({ n: z.int() }).meta({ id: 'test-thing.v1' }),
+      b: z.object({ s: z.string() }).meta({ id: 'x y/z' }),
+    }),
+    [{ a: { n: 1 }, b: { s: '' } }],
+  ],
+  ['strict upper bound', z.number().lt(5).gt(-5), [4.5, -4.5, 0]],
+  ['never', z.object({ a: z.string(), gone: z.never().optional() }), [{ a: 'x' }]],
+  ['record with key pattern', z.record(z.string().regex(/^k\d$/), z.number()), [{}, { k1: 1, k2: 2 }]],
+  [
+    'numeric tags',
+    z.discriminatedUnion('v', [z.object({ v: z.literal(1) }), z.object({ v: z.literal(2), x: z.string() })]),
+    [{ v: 1 }, { v: 2, x: '' }],
+  ],
+  [
+    'union without a shared tag',
+    z.union([z.object({ kind: z.literal('a'), a: z.string() }), z.object({ b: z.number() })]),
+    [{ kind: 'a', a: '' }, { b: 1 }],
+  ],
+  [
+    'union with an optional tag',
+    z.union([z.object({ kind: z.literal('a') }), z.object({ kind: z.literal('b').optional(), b: z.number() })]),
+    [{ kind: 'a' }, { kind: 'b', b: 1 }, { b: 2 }],
+  ],
   ['template literal', z.templateLiteral(['id-', z.number()]), ['id-1', 'id-2.5']],
   ['intersection', z.intersection(z.object({ a: z.string() }), z.object({ b: z.number() })), [{ a: 'x', b: 1 }]],
   [
