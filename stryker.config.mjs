@@ -17,7 +17,7 @@ export default {
   coverageAnalysis: 'perTest',
   // 2-core machines shared with other work: one or two test processes at a time.
   concurrency: Number(process.env.SSEKIT_MUTATION_CONCURRENCY ?? 1),
-  timeoutMS: 20_000,
+  timeoutMS: 5000,
   timeoutFactor: 2,
   incremental: true,
   incrementalFile: `reports/mutation/${name}/stryker-incremental.json`,
