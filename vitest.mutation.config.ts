@@ -20,8 +20,10 @@ const intoSandbox: Plugin = {
   async resolveId(source, importer, options) {
     if (realRoot === here || !source.startsWith('@ssekit/')) return null;
     const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
-    if (!resolved?.id.startsWith(`${realRoot}/`) || resolved.id.includes('/node_modules/')) return resolved;
-    return { ...resolved, id: here + resolved.id.slice(realRoot.length) };
+    const { id } = resolved ?? { id: '' };
+    // Already in the sandbox (which may sit inside the repository), outside the repository, or a dependency: as is.
+    if (id.startsWith(`${here}/`) || !id.startsWith(`${realRoot}/`) || id.includes('/node_modules/')) return resolved;
+    return { ...resolved, id: here + id.slice(realRoot.length) };
   },
 };
 

@@ -38,6 +38,7 @@ export const mutationModules = {
       'packages/server/tests/broadcast-hub.test.ts',
       'packages/server/tests/broadcast-store.test.ts',
       'packages/server/tests/broadcast-race.test.ts',
+      'packages/server/tests/broadcast-store-edges.test.ts',
     ],
   },
   redis: {
