@@ -47,6 +47,7 @@ export const mutationModules = {
     tests: [
       'packages/redis/tests/redis-store.test.ts',
       'packages/redis/tests/redis-outage.test.ts',
+      'packages/redis/tests/redis-store-edges.test.ts',
       'packages/redis/tests/redis-restart.test.ts',
       'packages/redis/tests/topics.test.ts',
     ],
