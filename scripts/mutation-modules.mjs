@@ -7,6 +7,7 @@ export const mutationModules = {
     mutate: ['packages/server/src/encode.ts'],
     tests: [
       'packages/server/src/encode.test.ts',
+      'packages/server/src/encode-wire.test.ts',
       'packages/server/src/router.test.ts',
       'packages/server/tests/conformance.test.ts',
     ],
