@@ -25,6 +25,7 @@ export const mutationModules = {
     mutate: ['packages/server/src/prepare-request.ts'],
     tests: [
       'packages/server/src/request.test.ts',
+      'packages/server/tests/request-problems.test.ts',
       'packages/server/src/router.test.ts',
       'packages/server/tests/conformance.test.ts',
     ],
