@@ -86,6 +86,65 @@ describe('hub: replay and live feed overlapping', () => {
     expect(numbers(stream)).toEqual(range(1, 25));
   });
 
+  it('writes the live events that arrived during the replay read and are newer than what it returned', async () => {
+    const memory = createMemoryReplayStore();
+    const reading = deferred();
+    const release = deferred();
+    const store: ReplayStore = {
+      ...memory,
+      read: async (topic, epoch, position) => {
+        // The read's answer is fixed now; what is published while it is on its way only reaches the live feed.
+        const result = await memory.read(topic, epoch, position);
+        reading.resolve();
+        await release.promise;
+        return result;
+      },
+    };
+    const { hub, server } = await start(store);
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    await hub.publish({ roomId: 'r' }, 'message', { n: 1 });
+    const stream = await open(server, 'r', first.id);
+    await reading.promise;
+    for (let n = 2; n <= 6; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
+    release.resolve();
+    await stream.waitFor((e) => e.length >= 6, 5000, 'the replayed and the held events');
+    await hub.publish({ roomId: 'r' }, 'message', { n: 7 });
+    await stream.waitFor((e) => numbers({ events: e } as TestStream).includes(7), 5000, 'a live event after it');
+    expect(numbers(stream)).toEqual(range(1, 7));
+  });
+
+  it('skips the part of a live batch the replay already wrote and writes the rest of it', async () => {
+    const memory = createMemoryReplayStore();
+    // A live feed that lags and then delivers in bursts (like pub/sub behind a busy connection): the test releases it.
+    const lagging: (() => void)[] = [];
+    const release = deferred();
+    const store: ReplayStore = {
+      ...memory,
+      read: async (topic, epoch, position) => {
+        await release.promise;
+        return memory.read(topic, epoch, position);
+      },
+      subscribe: (topic, listener) =>
+        memory.subscribe(topic, {
+          event: (stored) => lagging.push(() => listener.event(stored)),
+          reset: (epoch) => listener.reset(epoch),
+        }),
+    };
+    const { hub, server } = await start(store);
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    const stream = await open(server, 'r', first.id);
+    // The resuming stream joined the feed; its replay read sees 1..3, while their live copies lag.
+    for (let n = 1; n <= 3; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
+    release.resolve();
+    await stream.waitFor((e) => e.length >= 3, 5000, 'the replayed events');
+    for (let n = 4; n <= 6; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
+    // One burst with 1..6: the first half was replayed already.
+    for (const deliver of lagging.splice(0)) deliver();
+    await stream.waitFor((e) => e.length >= 6, 5000, 'the rest of the burst');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(numbers(stream)).toEqual(range(1, 6));
+  });
+
   it("never replays another topic's events, even when the store's read returns them", async () => {
     const memory = createMemoryReplayStore();
     const foreign: StoredEvent[] = [];
