@@ -22,7 +22,11 @@ const contract = defineContract({
 });
 
 let server: RunningServer;
+let small: RunningServer;
 beforeAll(async () => {
+  small = await serve(
+    implement(contract, { order: (s) => s.send('accepted', s.body), whoami: (s) => s.close() }, { maxBodyBytes: 64 }),
+  );
   const router = implement(
     contract,
     {
@@ -31,14 +35,18 @@ beforeAll(async () => {
         s.send('seen', {
           method: s.request.method,
           url: new URL(s.request.url, 'http://x').pathname,
-          agent: s.request.headers['x-agent'] ?? 'none',
+          // Read twice: the header record is built on first read and kept.
+          agent: `${s.request.headers['x-agent'] ?? 'none'} ${s.request.headers['x-agent'] ?? 'none'}`,
         }),
     },
     { heartbeat: false, onError: () => {} },
   );
   server = await serve(router);
 });
-afterAll(() => server.close());
+afterAll(async () => {
+  await server.close();
+  await small.close();
+});
 
 /** POSTs `body` with `type` as its content type; `null` sends bytes with no content-type header at all. */
 const post = (path: string, body: string, type: string | null = 'application/json') =>
@@ -99,6 +107,17 @@ describe('request problems over HTTP', () => {
 
   it("gives the handler the request's method, URL and headers", async () => {
     const res = await fetch(`${server.url}/whoami?x=1`, { headers: { 'x-agent': 'probe/1' } });
-    expect(await res.text()).toBe('event: seen\ndata: {"method":"GET","url":"/whoami","agent":"probe/1"}\n\n');
+    expect(await res.text()).toBe('event: seen\ndata: {"method":"GET","url":"/whoami","agent":"probe/1 probe/1"}\n\n');
+  });
+
+  it('answers 413 past maxBodyBytes, naming the bound, before parsing anything', async () => {
+    const body = JSON.stringify({ item: 'x'.repeat(64), qty: 1 });
+    const res = await fetch(`${small.url}/shops/abc/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ status: 413, detail: 'request body exceeds 64 bytes' });
   });
 });
