@@ -12,7 +12,7 @@ import { Redis } from 'ioredis';
 export interface OwnRedis {
   readonly port: number;
   readonly url: string;
-  /** The running server's pid (undefined while stopped). */
+  /** Pid of the process that owns the running server (a watchdog shell; undefined while stopped). */
   readonly pid: number | undefined;
   /** Stops the server as `SHUTDOWN NOSAVE` would (SIGTERM, no persistence configured): it comes back empty. */
   shutdown(): Promise<void>;
@@ -33,10 +33,13 @@ if (noRedisServer) {
   );
 }
 
+/** `sh -c WATCHDOG redis-server args…`: runs the server until stdin closes, then stops it and waits for it. */
+const WATCHDOG = '"$0" "$@" & server=$!; cat >/dev/null; kill $server 2>/dev/null; wait $server';
+
 const running = new Set<ChildProcess>();
-// Whatever happens to the test, leave no redis-server of ours behind.
+// Whatever happens to the test, leave no redis-server of ours behind (the watchdog stops it once its stdin closes).
 process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
+  for (const child of running) child.stdin?.destroy();
 });
 
 /** A loopback port nothing listens on right now. */
@@ -90,7 +93,11 @@ export async function startOwnRedis(timeoutMs = 10_000): Promise<OwnRedis> {
   async function start(): Promise<void> {
     if (child) return;
     const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
-    const spawned = spawn(REDIS_SERVER_BIN, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    // Through a small shell that stops the server when its stdin closes: when this process dies without running its
+    // exit hooks (SIGKILL, e.g. a test runner's timeout), the pipe closes and the server goes with it.
+    const spawned = spawn('/bin/sh', ['-c', WATCHDOG, REDIS_SERVER_BIN, ...args], {
+      stdio: ['pipe', 'ignore', 'pipe'],
+    });
     let stderr = '';
     spawned.stderr?.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -109,11 +116,12 @@ export async function startOwnRedis(timeoutMs = 10_000): Promise<OwnRedis> {
     }
   }
 
-  async function shutdown(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  async function shutdown(): Promise<void> {
     const current = child;
     if (!current) return;
     const exited = new Promise<void>((resolve) => current.once('exit', () => resolve()));
-    current.kill(signal);
+    // Closing the watchdog's stdin sends the server SIGTERM (without persistence: it comes back empty).
+    current.stdin?.end();
     const timer = setTimeout(() => current.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
