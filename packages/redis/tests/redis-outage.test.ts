@@ -74,7 +74,9 @@ describe('Redis replay store across a pub/sub disconnect', () => {
       await new Promise((resolve) => setTimeout(resolve, 100));
       const streamOrder = await listenerStore.read('t/overlap', listenerStore.epoch, { ms: 0, seq: 0 });
       expect(streamOrder.kind).toBe('events');
-      expect(events.map((e) => e.id)).toEqual((streamOrder as { events: readonly StoredEvent[] }).events.map((e) => e.id));
+      expect(events.map((e) => e.id)).toEqual(
+        (streamOrder as { events: readonly StoredEvent[] }).events.map((e) => e.id),
+      );
     },
     30_000,
   );
