@@ -25,7 +25,11 @@ let server: RunningServer;
 let small: RunningServer;
 beforeAll(async () => {
   small = await serve(
-    implement(contract, { order: (s) => s.send('accepted', s.body), whoami: (s) => s.close() }, { maxBodyBytes: 64 }),
+    implement(
+      contract,
+      { order: (s) => s.send('accepted', { shop: s.params.shop, qty: s.body.qty }), whoami: (s) => s.close() },
+      { maxBodyBytes: 64 },
+    ),
   );
   const router = implement(
     contract,
