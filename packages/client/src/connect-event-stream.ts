@@ -70,8 +70,8 @@ const DEFAULT_MAX_EVENT_SIZE = 16 * 1024 * 1024;
  * ```
  */
 export function connectEventStream(options: EventStreamOptions): EventStreamConnection {
-  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   checkOptions(options);
+  const maxEventSize = options.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const url = String(options.url);
   const method = (options.method ?? 'GET').toUpperCase();

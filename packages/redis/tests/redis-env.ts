@@ -96,15 +96,6 @@ export async function ensureRedisRunning(timeoutMs = 10_000): Promise<void> {
   }
 }
 
-/** Stops Redis without saving (it runs without persistence: it comes back empty). */
-export function shutdownRedis(): void {
-  try {
-    execFileSync('redis-cli', ['-h', '127.0.0.1', '-p', '6379', 'shutdown', 'nosave'], { stdio: 'ignore' });
-  } catch {
-    // redis-cli exits non-zero when the connection closes under it, which is the point
-  }
-}
-
 const LOCK_DIR = join(tmpdir(), 'ssekit-redis-tests.lock');
 
 function alive(pid: number): boolean {
@@ -117,7 +108,8 @@ function alive(pid: number): boolean {
 }
 
 /**
- * Runs this test file's Redis tests alone: vitest runs files in parallel, and one of them restarts Redis. A lock
+ * Runs this test file's Redis tests alone: vitest runs files in parallel, and some of them count connections or keys
+ * on the shared Redis (destructive tests run their own redis-server, see own-redis.ts). A lock
  * directory (mkdir is atomic) holds the owner's pid; a lock whose owner died is taken over. Resolves with its release.
  */
 export async function lockRedis(timeoutMs = 110_000): Promise<() => void> {

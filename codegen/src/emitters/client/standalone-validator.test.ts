@@ -24,6 +24,19 @@ function compile(schema: $ZodType): { check: Check; source: string } {
   return { check: new Function(js)() as Check, source };
 }
 
+/** Emits the validator for a JSON Schema as it is (keywords zod never emits on the output side included). */
+function compileJson(json: JsonSchema | boolean): Check {
+  const module = new ValidatorModule();
+  compileValidator(json as JsonSchema, 'checkIt', module);
+  const source = [
+    'type ValidationIssue = { path?: readonly PropertyKey[]; message: string };',
+    ...module.constants,
+    module.usesAt ? AT_HELPER : '',
+    ...module.functions,
+  ].join('\n');
+  return new Function(transformSync(`${source}\nreturn checkIt;`, { loader: 'ts' }).code)() as Check;
+}
+
 const wire = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
 
 /** Near misses: a valid sample with one leaf (or the whole value) replaced by any JSON value. */
@@ -120,6 +133,32 @@ const CASES: [string, $ZodType, unknown[]][] = [
     z.object({ author: Author, editor: Author.nullable(), more: z.array(Author) }),
     [{ author: { id: 'a', name: 'Ada' }, editor: null, more: [{ id: 'b', name: 'Bo' }] }],
   ],
+  [
+    'ids that are not identifiers',
+    z.object({
+      a: z.object({ n: z.int() }).meta({ id: 'test-thing.v1' }),
+      b: z.object({ s: z.string() }).meta({ id: 'x y/z' }),
+    }),
+    [{ a: { n: 1 }, b: { s: '' } }],
+  ],
+  ['strict upper bound', z.number().lt(5).gt(-5), [4.5, -4.5, 0]],
+  ['never', z.object({ a: z.string(), gone: z.never().optional() }), [{ a: 'x' }]],
+  ['record with key pattern', z.record(z.string().regex(/^k\d$/), z.number()), [{}, { k1: 1, k2: 2 }]],
+  [
+    'numeric tags',
+    z.discriminatedUnion('v', [z.object({ v: z.literal(1) }), z.object({ v: z.literal(2), x: z.string() })]),
+    [{ v: 1 }, { v: 2, x: '' }],
+  ],
+  [
+    'union without a shared tag',
+    z.union([z.object({ kind: z.literal('a'), a: z.string() }), z.object({ b: z.number() })]),
+    [{ kind: 'a', a: '' }, { b: 1 }],
+  ],
+  [
+    'union with an optional tag',
+    z.union([z.object({ kind: z.literal('a') }), z.object({ kind: z.literal('b').optional(), b: z.number() })]),
+    [{ kind: 'a' }, { kind: 'b', b: 1 }, { b: 2 }],
+  ],
   ['template literal', z.templateLiteral(['id-', z.number()]), ['id-1', 'id-2.5']],
   ['intersection', z.intersection(z.object({ a: z.string() }), z.object({ b: z.number() })), [{ a: 'x', b: 1 }]],
   [
@@ -155,12 +194,135 @@ describe('compileValidator (differential against zod)', () => {
   });
 });
 
+// What the validator says about a value that fails one keyword: the message a user reads in EventValidationError.
+const MESSAGES: [string, JsonSchema | boolean, unknown, Issue][] = [
+  ['minLength', { type: 'string', minLength: 2 }, 'a', { path: [], message: 'must have at least 2 characters' }],
+  ['maxLength', { type: 'string', maxLength: 2 }, 'abc', { path: [], message: 'must have at most 2 characters' }],
+  ['pattern', { type: 'string', pattern: '^a+$' }, 'b', { path: [], message: 'does not match the expected format' }],
+  ['minimum', { type: 'number', minimum: 1 }, 0, { path: [], message: 'must be at least 1' }],
+  ['maximum', { type: 'number', maximum: 1 }, 2, { path: [], message: 'must be at most 1' }],
+  ['exclusiveMinimum', { type: 'number', exclusiveMinimum: 1 }, 1, { path: [], message: 'must be greater than 1' }],
+  ['exclusiveMaximum', { type: 'number', exclusiveMaximum: 1 }, 1, { path: [], message: 'must be less than 1' }],
+  ['multipleOf', { type: 'number', multipleOf: 0.5 }, 0.3, { path: [], message: 'must be a multiple of 0.5' }],
+  ['integer multipleOf', { type: 'integer', multipleOf: 3 }, 4, { path: [], message: 'must be a multiple of 3' }],
+  ['integer', { type: 'integer' }, 1.5, { path: [], message: 'expected an integer' }],
+  ['nullable', { type: ['string', 'null'] }, 1, { path: [], message: 'expected a string or null' }],
+  [
+    'several types',
+    { type: ['integer', 'array', 'object', 'boolean', 'number'] },
+    'x',
+    { path: [], message: 'expected an integer or an array or an object or a boolean or a number' },
+  ],
+  ['minItems', { type: 'array', minItems: 2 }, [1], { path: [], message: 'must have at least 2 items' }],
+  [
+    'closed tuple',
+    { type: 'array', prefixItems: [{ type: 'string' }], items: false },
+    ['a', 'b'],
+    { path: [], message: 'must have at most 1 items' },
+  ],
+  [
+    'minProperties',
+    { type: 'object', minProperties: 2 },
+    { a: 1 },
+    { path: [], message: 'must have at least 2 properties' },
+  ],
+  [
+    'maxProperties',
+    { type: 'object', maxProperties: 1 },
+    { a: 1, b: 2 },
+    { path: [], message: 'must have at most 1 properties' },
+  ],
+  ['required only', { type: 'object', required: ['a'] }, {}, { path: ['a'], message: 'is required' }],
+  [
+    'propertyNames',
+    { type: 'object', propertyNames: { type: 'string', enum: ['x'] }, additionalProperties: { type: 'boolean' } },
+    { y: true },
+    { path: ['y'], message: 'expected one of "x"' },
+  ],
+  ['short enum', { enum: ['a', 'b'] }, 'c', { path: [], message: 'expected one of "a", "b"' }],
+  ['long enum', { enum: [1, 2, 3, 4, 5, 6, 7] }, 8, { path: [], message: 'expected one of 1, 2, 3, 4, 5, 6, 7' }],
+  ['object const', { const: { a: 1 } }, { a: 2 }, { path: [], message: 'expected {"a":1}' }],
+  ['enum of objects', { enum: [{ a: 1 }, [1]] }, { a: 2 }, { path: [], message: 'expected one of {"a":1}, [1]' }],
+  ['const', { const: 'on' }, 'off', { path: [], message: 'expected "on"' }],
+  ['typed const', { type: 'string', const: 'on' }, 'off', { path: [], message: 'expected "on"' }],
+  [
+    'enum with string keywords',
+    { type: 'string', enum: ['x', 'y'], minLength: 1 },
+    'z',
+    { path: [], message: 'expected one of "x", "y"' },
+  ],
+  [
+    'anyOf',
+    { anyOf: [{ type: 'string' }, { type: 'number' }] },
+    true,
+    { path: [], message: 'matches none of the allowed shapes' },
+  ],
+  ['not {}', { not: {} }, 1, { path: [], message: 'no value is allowed here' }],
+  ['false', false, 1, { path: [], message: 'no value is allowed here' }],
+  ['empty anyOf', { anyOf: [] }, 1, { path: [], message: 'no value is allowed here' }],
+];
+
+describe('compileValidator messages', () => {
+  it.each(MESSAGES)('%s: names the failed rule', (_name, schema, value, expected) => {
+    expect(compileJson(schema)(value)).toEqual(expected);
+  });
+
+  // A value at the edge of each rule passes: the checks are not "always fail".
+  const PASSING: Record<string, unknown> = {
+    minLength: 'ab',
+    maxLength: 'ab',
+    pattern: 'aa',
+    minimum: 1,
+    maximum: 1,
+    exclusiveMinimum: 1.5,
+    exclusiveMaximum: 0.5,
+    multipleOf: 1.5,
+    'integer multipleOf': 6,
+    integer: 2,
+    nullable: null,
+    'several types': 1.5,
+    minItems: [1, 2],
+    'closed tuple': ['a'],
+    minProperties: { a: 1, b: 2 },
+    maxProperties: { a: 1 },
+    'required only': { a: 0 },
+    propertyNames: { x: true },
+    'short enum': 'b',
+    'long enum': 7,
+    'object const': { a: 1 },
+    'enum of objects': [1],
+    const: 'on',
+    'typed const': 'on',
+    'enum with string keywords': 'y',
+    anyOf: 1,
+  };
+  it.each(MESSAGES.filter(([name]) => name in PASSING))('%s: passes a value that keeps the rule', (name, schema) => {
+    expect(compileJson(schema)(PASSING[name])).toBeUndefined();
+  });
+});
+
 describe('compileValidator output', () => {
   it('reports the path and a message of the first problem', () => {
     const { check } = compile(z.object({ rows: z.array(z.object({ n: z.int() })) }));
     expect(check({ rows: [{ n: 1 }, { n: 'x' }] })).toEqual({ path: ['rows', 1, 'n'], message: 'expected an integer' });
     expect(check({})).toEqual({ path: ['rows'], message: 'is required' });
     expect(check([])).toEqual({ path: [], message: 'expected an object' });
+  });
+
+  it('enforces array bounds: at the bound passes, one past it is rejected with its path', () => {
+    const { check } = compile(z.object({ tags: z.array(z.string()).min(1).max(3) }));
+    expect(check({ tags: ['a'] })).toBeUndefined();
+    expect(check({ tags: ['a', 'b', 'c'] })).toBeUndefined();
+    expect(check({ tags: ['a', 'b', 'c', 'd'] })).toEqual({ path: ['tags'], message: 'must have at most 3 items' });
+    expect(check({ tags: [] })).toEqual({ path: ['tags'], message: 'must have at least 1 items' });
+    // Through a recursive reference too.
+    const tree = compile(Node).check;
+    const leaf = { name: 'l', children: [] };
+    expect(tree({ name: 'r', children: [leaf, leaf, leaf] })).toBeUndefined();
+    expect(tree({ name: 'r', children: [leaf, { name: 'n', children: [leaf, leaf, leaf, leaf] }] })).toEqual({
+      path: ['children', 1, 'children'],
+      message: 'must have at most 3 items',
+    });
   });
 
   it('prefixes paths through recursive references', () => {

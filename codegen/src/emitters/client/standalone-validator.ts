@@ -97,7 +97,8 @@ function check(scope: Scope, node: Node, x: string, path: readonly string[], lin
     const ref = node.$ref;
     const def = /^#\/\$defs\/(.+)$/.exec(ref)?.[1];
     if (ref === '#') call(scope, scope.rootFunction, x, path, lines);
-    else if (def !== undefined) call(scope, scope.defFunction(decodeURIComponent(def)), x, path, lines);
+    // A JSON Pointer in a URI fragment: percent-decoded, then `~1` is `/` and `~0` is `~` (RFC 6901).
+    else if (def !== undefined) call(scope, scope.defFunction(pointerToken(decodeURIComponent(def))), x, path, lines);
     return;
   }
   if ('const' in node) {
@@ -136,6 +137,11 @@ function check(scope: Scope, node: Node, x: string, path: readonly string[], lin
     lines.push(`${index === 0 ? '' : 'else '}if (${guard(type, x, node)}) {`, ...inner, '}');
   });
   lines.push(`else ${issue(path, describeTypes(types))}`);
+}
+
+/** A JSON Pointer reference token, unescaped (`~1` is `/`, `~0` is `~`). */
+function pointerToken(token: string): string {
+  return token.replaceAll('~1', '/').replaceAll('~0', '~');
 }
 
 function hasStringKeywords(node: JsonSchema): boolean {
@@ -331,9 +337,10 @@ function objectChecks(scope: Scope, node: JsonSchema, x: string, path: readonly 
   const nameLines: string[] = [];
   const k = fresh(scope, 'k');
   if (names !== undefined && typeof names === 'object') {
-    // Only what a key can fail: its string checks and enum (keys are always strings).
+    // Only what a key can fail: its string checks and enum (keys are always strings; the string checks are emitted
+    // under the type, so it stays when there are some).
     const { type: _type, ...rest } = names;
-    check(scope, rest, k, [...path, k], nameLines);
+    check(scope, hasStringKeywords(names) ? { ...rest, type: 'string' } : rest, k, [...path, k], nameLines);
   }
   if (checksValues || nameLines.length) {
     const known = Object.keys(properties);

@@ -10,6 +10,7 @@ import { serve, serveHttp2 } from '../../src/adapters/node/index.ts';
 import type { SseRouter } from '../../src/index.ts';
 import { closeServer, listen, testCertificate } from '../adapters-support.ts';
 import { createConformanceRouter } from './fixture.ts';
+import { installTimerCensus } from './hosts/timer-census.ts';
 import { type Snapshot, snapshot } from './observations.ts';
 
 /** The fixture served by one host: its base URL, and what its handlers observed. */
@@ -45,9 +46,10 @@ export interface AdapterUnderTest {
   malformedPathStatus?: number;
 }
 
-function activeTimers(): number {
-  return process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
-}
+// Every timer the code under test started and that is still alive, unref'd ones included:
+// `process.getActiveResourcesInfo()` lists only the timers that keep the process alive, and the heartbeat's are
+// unref'd, so a leaked one would go unseen there. The census wraps the global timer functions, as on other runtimes.
+const activeTimers = installTimerCensus();
 
 /** An adapter mounted in this process: the fixture's router is observed directly. */
 function inProcess(

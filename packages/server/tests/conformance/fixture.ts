@@ -23,6 +23,13 @@ export const conformanceContract = defineContract({
     body: z.object({ item: z.string(), qty: z.number().int().positive() }),
     events: { accepted: z.object({ item: z.string(), qty: z.number() }) },
   },
+  // A POST route whose answer is small whatever the body's size: for the maxBodyBytes bound.
+  upload: {
+    path: '/uploads',
+    method: 'POST',
+    body: z.object({ blob: z.string() }),
+    events: { stored: z.object({ length: z.number().int() }) },
+  },
   gate: {
     path: '/gate/:status',
     events: { message: z.string() },
@@ -130,6 +137,9 @@ export function createConformanceRouter(): ConformanceFixture {
       },
       order: async (s) => {
         await s.send('accepted', s.body);
+      },
+      upload: async (s) => {
+        await s.send('stored', { length: s.body.blob.length });
       },
       gate: {
         beforeStream: ({ params }) => {
@@ -242,6 +252,23 @@ export function createConformanceRouter(): ConformanceFixture {
     },
     { onError: (error) => seen.errors.push(error) },
   );
+  // A raw route (no contract): the event name and id come from the handler as they are, so the encoder checks both.
+  router.sse('/raw-hostile', async (s) => {
+    for (const attempt of [
+      () => s.send({ event: 'x\ndata: injected', data: 'a' }),
+      () => s.send({ event: 'x\rdata: injected', data: 'b' }),
+      () => s.send({ event: 'x\r\nid: 666', data: 'c' }),
+      () => s.send({ event: 'x\0y', data: 'd' }),
+      () => s.send({ event: 'ok', data: 'e', id: 'a\ndata: injected' }),
+    ]) {
+      try {
+        await attempt();
+      } catch (error) {
+        seen.caught.push(error);
+      }
+    }
+    await s.send({ event: 'ok', data: 'after', id: 'raw-1' });
+  });
   return { router, hub, seen };
 }
 

@@ -175,6 +175,21 @@ export function describeConformance(hosts: readonly AdapterUnderTest[]): void {
       await text.text();
     });
 
+    it('answers 413 to a POST body past maxBodyBytes (default 1 MiB) and accepts one at the bound', async () => {
+      const headers = { 'content-type': 'application/json' };
+      // A valid upload of exactly `bytes` bytes (ASCII): only its size decides.
+      const upload = (bytes: number) => JSON.stringify({ blob: 'x'.repeat(bytes - '{"blob":""}'.length) });
+      const over = await get('/uploads', { method: 'POST', headers, body: upload(1024 * 1024 + 1) });
+      expect(over.status).toBe(413);
+      expect(over.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(await json(over)).toMatchObject({ status: 413 });
+      const atBound = await get('/uploads', { method: 'POST', headers, body: upload(1024 * 1024) });
+      expect(atBound.status).toBe(200);
+      expect(parseEvents(await atBound.text()).events).toEqual([
+        { event: 'stored', data: `{"length":${1024 * 1024 - '{"blob":""}'.length}}`, id: undefined },
+      ]);
+    });
+
     it('answers 404 for unknown paths and 405 (with Allow) for wrong methods', async () => {
       const missing = await get('/nowhere');
       expect(missing.status).toBe(404);
@@ -214,6 +229,18 @@ export function describeConformance(hosts: readonly AdapterUnderTest[]): void {
       expect(body).not.toMatch(/^event: pwned/m);
       expect(comments).toEqual(['two', 'lines']);
       expect(body).toContain('retry: 2500\n');
+    });
+
+    it('rejects CR/LF/NUL in the event name and id of a raw router.sse route: nothing injected, stream usable', async () => {
+      const before = (await observe()).caught.length;
+      const res = await get('/raw-hostile');
+      const body = await res.text();
+      const caught = (await observe()).caught.slice(before);
+      expect(caught.map((error) => [error.kind, error.code])).toEqual(
+        Array.from({ length: 5 }, () => ['FieldInjectionError', 'FIELD_INJECTION']),
+      );
+      expect(parseEvents(body).events).toEqual([{ event: 'ok', data: 'after', id: 'raw-1' }]);
+      expect(body).not.toMatch(/injected|666/);
     });
 
     it('throws a typed validation error at send, writes nothing, and keeps the stream usable', async () => {

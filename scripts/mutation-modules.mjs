@@ -1,0 +1,77 @@
+/**
+ * The modules the mutation run covers: for each, the source files Stryker mutates and the test files that judge them.
+ * `npm run test:mutation -- <module…>` runs the named modules (all when none is named), one Stryker run each.
+ */
+export const mutationModules = {
+  encoder: {
+    mutate: ['packages/server/src/encode.ts'],
+    tests: [
+      'packages/server/src/encode.test.ts',
+      'packages/server/src/encode-wire.test.ts',
+      'packages/server/src/router.test.ts',
+      'packages/server/tests/conformance.test.ts',
+    ],
+  },
+  session: {
+    mutate: ['packages/server/src/session.ts', 'packages/server/src/write-queue.ts'],
+    tests: [
+      'packages/server/src/router.test.ts',
+      'packages/server/src/coalesce.test.ts',
+      'packages/server/tests/conformance.test.ts',
+      'packages/server/tests/write-bound.test.ts',
+    ],
+  },
+  request: {
+    mutate: ['packages/server/src/prepare-request.ts'],
+    tests: [
+      'packages/server/src/request.test.ts',
+      'packages/server/tests/request-problems.test.ts',
+      'packages/server/src/router.test.ts',
+      'packages/server/tests/conformance.test.ts',
+    ],
+  },
+  hub: {
+    mutate: [
+      'packages/server/src/broadcast/hub.ts',
+      'packages/server/src/broadcast/replay.ts',
+      'packages/server/src/broadcast/topic-fanout.ts',
+    ],
+    tests: [
+      'packages/server/tests/broadcast-hub.test.ts',
+      'packages/server/tests/broadcast-store.test.ts',
+      'packages/server/tests/broadcast-race.test.ts',
+      'packages/server/tests/broadcast-store-edges.test.ts',
+    ],
+  },
+  redis: {
+    mutate: ['packages/redis/src/redis-store.ts'],
+    // Not scale-out.test.ts: its stores run in child processes, where no mutant is ever active.
+    tests: [
+      'packages/redis/tests/redis-store.test.ts',
+      'packages/redis/tests/redis-outage.test.ts',
+      'packages/redis/tests/redis-store-edges.test.ts',
+      'packages/redis/tests/redis-restart.test.ts',
+      'packages/redis/tests/topics.test.ts',
+    ],
+  },
+  client: {
+    mutate: [
+      'packages/client/src/connect-event-stream.ts',
+      'packages/client/src/backoff.ts',
+      'packages/client/src/event-decoder.ts',
+      'packages/client/src/event-feed.ts',
+    ],
+    tests: [
+      'packages/client/src/*.test.ts',
+      'packages/client/tests/reconnect.test.ts',
+      'packages/client/tests/lifecycle.test.ts',
+      'packages/client/tests/wire-rules.test.ts',
+      'packages/client/tests/chunking.test.ts',
+      'packages/client/tests/backoff-timing.test.ts',
+    ],
+  },
+  validator: {
+    mutate: ['codegen/src/emitters/client/standalone-validator.ts', 'codegen/src/emitters/client/validator-parts.ts'],
+    tests: ['codegen/src/emitters/client/standalone-validator.test.ts'],
+  },
+};
