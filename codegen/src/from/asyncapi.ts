@@ -142,11 +142,14 @@ export function readAsyncApi(reader: SchemaReader, doc: Obj): ReadRoutes {
       if (first !== undefined) {
         const { value: message, pointer: messagePointer } = reader.deref(first, childPointer(at, 'messages', 0));
         const payload = payloadOf(reader, message, messagePointer);
-        if (payload) body = reader.read(payload[0], payload[1]);
+        if (payload) body = reader.readRequestPart(payload[0], payload[1]);
         const http = httpBinding(message);
         const rawHeaders = http?.headers ?? message.headers;
         if (rawHeaders !== undefined)
-          headers = reader.read(rawHeaders, childPointer(messagePointer, http ? 'bindings/http/headers' : 'headers'));
+          headers = reader.readRequestPart(
+            rawHeaders,
+            childPointer(messagePointer, http ? 'bindings/http/headers' : 'headers'),
+          );
       }
     } else if (receive.length > 0) {
       const [op, at] = receive[0]!;
@@ -185,7 +188,7 @@ export function readAsyncApi(reader: SchemaReader, doc: Obj): ReadRoutes {
     }
     const query =
       binding?.query !== undefined
-        ? reader.read(binding.query, childPointer(pointer, 'bindings/http/query'))
+        ? reader.readRequestPart(binding.query, childPointer(pointer, 'bindings/http/query'))
         : undefined;
     const parameters = isObject(value.parameters) ? value.parameters : {};
     const paramNames: string[] = [];

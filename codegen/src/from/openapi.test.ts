@@ -109,6 +109,41 @@ describe('parseApiDocument (OpenAPI)', () => {
     );
   });
 
+  it('reports a recursive request body at its pointer: the client types it unknown, never silently', () => {
+    const text = doc(
+      {
+        '/search': {
+          post: {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: { $ref: '#/components/schemas/Node' } } },
+            },
+            ...stream(tick),
+          },
+        },
+      },
+      {
+        components: {
+          schemas: {
+            Node: {
+              type: 'object',
+              properties: { children: { type: 'array', items: { $ref: '#/components/schemas/Node' } } },
+            },
+          },
+        },
+      },
+    );
+    const { ir, warnings } = parseApiDocument(text, 'api.json');
+    expect(ir.routes[0]?.body?.schema.$defs).toBeDefined();
+    expect(warnings).toEqual([
+      {
+        pointer: '#/paths/~1search/post/requestBody/content/application~1json/schema',
+        message:
+          'a recursive schema in a request part is typed `unknown` in the generated client (sent as given; the server validates it)',
+      },
+    ]);
+  });
+
   it('reads path, query and header parameters (path-level ones too); Last-Event-ID means replay', () => {
     const text = doc({
       '/rooms/{roomId}/events': {

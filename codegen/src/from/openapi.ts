@@ -79,11 +79,11 @@ function securityNote(reader: SchemaReader, doc: Record<string, unknown>, requir
 }
 
 function parameterSchema(reader: SchemaReader, parameter: Parameter, pointer: string): JsonSchema {
-  if (parameter.schema !== undefined) return reader.read(parameter.schema, childPointer(pointer, 'schema'));
+  if (parameter.schema !== undefined) return reader.readRequestPart(parameter.schema, childPointer(pointer, 'schema'));
   if (isObject(parameter.content)) {
     const [type, media] = Object.entries(parameter.content)[0] ?? [];
     if (type !== undefined && isObject(media) && media.schema !== undefined) {
-      return reader.read(media.schema, childPointer(pointer, 'content', type, 'schema'));
+      return reader.readRequestPart(media.schema, childPointer(pointer, 'content', type, 'schema'));
     }
   }
   reader.warn(pointer, `parameter "${parameter.name}" has no schema: any string`);
@@ -200,7 +200,7 @@ export function readOpenApi(reader: SchemaReader, doc: Record<string, unknown>):
         const content = isObject(requestBody.content) ? requestBody.content : {};
         const json = Object.entries(content).find(([type]) => isJsonMediaType(type));
         if (json && isObject(json[1]) && json[1].schema !== undefined) {
-          body = reader.read(json[1].schema, childPointer(pointer, 'content', json[0], 'schema'));
+          body = reader.readRequestPart(json[1].schema, childPointer(pointer, 'content', json[0], 'schema'));
         } else if (requestBody.required === true) {
           reader.warn(pointer, `${label} needs a request body the client cannot send (only JSON bodies): skipped`);
           skipped.push(`${label}: non-JSON request body`);

@@ -187,6 +187,21 @@ export class SchemaReader {
   }
 
   /**
+   * A request part (params, query, headers, body) as {@link SchemaReader.read}. The client emitter types request parts
+   * without `$defs`, so a recursive one is typed `unknown` there: that is reported at its pointer, never silent.
+   */
+  readRequestPart(schema: unknown, pointer: string): JsonSchema {
+    const out = this.read(schema, pointer);
+    if (out.$defs !== undefined) {
+      this.warn(
+        pointer,
+        'a recursive schema in a request part is typed `unknown` in the generated client (sent as given; the server validates it)',
+      );
+    }
+    return out;
+  }
+
+  /**
    * Follows `$ref`s (with their sibling keywords) and `allOf`s of a schema and merges what they say into one flat
    * object: enough to see an event item's `event` and `data` properties. A property both parts declare becomes
    * `allOf` of the two.
