@@ -15,15 +15,20 @@
  * Debian's redis-server on spare loopback ports) and stopped at the end.
  *
  * Engines come from one table, {@link ENGINES}: an entry says how to make the two store instances, or why it is
- * skipped. NATS and PostgreSQL are loaded from `@ssekit/nats` / `@ssekit/postgres` when those are installed.
+ * skipped.
  */
 import { parseArgs } from 'node:util';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import { defineContract } from '@ssekit/contract';
+import { createNatsStore } from '@ssekit/nats';
+import { createPostgresStore } from '@ssekit/postgres';
 import { createRedisReplayStore } from '@ssekit/redis';
 import { implement } from '@ssekit/server';
 import { createHub, createMemoryReplayStore, type ReplayStore } from '@ssekit/server/broadcast';
 import { serve } from '@ssekit/server/node';
 import { createParser } from 'eventsource-parser';
+import pg from 'pg';
 import { z } from 'zod';
 import { PrivateCluster } from '../../packages/redis/tests/redis-cluster.ts';
 import { deleteKeys } from '../../packages/redis/tests/redis-env.ts';
@@ -66,30 +71,6 @@ const benchPrefix = (engine: string) => `ssekit-bench-${engine}-${process.pid}-$
 
 async function closeBoth(a: ReplayStore, b: ReplayStore): Promise<void> {
   await Promise.allSettled([a.close(), b.close()]);
-}
-
-/** A store from an optional package: loaded only if installed (the hook for `@ssekit/nats`, `@ssekit/postgres`). */
-async function optionalPair(
-  pkg: string,
-  factory: string,
-  options: () => Record<string, unknown>,
-): Promise<EnginePair | string> {
-  let loaded: Record<string, unknown>;
-  try {
-    loaded = (await import(/* @vite-ignore */ pkg)) as Record<string, unknown>;
-  } catch {
-    return `${pkg} is not installed`;
-  }
-  const create = loaded[factory] as ((o: Record<string, unknown>) => Promise<ReplayStore>) | undefined;
-  if (typeof create !== 'function') return `${pkg} does not export ${factory}()`;
-  const shared = options();
-  try {
-    const a = await create(shared);
-    const b = await create(shared);
-    return { a, b, crossInstance: true, close: () => closeBoth(a, b) };
-  } catch (error) {
-    return `${pkg}: ${error instanceof Error ? error.message : String(error)}`;
-  }
 }
 
 /** Every engine the run measures, in order. Add a row to measure another store. */
@@ -149,19 +130,56 @@ export const ENGINES: readonly BenchEngine[] = [
   },
   {
     name: 'nats',
-    pair: () =>
-      optionalPair('@ssekit/nats', 'createNatsStore', () => ({
-        servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-        prefix: benchPrefix('nats'),
-      })),
+    async pair() {
+      const servers = process.env.NATS_URL ?? '127.0.0.1:4222';
+      const stream = benchPrefix('nats').replaceAll('-', '_').toUpperCase();
+      try {
+        const a = await createNatsStore({ servers, stream, retention: { maxEvents: 10_000 }, onError: () => {} });
+        const b = await createNatsStore({ servers, stream, retention: { maxEvents: 10_000 }, onError: () => {} });
+        return {
+          a,
+          b,
+          crossInstance: true,
+          async close() {
+            await closeBoth(a, b);
+            const nc = await connect({ servers });
+            await (await jetstreamManager(nc)).streams.delete(stream).catch(() => {});
+            await nc.close();
+          },
+        };
+      } catch {
+        return `NATS JetStream unreachable at ${servers}`;
+      }
+    },
   },
   {
     name: 'postgres',
-    pair: () =>
-      optionalPair('@ssekit/postgres', 'createPostgresStore', () => ({
-        connectionString: process.env.DATABASE_URL ?? 'postgres://127.0.0.1:5432/test',
-        prefix: benchPrefix('pg').replaceAll('-', '_'),
-      })),
+    async pair() {
+      const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+      const schema = benchPrefix('pg').replaceAll('-', '_');
+      const admin = new pg.Pool({ connectionString, max: 1 });
+      admin.on('error', () => {});
+      try {
+        await admin.query(`CREATE SCHEMA ${schema}`);
+      } catch {
+        await admin.end();
+        return `PostgreSQL unreachable at ${connectionString}`;
+      }
+      const table = `${schema}.events`;
+      const options = { connectionString, table, retention: { maxEvents: 10_000 }, onError: () => {} };
+      const a = await createPostgresStore(options);
+      const b = await createPostgresStore(options);
+      return {
+        a,
+        b,
+        crossInstance: true,
+        async close() {
+          await closeBoth(a, b);
+          await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+          await admin.end();
+        },
+      };
+    },
   },
 ];
 
