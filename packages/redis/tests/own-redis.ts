@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import { pingPort, REDIS_SERVER_BIN, sparePort } from './redis-server.ts';
+
+export { noRedisServer, sparePort } from './redis-server.ts';
 
 /**
  * A private redis-server for destructive tests (restart, kill, outage): started by the test on a spare loopback port,
@@ -22,17 +23,6 @@ export interface OwnRedis {
   stop(): Promise<void>;
 }
 
-/** Debian's redis-server (the `redis-server` package); `REDIS_SERVER` overrides it. */
-export const REDIS_SERVER_BIN = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
-
-/** Whether a redis-server binary is installed; tests that need one fail in CI (`CI` set) and skip locally. */
-export const noRedisServer = !existsSync(REDIS_SERVER_BIN) && !process.env.CI;
-if (noRedisServer) {
-  console.warn(
-    `\n!!  ${REDIS_SERVER_BIN} is NOT installed: the destructive Redis tests are SKIPPED (apt-get install redis-server).\n`,
-  );
-}
-
 /** `sh -c WATCHDOG redis-server args…`: runs the server until stdin closes, then stops it and waits for it. */
 const WATCHDOG = '"$0" "$@" & server=$!; cat >/dev/null; kill $server 2>/dev/null; wait $server';
 
@@ -41,39 +31,6 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.stdin?.destroy();
 });
-
-/** A loopback port nothing listens on right now. */
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-async function answers(port: number): Promise<boolean> {
-  const client = new Redis({
-    host: '127.0.0.1',
-    port,
-    lazyConnect: true,
-    retryStrategy: () => null,
-    connectTimeout: 500,
-  });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    return (await client.ping()) === 'PONG';
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 /**
  * Starts a private redis-server on a spare loopback port; `stop()` it in `afterAll`.
@@ -109,7 +66,7 @@ export async function startOwnRedis(timeoutMs = 10_000): Promise<OwnRedis> {
       if (child === spawned) child = undefined;
     });
     const deadline = Date.now() + timeoutMs;
-    while (!(await answers(port))) {
+    while (!(await pingPort(port))) {
       if (child !== spawned) throw new Error(`redis-server on port ${port} exited at start: ${stderr.trim()}`);
       if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${timeoutMs} ms`);
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 
-/** Debian's Redis server binary: the private servers (outage, cluster) are started from it. */
-export const REDIS_SERVER_BIN = '/usr/bin/redis-server';
+/** Debian's Redis server binary (`REDIS_SERVER` overrides it): the private servers (outage, restart, cluster) run it. */
+export const REDIS_SERVER_BIN = process.env.REDIS_SERVER ?? '/usr/bin/redis-server';
 
 function hasRedisServer(): boolean {
   if (!existsSync(REDIS_SERVER_BIN)) return false;
@@ -52,7 +52,8 @@ export async function sparePort(): Promise<number> {
   });
 }
 
-async function pingPort(port: number): Promise<boolean> {
+/** Whether a Redis on this loopback port answers PING (bounded: one 500 ms connect attempt). */
+export async function pingPort(port: number): Promise<boolean> {
   const client = new Redis({
     host: '127.0.0.1',
     port,
