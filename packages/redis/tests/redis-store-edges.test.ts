@@ -136,7 +136,7 @@ describe.sequential('Redis replay store: options, connection and close', () => {
         const subscribe = await store
           .subscribe('t/down', { event: () => {}, reset: () => {} })
           .catch((e: unknown) => e);
-        expect((subscribe as Error).message).toBe('subscribe to "t/down": Redis is not connected');
+        expect((subscribe as Error).message).toBe(`subscribe to "t/down": Redis at ${own.url} is not connected`);
         const append = await store.append('t/down', 'message', 'x').catch((e: unknown) => e);
         expect(isSsekitError(append) && append.code).toBe('STORE_UNAVAILABLE');
         expect((append as Error).message).toMatch(/^append to "t\/down": /);
