@@ -76,7 +76,8 @@ export function describeConformance(hosts: readonly AdapterUnderTest[]): void {
       await host?.close();
     });
     if (adapter.available === false) {
-      it.skip(`${adapter.name}: runtime missing (see the warning above)`, () => {});
+      // Only locally (`runtimeAvailable` fails the run under CI): one skipped, named placeholder instead of the suite.
+      it.skipIf(true)(`${adapter.name}: runtime missing (see the warning above)`, () => {});
       return;
     }
 
