@@ -12,6 +12,12 @@ export interface SseSink {
   write(chunk: string | Uint8Array): boolean;
   /** Bytes accepted but not yet handed to the network. */
   readonly bufferedBytes: number;
+  /**
+   * Bytes the transport takes before `write` reports backpressure, when it has such a mark (node:http: the response's
+   * `writableHighWaterMark`, 16 KiB on Node 20, 64 KiB from Node 22). Writes are paced only past it, so the
+   * slow-consumer bound is never applied below twice this much.
+   */
+  readonly writableHighWaterMark?: number;
   /** Resolves when the buffer drained below the high-water mark, or when the sink closed. */
   waitForDrain(): Promise<void>;
   /** Graceful end: flush what is queued, then finish the response. */

@@ -73,3 +73,29 @@ describe('bytes held for a stream count toward its queue bound', () => {
     expect(session.holdBytes(200)).toBe(true);
   });
 });
+
+describe('the bound is never below twice the transport high-water mark', () => {
+  it('a transport that takes 4,000 bytes before backpressure raises a 1,000-byte bound to 8,000', async () => {
+    const errors: unknown[] = [];
+    const router = createRouter({ heartbeat: false, maxQueueBytes: 1000, onError: (e) => errors.push(e) });
+    router.sse('/s', (session) => session.done);
+    const result = await router.dispatch(request('/s'));
+    if (result.kind !== 'stream') throw new Error('expected a stream');
+    // Like node:http on Node 22 (64 KiB): writes are paced only past the mark, so a smaller bound would cut a client
+    // before any backpressure could slow the writer.
+    const sink = Object.assign(new MemorySink(4000), { writableHighWaterMark: 4000 });
+    const session = result.start(sink) as SseSession;
+    for (let i = 0; i < 26; i++) void session.writeEncoded('x'.repeat(300));
+    expect(session.closed).toBe(false);
+    expect(errors).toEqual([]);
+    void session.writeEncoded('x'.repeat(300));
+    expect(session.closed).toBe(true);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        code: 'SLOW_CONSUMER',
+        queuedBytes: 8100,
+        message: expect.stringContaining('8000-byte bound'),
+      }),
+    ]);
+  });
+});

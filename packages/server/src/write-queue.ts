@@ -130,7 +130,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
    * (dropped, or the client was cut off).
    */
   #overBound(size: number): boolean {
-    const limit = this.#route.maxQueueBytes;
+    const limit = this.#limit();
     const queued = this.queuedBytes;
     if (this.#route.slowConsumer === 'disconnect') {
       if (queued + size <= limit) return false;
@@ -146,10 +146,19 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     return true;
   }
 
+  /**
+   * The bound in force: `maxQueueBytes`, but never below twice the transport's high-water mark. Writes wait for drain
+   * only past that mark (64 KiB on Node 22's node:http), so a lower bound would cut a client that reads, just not
+   * instantly, before any backpressure could pace the writer.
+   */
+  #limit(): number {
+    return Math.max(this.#route.maxQueueBytes, 2 * (this.#sink.writableHighWaterMark ?? 0));
+  }
+
   /** The one way a slow client is disconnected: cut the stream, then report. */
   #cutOff(queuedBytes: number): void {
     this.#disconnect('slow consumer');
-    this.#route.report(new SlowConsumerError(this.#route.name, queuedBytes, this.#route.maxQueueBytes, 'disconnect'));
+    this.#route.report(new SlowConsumerError(this.#route.name, queuedBytes, this.#limit(), 'disconnect'));
   }
 
   #writeNow(frame: string | Uint8Array): Promise<void> {
@@ -157,7 +166,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
     const belowHighWater = sink.write(frame);
     if (this.#route.heartbeat) this.lastWriteTick = this.#route.heartbeat.tick;
-    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes + this.#heldBytes > this.#route.maxQueueBytes) {
+    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes + this.#heldBytes > this.#limit()) {
       this.#cutOff(sink.bufferedBytes + this.#heldBytes);
       return RESOLVED;
     }

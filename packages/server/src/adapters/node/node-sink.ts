@@ -44,6 +44,10 @@ export class NodeSink extends SinkBase {
     return this.#res.writableLength;
   }
 
+  get writableHighWaterMark(): number {
+    return this.#res.writableHighWaterMark;
+  }
+
   write(chunk: string | Uint8Array): boolean {
     if (this.closed) return true;
     return (this.#res as ServerResponse).write(chunk);
