@@ -13,6 +13,7 @@ import { InvalidArgumentError, isSsekitError, logError } from '@ssekit/contract'
 import {
   comparePositions,
   formatEventId,
+  positiveStoreOption,
   type ReplayResult,
   type ReplayStore,
   StoreDataError,
@@ -538,9 +539,4 @@ function isStreamNotFound(error: unknown): boolean {
   return errorCode(error) === 10059 || /stream not found/i.test(error instanceof Error ? error.message : '');
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`createNatsStore: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
+const positiveInt = (name: string, value: number): number => positiveStoreOption('createNatsStore', name, value);

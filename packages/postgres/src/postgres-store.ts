@@ -2,6 +2,7 @@ import { InvalidArgumentError, isSsekitError, logError } from '@ssekit/contract'
 import {
   comparePositions,
   formatEventId,
+  positiveStoreOption,
   type ReplayResult,
   type ReplayStore,
   type StoredEvent,
@@ -558,9 +559,4 @@ function rowsOf(result: unknown): unknown[] {
   return Array.isArray(rows) ? rows : [];
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`createPostgresStore: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
+const positiveInt = (name: string, value: number): number => positiveStoreOption('createPostgresStore', name, value);

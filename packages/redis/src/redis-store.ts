@@ -4,6 +4,7 @@ import {
   formatEventId,
   formatStreamPosition,
   parseStreamPosition,
+  positiveStoreOption,
   type ReplayResult,
   type ReplayStore,
   randomEpoch,
@@ -519,9 +520,4 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
   };
 }
 
-function positiveInt(name: string, value: number): number {
-  if (!Number.isSafeInteger(value) || value <= 0) {
-    throw new InvalidArgumentError(`createRedisReplayStore: ${name} must be a positive integer, got ${value}`);
-  }
-  return value;
-}
+const positiveInt = (name: string, value: number): number => positiveStoreOption('createRedisReplayStore', name, value);

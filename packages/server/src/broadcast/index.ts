@@ -24,6 +24,7 @@ export {
 } from './hub.js';
 export { createMemoryReplayStore, type MemoryReplayStoreOptions } from './memory-store.js';
 export {
+  positiveStoreOption,
   type ReplayResult,
   type ReplayStore,
   type ResetReason,

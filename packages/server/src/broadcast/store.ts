@@ -1,4 +1,4 @@
-import { SsekitError } from '@ssekit/contract';
+import { InvalidArgumentError, SsekitError } from '@ssekit/contract';
 import type { StreamPosition } from './event-id.js';
 
 /** One stored event, as the store hands it back for live delivery and replay. */
@@ -91,4 +91,20 @@ export class StoreDataError extends SsekitError<'STORE_DATA'> {
   constructor(message: string) {
     super('STORE_DATA', message);
   }
+}
+
+/**
+ * Checks a numeric store option (a count, a size, a duration): a positive safe integer, else `InvalidArgumentError`
+ * naming the store factory and the option. The one check every `ReplayStore` factory shares.
+ *
+ * @example
+ * ```ts
+ * const maxEvents = positiveStoreOption('createMyStore', 'retention.maxEvents', options.retention?.maxEvents ?? 1000);
+ * ```
+ */
+export function positiveStoreOption(factory: string, name: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value <= 0) {
+    throw new InvalidArgumentError(`${factory}: ${name} must be a positive integer, got ${value}`);
+  }
+  return value;
 }
