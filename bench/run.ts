@@ -16,6 +16,7 @@ import { startFleet } from './lib/fleet.ts';
 import { gitState, machineInfo, packageVersions, resolveRef } from './lib/machine.ts';
 import type { PartResult } from './lib/part.ts';
 import { BENCH_DIR, ChildStartError } from './lib/proc.ts';
+import { writeReadmeTable } from './lib/readme-table.ts';
 import { printPart, type RunInfo, writeResults } from './lib/report.ts';
 import { BASELINE, SERVERS } from './lib/servers/index.ts';
 import { runMemory } from './memory/run.ts';
@@ -179,5 +180,10 @@ if (parts.has('H')) {
 // latest.md/latest.json always reflect every part file in the results folder, including ones from earlier runs
 run.finishedAt = new Date().toISOString();
 writeResults(outDir, run, []);
+// The top-level README's table is generated from the full results, never from a quick run or another --out folder.
+if (!quick && !values.out) {
+  writeReadmeTable(outDir, join(BENCH_DIR, '..', 'README.md'));
+  log('README.md benchmark table regenerated from results/latest.json');
+}
 
 log(`\nresults in ${outDir} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
