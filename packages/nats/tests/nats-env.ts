@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import { freePort } from '../../../scripts/runtimes.ts';
 
 /** The shared NATS (JetStream) these tests talk to: loopback, default port. */
 export const NATS_URL = '127.0.0.1:4222';
@@ -62,18 +62,6 @@ export async function deleteStream(name: string, servers = NATS_URL): Promise<vo
   }
 }
 
-/** A free loopback port (bound then released). */
-export async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /** A nats-server of the test's own on a spare loopback port, with JetStream on disk in a temp dir. */
 export interface OwnNatsServer {
   readonly url: string;
@@ -87,7 +75,7 @@ export interface OwnNatsServer {
 
 /** Starts an own nats-server (bounded wait until JetStream answers). */
 export async function startOwnNats(): Promise<OwnNatsServer> {
-  const port = await sparePort();
+  const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'ssekit-nats-'));
   const url = `127.0.0.1:${port}`;
   let child: ChildProcess | undefined;

@@ -1,9 +1,9 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { freePort } from '../../../scripts/runtimes.ts';
 
 /** The shared PostgreSQL these tests use: loopback, database `test`, trust auth. */
 export const DATABASE_URL = process.env.SSEKIT_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -94,7 +94,7 @@ export class PrivatePostgres {
       stdio: 'ignore',
       ...(owner ?? {}),
     });
-    const server = new PrivatePostgres(dir, await sparePort(), owner);
+    const server = new PrivatePostgres(dir, await freePort(), owner);
     await server.start();
     return server;
   }
@@ -148,15 +148,4 @@ async function answersAt(connectionString: string): Promise<boolean> {
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
