@@ -6,8 +6,9 @@ import type { BenchServer } from './types.ts';
 type TickSession = SessionOf<typeof benchContract.ticks>;
 
 /**
- * ssekit with a typed, validated `session.send('tick', data)` per connection: every send parses the data with the
- * event's zod schema, serializes it and encodes a frame (nothing shared between connections).
+ * ssekit with a typed, validated `session.send('tick', data)` per connection: no hub, no shared frame in the bench. The
+ * session's send memo checks, serializes and encodes the tick once and reuses the frame for every connection the same
+ * (unchanged) tick is sent to; each connection still gets its own `send` and write.
  */
 export async function startSsekit(options: { coalesceMs?: number } = {}): Promise<BenchServer> {
   const sessions = new Set<TickSession>();

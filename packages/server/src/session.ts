@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from '@ssekit/contract';
 import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSentEvent } from './encode.js';
 import { StreamClosedError } from './errors.js';
-import { type CompiledEvents, runSerializer, serializeEventData } from './event-codec.js';
+import { type CompiledEvents, runSerializer, type SerializedEvent, serializeEventData } from './event-codec.js';
 import type { RouteRuntime, SendOptions, SessionInit, SseRequestInfo, SseSessionBase } from './session-types.js';
 import type { SseSink } from './sink.js';
 import { WriteQueue } from './write-queue.js';
@@ -157,10 +157,23 @@ export class SseSession implements SseSessionBase {
   ): string | Promise<string> {
     const events = this.#route.events as CompiledEvents;
     const serialized = serializeEventData(events, name, value);
-    const frame = ({ compiled, text }: Awaited<typeof serialized>) =>
-      encodeFrame(compiled.line, text, id, retry, comments);
     // An asynchronous Standard Schema validator: the frame once it settled (await each send to keep their order).
-    return serialized instanceof Promise ? serialized.then(frame) : frame(serialized);
+    if (serialized instanceof Promise) return serialized.then((ready) => this.#frameOf(ready, id, retry, comments));
+    return this.#frameOf(serialized, id, retry, comments);
+  }
+
+  #frameOf(
+    serialized: SerializedEvent,
+    id: string | undefined,
+    retry: number | undefined,
+    comments: string | readonly string[] | undefined,
+  ): string {
+    if (id === undefined && retry === undefined && comments === undefined) {
+      // The same result for a value sent to many sessions (the send memo): encoded once.
+      serialized.plainFrame ??= encodeFrame(serialized.compiled.line, serialized.text, undefined, undefined, undefined);
+      return serialized.plainFrame;
+    }
+    return encodeFrame(serialized.compiled.line, serialized.text, id, retry, comments);
   }
 
   /** Writes a frame, or, for an asynchronously validated event, once it is ready (if the stream is still open). */
