@@ -469,3 +469,52 @@ describe('session signal', () => {
     expect(kept.aborted).toBe(true);
   });
 });
+
+describe('edges of the write path', () => {
+  it('a raw event with a name but no data goes through the serializer, which must give text', async () => {
+    const { router } = rawRouter();
+    const { session, sink } = await start(router, '/s');
+    expect(() => session.send({ event: 'ping' })).toThrow(
+      expect.objectContaining({
+        code: 'SERIALIZATION',
+        message: 'route "/s", event "ping": the serializer returned undefined, not a string',
+      }),
+    );
+    expect(sink.text).toBe('');
+    const custom = createRouter({ heartbeat: false, serialize: (value) => `[${typeof value}]` });
+    custom.sse('/c', (s) => s.done);
+    const named = await start(custom, '/c');
+    await named.session.send({ event: 'ping' });
+    expect(named.sink.text).toBe('event: ping\ndata: [undefined]\n\n');
+  });
+
+  it('a slow consumer cut off: the signal says so', async () => {
+    const { router, errors } = rawRouter({ maxQueueBytes: 100 });
+    const { session } = await start(router, '/s');
+    const signal = session.signal;
+    void session.writeEncoded('x'.repeat(101));
+    expect(session.closed).toBe(true);
+    expect(errors).toEqual([expect.objectContaining({ code: 'SLOW_CONSUMER' })]);
+    expect((signal.reason as Error).message).toBe('route "/s (slow consumer)": the stream is closed');
+  });
+
+  it('drop never disconnects, even when the transport counts more bytes than the frame has characters', async () => {
+    // Like node:http: the sink buffers UTF-8 bytes, while the bound is checked against the frame's length.
+    class ByteSink extends MemorySink {
+      override write(chunk: string | Uint8Array): boolean {
+        const below = super.write(chunk);
+        this.buffered += Buffer.byteLength(this.chunks.at(-1) ?? '') - (this.chunks.at(-1)?.length ?? 0);
+        return below;
+      }
+    }
+    const { router, errors } = rawRouter({ maxQueueBytes: 1000, slowConsumer: 'drop' });
+    const { session, sink } = await start(router, '/s', new ByteSink());
+    await session.writeEncoded(`data: ${'é'.repeat(900)}\n\n`);
+    expect(sink.buffered).toBeGreaterThan(1000);
+    expect(session.closed).toBe(false);
+    await session.writeEncoded('data: next\n\n');
+    expect(session.closed).toBe(false);
+    expect(sink.chunks).toHaveLength(1);
+    expect(errors).toEqual([expect.objectContaining({ code: 'SLOW_CONSUMER', policy: 'drop' })]);
+  });
+});
