@@ -36,7 +36,10 @@ export interface SseRequestInfo {
 
 /** What every session offers, typed or raw. */
 export interface SseSessionBase {
-  /** Fires when the stream closes for any reason: client gone, `close()`, slow consumer, server shutdown. */
+  /**
+   * Fires when the stream closes for any reason: client gone, `close()`, slow consumer, server shutdown. Its `reason`
+   * is a `StreamClosedError` whose route names why: `client closed the stream`, `closed by the server`, `slow consumer`.
+   */
   readonly signal: AbortSignal;
   /** The client's `Last-Event-ID`, when valid (≤ 1 KiB, no CR/LF/NUL). */
   readonly lastEventId: string | undefined;

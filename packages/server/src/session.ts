@@ -108,8 +108,9 @@ export class SseSession implements SseSessionBase {
   close(): void {
     if (this.#closed) return;
     this.#queue.flushPending();
-    this.#sink.end();
+    // Finished before the sink ends: a sink that reports its close at once (fetch) would otherwise give the reason.
     this.#finish('closed by the server');
+    this.#sink.end();
   }
 
   /** Writes an already-encoded frame (shared by broadcast: encode once, write to all). */
@@ -140,8 +141,8 @@ export class SseSession implements SseSessionBase {
   /** Ends the stream abruptly, e.g. on server shutdown or slow consumer. */
   destroy(reason: string): void {
     if (this.#closed) return;
-    this.#sink.destroy();
     this.#finish(reason);
+    this.#sink.destroy();
   }
 
   #assertOpen(): void {
