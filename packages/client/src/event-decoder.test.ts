@@ -51,3 +51,43 @@ describe('createEventDecoder', () => {
     expect(fail(error)).toEqual({ ok: false, error });
   });
 });
+
+describe('createEventDecoder: zod schemas through their own parse entry', () => {
+  it('runs a valid event through the schema once and delivers its output', () => {
+    let calls = 0;
+    const schema = z.object({ n: z.number().refine(() => ++calls > 0) }).transform((v) => ({ n: v.n * 2 }));
+    const decode = createEventDecoder({ schema });
+    expect(decode('{"n":2}', raw('{"n":2}'))).toEqual(ok({ n: 4 }));
+    expect(calls).toBe(1);
+  });
+
+  it('an invalid event still gets zod’s finalized issues (its path and message) in an EventValidationError', () => {
+    const decode = createEventDecoder({ schema: z.object({ n: z.number().int() }), route: 'ticks' });
+    const result = decode('{"n":1.5}', raw('{"n":1.5}'));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const error = result.error as EventValidationError;
+    expect(error).toBeInstanceOf(EventValidationError);
+    expect(error.issues[0]?.path).toEqual(['n']);
+    expect(typeof error.issues[0]?.message).toBe('string');
+    expect(error.issues[0]?.message.length).toBeGreaterThan(0);
+  });
+
+  it('a schema of another library (no zod internals) is validated through ~standard.validate', () => {
+    let calls = 0;
+    const schema = {
+      '~standard': {
+        vendor: 'other',
+        validate: (value: unknown) => {
+          calls++;
+          return typeof value === 'number' ? { value: value + 1 } : { issues: [{ message: 'not a number' }] };
+        },
+      },
+      _zod: { run: () => ({ value: 'never used', issues: [] }) },
+    };
+    const decode = createEventDecoder({ schema });
+    expect(decode('1', raw('1'))).toEqual(ok(2));
+    expect(calls).toBe(1);
+    expect(decode('"x"', raw('"x"')).ok).toBe(false);
+  });
+});

@@ -70,7 +70,7 @@ function validator<Output>(
 ): Validate<Output> {
   const { schema, check } = options;
   if (schema) {
-    return (value, raw) => {
+    const standard: Validate<Output> = (value, raw) => {
       const result = schema['~standard'].validate(value);
       if (result instanceof Promise) {
         result.catch(() => {});
@@ -81,6 +81,25 @@ function validator<Output>(
       if (checked.issues) return fail(new EventValidationError(raw, checked.issues, context));
       return ok(checked.value as Output);
     };
+    const run = zodRun(schema);
+    if (run === undefined) return standard;
+    // zod 4: its own parse entry, without the Standard Schema wrapper's per-call context, try/catch and result
+    // object. Only a clean synchronous success is taken from it; anything else (issues, an async schema, a throw) is
+    // decided by the Standard Schema path above, which builds the finalized issues (so a failing event's refinements
+    // run twice, a valid one's once).
+    return (value, raw) => {
+      let payload: ZodPayload | Promise<unknown>;
+      try {
+        payload = run({ value, issues: [] }, { async: false });
+      } catch {
+        return standard(value, raw);
+      }
+      if (payload instanceof Promise) {
+        payload.catch(() => {});
+        return standard(value, raw);
+      }
+      return payload.issues.length === 0 ? ok(payload.value as Output) : standard(value, raw);
+    };
   }
   if (check) {
     return (value, raw) => {
@@ -89,4 +108,28 @@ function validator<Output>(
     };
   }
   return (value) => ok(value as Output);
+}
+
+interface ZodPayload {
+  value: unknown;
+  issues: readonly unknown[];
+}
+
+type ZodRun = (
+  payload: { value: unknown; issues: unknown[] },
+  context: { async: false },
+) => ZodPayload | Promise<unknown>;
+
+/**
+ * The parse entry of a zod 4 schema (`schema._zod.run`, what zod's own `safeParse` calls; compiled by `zod/compile`
+ * when the app imports it), or `undefined` for any other Standard Schema, which is then validated through
+ * `~standard.validate` alone.
+ */
+function zodRun(schema: StandardSchemaLike<unknown>): ZodRun | undefined {
+  const standard = schema['~standard'] as { vendor?: unknown };
+  if (standard.vendor !== 'zod') return undefined;
+  const internals = (schema as { _zod?: { run?: unknown } })._zod;
+  if (typeof internals !== 'object' || internals === null || typeof internals.run !== 'function') return undefined;
+  // read on every call: `zod/compile` swaps `_zod.run` for its compiled fast path on the first parse
+  return (payload, context) => (internals.run as ZodRun)(payload, context);
 }
