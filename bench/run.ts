@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--parts A,B,C,D,E] [--reps N] [--impls raw,ssekit,…] [--cpu-prof] [--out DIR]`
+ * `npm run bench [-- --quick] [--parts A,B,C,D,E] [--reps N] [--impls raw,ssekit,…] [--node 24|current|PATH] [--cpu-prof] [--out DIR]`
  *
  * Runs every part of the benchmark (fan-out CPU, idle memory, client decode, latency, codegen, adapters, broadcast,
  * browser bundle size), prints a table per part and writes JSON, markdown and SVG per part plus
@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { nodeBinary } from '../tests/consumer/node-binaries.ts';
 import { runClient } from './client/run.ts';
 import { runCodegen } from './codegen/run.ts';
 import { runFanout } from './fanout/run.ts';
@@ -15,7 +16,7 @@ import { bundleChildren } from './lib/bundle.ts';
 import { startFleet } from './lib/fleet.ts';
 import { gitState, machineInfo, packageVersions, resolveRef } from './lib/machine.ts';
 import type { PartResult } from './lib/part.ts';
-import { BENCH_DIR, ChildStartError } from './lib/proc.ts';
+import { BENCH_DIR, ChildStartError, serverRuntime, useServerNode } from './lib/proc.ts';
 import { writeReadmeTable } from './lib/readme-table.ts';
 import { printPart, type RunInfo, writeResults } from './lib/report.ts';
 import { BASELINE, SERVERS } from './lib/servers/index.ts';
@@ -33,6 +34,7 @@ const { values } = parseArgs({
     sizes: { type: 'string' },
     ref: { type: 'string' },
     bursts: { type: 'string' },
+    node: { type: 'string' },
   },
 });
 
@@ -68,7 +70,7 @@ async function probe(): Promise<{ impls: string[]; excluded: Record<string, stri
     } catch (error) {
       if (impl === BASELINE) throw error;
       const reason = error instanceof ChildStartError ? error.reason : (error as Error).message;
-      excluded[impl] = `does not start on Node ${process.version}: ${reason.split('\n')[0]}`;
+      excluded[impl] = `does not start on Node ${serverRuntime().version}: ${reason.split('\n')[0]}`;
       log(`  excluded ${impl}: ${excluded[impl]}`);
     }
   }
@@ -98,6 +100,32 @@ log(
   `ssekit bench: ${run.machine.cpuModel} × ${run.machine.cores}, Node ${run.machine.node}, ${reps} repetition(s)${quick ? ', quick' : ''}`,
 );
 const serverParts = ['A', 'B', 'D'].some((p) => parts.has(p));
+
+/** Default `--node`: the server children run on Node 24 (what users run; express-zod-api 29 needs 22+). */
+const DEFAULT_SERVER_NODE = '24';
+
+/**
+ * `--node 24` (a major: `node@24` from the npm registry, cached in node_modules/.cache/ssekit-node), `--node PATH` or
+ * `--node current` (the runner's own). Every server child of parts A, B and D runs on it, every implementation alike.
+ * Without `--node`, Node 24 is used when it can be installed, else the runner's Node (the reason is logged and
+ * recorded); an explicit `--node` that cannot be honoured stops the run.
+ */
+function chooseServerNode(): void {
+  const spec = values.node ?? DEFAULT_SERVER_NODE;
+  if (spec === 'current' || spec === String(process.versions.node.split('.')[0])) return;
+  try {
+    useServerNode(/^\d+$/.test(spec) ? nodeBinary(Number(spec)) : spec);
+  } catch (error) {
+    if (values.node !== undefined) throw error;
+    run.serverNodeNote = `Node ${spec} unavailable (${(error as Error).message.split('\n')[0]}); servers ran on the runner's Node`;
+    log(`  ${run.serverNodeNote}`);
+  }
+}
+if (serverParts) {
+  chooseServerNode();
+  run.serverNode = serverRuntime().version;
+  log(`server children (parts A, B, D) on Node ${run.serverNode}`);
+}
 // --ref <commit>: measure ssekit's sources at that commit (git archive), not the working tree others may be editing
 if (serverParts) await bundleChildren(values.ref);
 const { impls, excluded } = serverParts ? await probe() : { impls: wanted, excluded: {} };

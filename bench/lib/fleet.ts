@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { BUNDLE_DIR } from './bundle.ts';
-import { BenchChild, stopAll } from './proc.ts';
+import { BenchChild, serverRuntime, stopAll } from './proc.ts';
 import { STREAM_PATH } from './tick.ts';
 
 /** A server child plus client children holding connections to it. */
@@ -33,6 +33,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         ...(options.coalesceMs === undefined ? [] : ['--coalesce-ms', String(options.coalesceMs)]),
       ],
       label: `server ${options.impl}`,
+      // every implementation's server on the same Node (`--node`), so the comparison stays fair
+      node: serverRuntime().path,
       exposeGc: options.exposeGc ?? false,
       ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
     }),

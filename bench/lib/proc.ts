@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -8,9 +8,34 @@ export const BENCH_DIR = dirname(dirname(fileURLToPath(import.meta.url)));
 /** Soft file-descriptor limit for children: 65536, or the hard limit when that is lower. */
 const NOFILE = 65_536;
 
+/** The Node.js binary that runs a child: its path and `--version`. */
+export interface NodeRuntime {
+  path: string;
+  version: string;
+}
+
+let serverNode: NodeRuntime = { path: process.execPath, version: process.version };
+
+/**
+ * The Node.js binary every server child (parts A, B, D: every implementation alike) runs on; the runner's own by
+ * default, another one after {@link useServerNode} (`--node`).
+ */
+export function serverRuntime(): NodeRuntime {
+  return serverNode;
+}
+
+/** Runs every server child started from now on with the `node` binary at `path`; returns its version. */
+export function useServerNode(path: string): NodeRuntime {
+  const version = execFileSync(path, ['--version'], { encoding: 'utf8', timeout: 10_000 }).trim();
+  serverNode = { path, version };
+  return serverNode;
+}
+
 export interface ChildOptions {
   /** Script path relative to bench/ (run through tsx), or an absolute `.mjs` path (run by plain node). */
   script: string;
+  /** The `node` binary to run it with; default the runner's own (`process.execPath`). */
+  node?: string;
   args?: string[];
   label: string;
   exposeGc?: boolean;
@@ -80,7 +105,7 @@ export class BenchChild {
       ...(options.args ?? []),
     ];
     const raiseLimit = `h=$(ulimit -Hn); if [ "$h" = unlimited ] || [ "$h" -gt ${NOFILE} ]; then h=${NOFILE}; fi; ulimit -n "$h"; exec "$@"`;
-    const child = spawn('bash', ['-c', raiseLimit, 'bash', process.execPath, ...nodeArgs], {
+    const child = spawn('bash', ['-c', raiseLimit, 'bash', options.node ?? process.execPath, ...nodeArgs], {
       cwd: BENCH_DIR,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });

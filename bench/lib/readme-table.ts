@@ -105,8 +105,17 @@ export const README_ROWS: Row[] = [
 /** The machine line above the table. */
 function machineLine(results: LatestResults): string {
   const m = results.machine;
-  const nodes = [...new Set(results.parts.map((p) => p.run.machine.node))];
-  return `Latest run (${m.cores} × ${m.cpuModel}, Node ${nodes.join(' / ')}; full tables and charts in [bench/results/latest.md](./bench/results/latest.md)):`;
+  const servers = new Set<string>();
+  const others = new Set<string>();
+  for (const { run, part } of results.parts) {
+    if (['A', 'B', 'D'].includes(part.part)) servers.add(run.serverNode ?? run.machine.node);
+    else others.add(run.machine.node);
+  }
+  const same = servers.size <= 1 && others.size <= 1 && [...servers][0] === [...others][0];
+  const nodes = same
+    ? `Node ${[...servers, ...others][0] ?? m.node}`
+    : `servers on Node ${[...servers].join(' / ')}, client decode and codegen on Node ${[...others].join(' / ')}`;
+  return `Latest run (${m.cores} × ${m.cpuModel}, ${nodes}; full tables and charts in [bench/results/latest.md](./bench/results/latest.md)):`;
 }
 
 /** The markdown table (machine line, header, rows), from `latest.json`'s content. */

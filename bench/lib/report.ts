@@ -18,6 +18,18 @@ export interface RunInfo {
   packages: Record<string, string>;
   git: { commit: string; dirty: boolean };
   excluded: Record<string, string>;
+  /** Node version every server child of parts A, B and D ran on (`--node`); absent in runs without those parts. */
+  serverNode?: string;
+  /** Why the default Node 24 for servers was not used, when it was not. */
+  serverNodeNote?: string;
+}
+
+/** "Node v20.20.2", or "Node v20.20.2 (servers of A, B, D: Node v24.11.0)" when the servers ran on another one. */
+function nodeLabel(run: RunInfo): string {
+  const runner = run.machine.node;
+  return run.serverNode && run.serverNode !== runner
+    ? `Node ${runner} (runner, clients; servers of parts A, B, D on Node ${run.serverNode})`
+    : `Node ${runner}`;
 }
 
 const FILE_NAMES: Record<string, string> = { A: 'fanout', B: 'memory', C: 'client', D: 'latency', E: 'codegen' };
@@ -84,11 +96,12 @@ function header(run: RunInfo, withCommand = true): string {
     ? `Measured ${run.finishedAt ?? run.startedAt} with \`${run.command}\`${run.quick ? ' (quick: fewer and smaller runs)' : ''}: `
     : 'Machine: ';
   return [
-    `${what}${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${withCommand ? `, load average at start ${m.loadAverage.join(' ')}` : ''} ` +
+    `${what}${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, ${nodeLabel(run)}${withCommand ? `, load average at start ${m.loadAverage.join(' ')}` : ''} ` +
       `(shared machine)${withCommand ? `. Commit ${run.git.commit.slice(0, 10)}${run.git.dirty ? ' + uncommitted changes' : ''}` : ''}.`,
     '',
     `Packages: ${pk}.`,
     '',
+    ...(run.serverNodeNote ? [`${run.serverNodeNote}.`, ''] : []),
     ...(excluded.length ? [`Not measured: ${excluded.map(([k, v]) => `**${k}** — ${v}`).join('; ')}.`, ''] : []),
   ].join('\n');
 }
@@ -156,7 +169,7 @@ function rebuildLatest(dir: string, run: RunInfo): void {
       const r = entry.run;
       const measured =
         `_From the run started ${r.startedAt} with \`${r.command}\` (${r.reps} repetition(s), commit ` +
-        `${r.git.commit.slice(0, 10)}${r.git.dirty ? ' + uncommitted changes in packages/ or codegen/' : ''}, load average at start ${r.machine.loadAverage.join(' ')})._`;
+        `${r.git.commit.slice(0, 10)}${r.git.dirty ? ' + uncommitted changes in packages/ or codegen/' : ''}, ${['A', 'B', 'D'].includes(entry.part.part) ? `servers on Node ${r.serverNode ?? r.machine.node}, ` : ''}load average at start ${r.machine.loadAverage.join(' ')})._`;
       const md = partMarkdown(entry.part);
       const [title, ...rest] = md.split('\n');
       sections.push([title, '', measured, ...rest].join('\n'));

@@ -103,6 +103,15 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
     phase = new AbortController();
     interruption = undefined;
     const signal = phase.signal;
+    // `signal.aborted`, kept in a local so the per-event callbacks below skip the getter's receiver check
+    let aborted = signal.aborted;
+    signal.addEventListener(
+      'abort',
+      () => {
+        aborted = true;
+      },
+      { once: true },
+    );
     let progressed = false;
     const watchdog = createWatchdog(options.idleTimeoutMs, () => interrupt('idle'));
     try {
@@ -121,20 +130,20 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         beforeRead: options.beforeRead ? () => options.beforeRead?.() : undefined,
         onOpen: (response) => invokeCallback('onOpen', options.onOpen, options.onError, response),
         onEvent: (event) => {
-          if (signal.aborted) return;
+          if (aborted) return;
           progressed = true;
           invokeCallback('onEvent', options.onEvent, options.onError, event);
         },
         onComment: (comment) => {
-          if (signal.aborted) return;
+          if (aborted) return;
           progressed = true;
           invokeCallback('onComment', options.onComment, options.onError, comment);
         },
         onRetry: (ms) => {
-          if (!signal.aborted) baseDelayMs = ms;
+          if (!aborted) baseDelayMs = ms;
         },
         onLastEventId: (id) => {
-          if (!signal.aborted) lastEventId = id;
+          if (!aborted) lastEventId = id;
         },
       });
       return { outcome, progressed, why: interruption };
