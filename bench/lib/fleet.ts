@@ -25,6 +25,8 @@ export interface FleetOptions {
   localAddresses?: string[];
   /** Lifetime bound of every child (default: `CHILD_LIFETIME_MS`). */
   lifetimeMs?: number;
+  /** ssekit's `limits.maxStreams` in the server (default: the library's, 10,000). */
+  maxStreams?: number;
   /** Handshakes in flight per client process (default 250). */
   concurrency?: number;
 }
@@ -40,6 +42,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         options.impl,
         ...(options.coalesceMs === undefined ? [] : ['--coalesce-ms', String(options.coalesceMs)]),
         ...lifetime,
+        ...(options.maxStreams === undefined ? [] : ['--max-streams', String(options.maxStreams)]),
       ],
       label: `server ${options.impl}`,
       exposeGc: options.exposeGc ?? false,

@@ -10,11 +10,15 @@ import { monotonicMicros, tick } from './tick.ts';
 
 const impl = argValue('impl') ?? '';
 const coalesce = argValue('coalesce-ms');
+const maxStreams = argValue('max-streams');
 const factory = SERVERS[impl];
 if (!factory) throw new Error(`unknown server implementation "${impl}" (known: ${Object.keys(SERVERS).join(', ')})`);
 let server: Awaited<ReturnType<typeof factory>>;
 try {
-  server = await factory(coalesce === undefined ? {} : { coalesceMs: Number(coalesce) });
+  server = await factory({
+    ...(coalesce === undefined ? {} : { coalesceMs: Number(coalesce) }),
+    ...(maxStreams === undefined ? {} : { maxStreams: Number(maxStreams) }),
+  });
 } catch (error) {
   // tell the runner why, so the reason ends up in the results instead of a bare exit code
   process.send?.({

@@ -148,8 +148,10 @@ async function measureImpl(
     clientProcesses: clients,
     exposeGc: true,
     localAddresses,
-    lifetimeMs: 240_000,
+    lifetimeMs: 400_000,
     concurrency: 200,
+    // ssekit refuses streams past `limits.maxStreams` (default 10,000, with 503 + Retry-After): raised to the largest step
+    maxStreams: WARM + (steps[steps.length - 1] as number),
   });
   try {
     const before = await fleet.server.request<Memory>('memory', {}, 60_000);
@@ -244,7 +246,8 @@ export async function runStreams(
       'added. At each step one tick is broadcast and verified on every stream (count, seq, checksum); its spread is ' +
       'the first to the last receipt over all client processes (one monotonic clock). At the largest step, server ' +
       `CPU (process.cpuUsage) over ${idleMs / 1000} s of idle time. One run per implementation (a fleet of this size ` +
-      "takes a minute to open); part B repeats the 5,000-stream memory figure 5 times. Every library's defaults: " +
+      "takes a minute to open); part B repeats the 5,000-stream memory figure 5 times. Every library's defaults, but " +
+      "ssekit's limits.maxStreams (default 10,000, past which it answers 503) is raised to the largest step: " +
       `ssekit's heartbeat is on (a comment after ${DEFAULT_HEARTBEAT_MS / 1000} s of silence, one shared timer); ` +
       'raw-comment sends no heartbeat.',
   };

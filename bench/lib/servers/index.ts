@@ -27,8 +27,8 @@ export const SERVERS: Record<string, ServerFactory> = {
   raw: async () => (await import('./raw.ts')).startRaw(),
   'raw-comment': async () => (await import('./raw.ts')).startRaw('comment'),
   'raw-headers': async () => (await import('./raw.ts')).startRaw('headers'),
-  ssekit: async () => (await import('./ssekit.ts')).startSsekit(),
-  'ssekit-hub': async () => (await import('./ssekit-hub.ts')).startSsekitHub(),
+  ssekit: async (o) => (await import('./ssekit.ts')).startSsekit(o.maxStreams ? { maxStreams: o.maxStreams } : {}),
+  'ssekit-hub': async (o) => (await import('./ssekit-hub.ts')).startSsekitHub(o.maxStreams),
   'ssekit-coalesce': async (o) =>
     (await import('./ssekit.ts')).startSsekit({ coalesceMs: o.coalesceMs ?? COALESCE_MS }),
   'better-sse': async () => (await import('./better-sse.ts')).startBetterSse(),

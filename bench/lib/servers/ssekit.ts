@@ -9,7 +9,7 @@ type TickSession = SessionOf<typeof benchContract.ticks>;
  * ssekit with a typed, validated `session.send('tick', data)` per connection: every send parses the data with the
  * event's zod schema, serializes it and encodes a frame (nothing shared between connections).
  */
-export async function startSsekit(options: { coalesceMs?: number } = {}): Promise<BenchServer> {
+export async function startSsekit(options: { coalesceMs?: number; maxStreams?: number } = {}): Promise<BenchServer> {
   const sessions = new Set<TickSession>();
   const router = implement(
     benchContract,
@@ -24,7 +24,10 @@ export async function startSsekit(options: { coalesceMs?: number } = {}): Promis
         }
       },
     },
-    options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs },
+    {
+      ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
+      ...(options.maxStreams === undefined ? {} : { limits: { maxStreams: options.maxStreams } }),
+    },
   );
   const running = await serve(router, { port: 0, host: '127.0.0.1' });
   return {
