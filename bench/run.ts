@@ -2,7 +2,7 @@
  * `npm run bench [-- --quick] [--parts A,B,C,D,E] [--reps N] [--impls raw,ssekit,…] [--node 24|current|PATH] [--cpu-prof] [--out DIR]`
  *
  * Runs every part of the benchmark (fan-out CPU, idle memory, client decode, latency, codegen, adapters, broadcast,
- * browser bundle size), prints a table per part and writes JSON, markdown and SVG per part plus
+ * streams per process, browser bundle size), prints a table per part and writes JSON, markdown and SVG per part plus
  * `latest.md`/`latest.json` into bench/results/ (quick runs: bench/results/quick/). See bench/README.md for the method.
  */
 import { join } from 'node:path';
@@ -19,14 +19,14 @@ import type { PartResult } from './lib/part.ts';
 import { BENCH_DIR, ChildStartError, serverRuntime, useServerNode } from './lib/proc.ts';
 import { writeReadmeTable } from './lib/readme-table.ts';
 import { printPart, type RunInfo, writeResults } from './lib/report.ts';
-import { BASELINE, SERVERS } from './lib/servers/index.ts';
+import { BASELINE, MEMORY_BASELINE, MEMORY_ONLY, SERVERS } from './lib/servers/index.ts';
 import { runMemory } from './memory/run.ts';
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     quick: { type: 'boolean', default: false },
-    parts: { type: 'string', default: 'A,B,C,D,E,F,G,H' },
+    parts: { type: 'string', default: 'A,B,C,D,E,F,G,H,I' },
     reps: { type: 'string' },
     impls: { type: 'string' },
     'cpu-prof': { type: 'boolean', default: false },
@@ -53,6 +53,9 @@ setTimeout(() => {
 
 const wanted = values.impls ? values.impls.split(',') : Object.keys(SERVERS);
 if (!wanted.includes(BASELINE)) wanted.unshift(BASELINE);
+if (parts.has('B') && !wanted.includes(MEMORY_BASELINE)) wanted.push(MEMORY_BASELINE);
+/** Implementations that send events the fan-out and latency clients count (not the memory-only baselines). */
+const sending = (impls: string[]) => impls.filter((i) => !MEMORY_ONLY.includes(i));
 
 /** Starts each implementation's server once; the ones that cannot start are excluded, with the reason recorded. */
 async function probe(): Promise<{ impls: string[]; excluded: Record<string, string> }> {
@@ -150,7 +153,7 @@ await part('A', () =>
   runFanout({
     quick,
     reps,
-    impls,
+    impls: sending(impls),
     turnOnly: ['ssekit-coalesce'],
     ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}),
     ...(values.sizes ? { sizes: values.sizes.split(',').map(Number) } : {}),
@@ -164,7 +167,7 @@ await part('B', () =>
 await part('C', () =>
   runClient({ quick, reps, log, ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}) }),
 );
-await part('D', () => runLatency({ quick, reps, impls: impls.filter((i) => i !== 'ssekit-coalesce'), log }));
+await part('D', () => runLatency({ quick, reps, impls: sending(impls).filter((i) => i !== 'ssekit-coalesce'), log }));
 await part('E', () =>
   runCodegen({ reps: Math.min(reps, 3), log, ...(values['cpu-prof'] ? { cpuProfDir: join(outDir, 'profiles') } : {}) }),
 );
@@ -199,7 +202,16 @@ if (parts.has('G')) {
 
 if (parts.has('H')) {
   const t0 = Date.now();
-  log('\n== part H: bench/size (browser bundle size) ==');
+  log('\n== part H: bench/streams (streams per process) ==');
+  const { runStreamsPart } = await import('./streams/run.ts');
+  if (!serverParts) await bundleChildren(values.ref);
+  await runStreamsPart({ quick, outDir, command: run.command, log });
+  log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+}
+
+if (parts.has('I')) {
+  const t0 = Date.now();
+  log('\n== part I: bench/size (browser bundle size) ==');
   const { runSize } = await import('./size/run.ts');
   await runSize({ outDir, command: run.command, log });
   log(`  (${((Date.now() - t0) / 1000).toFixed(0)} s)`);

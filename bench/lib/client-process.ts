@@ -4,7 +4,7 @@
  */
 import { request } from 'node:http';
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
-import { serveCommands, waitFor } from './child.ts';
+import { argValue, CHILD_LIFETIME_MS, serveCommands, waitFor } from './child.ts';
 import { HELLO_SEQ, monotonicMicros, TICK_EVENT, TICK_TEXT, type Tick } from './tick.ts';
 import { type DeliveryReport, seqChecksumStep } from './verify.ts';
 
@@ -25,6 +25,9 @@ let target = Number.POSITIVE_INFINITY;
 let finished = 0;
 let latencies: Float64Array | undefined;
 let latencyCount = 0;
+/** Receive time (µs, shared monotonic clock) of the first and the last connection that completed the armed run. */
+let firstDoneUs = 0;
+let lastDoneUs = 0;
 
 function error(message: string): void {
   if (errors.length < 20) errors.push(message);
@@ -48,10 +51,26 @@ function onTick(conn: Connection, index: number, message: EventSourceMessage): v
   conn.count++;
   conn.lastSeq = data.seq;
   conn.checksum = seqChecksumStep(conn.checksum, data.seq);
-  if (conn.count === target) finished++;
+  if (conn.count === target) {
+    const now = monotonicMicros();
+    if (finished === 0) firstDoneUs = now;
+    lastDoneUs = now;
+    finished++;
+  }
 }
 
-function open(port: number, path: string, index: number): Connection {
+/**
+ * Opens one stream. `openOnResponse`: the stream counts as open on its response headers (servers that send no greeting
+ * event); otherwise on the greeting tick. `localAddress` spreads sockets over loopback addresses (127.0.0.x), so many
+ * thousands of connections to one port do not exhaust the ephemeral ports of one source address.
+ */
+function open(
+  port: number,
+  path: string,
+  index: number,
+  openOnResponse: boolean,
+  localAddress: string | undefined,
+): Connection {
   const conn: Connection = {
     opened: false,
     closed: false,
@@ -62,9 +81,17 @@ function open(port: number, path: string, index: number): Connection {
   };
   const parser = createParser({ onEvent: (message) => onTick(conn, index, message) });
   const req = request(
-    { host: '127.0.0.1', port, path, agent: false, headers: { accept: 'text/event-stream' } },
+    {
+      host: '127.0.0.1',
+      port,
+      path,
+      agent: false,
+      headers: { accept: 'text/event-stream' },
+      ...(localAddress ? { localAddress } : {}),
+    },
     (res) => {
       if (res.statusCode !== 200) error(`connection ${index}: HTTP ${res.statusCode}`);
+      else if (openOnResponse) conn.opened = true;
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => parser.feed(chunk));
       res.on('close', () => {
@@ -87,10 +114,13 @@ serveCommands(
       const { port, path, count } = m as unknown as { port: number; path: string; count: number };
       const concurrency = (m.concurrency as number | undefined) ?? 100;
       const timeoutMs = (m.timeoutMs as number | undefined) ?? 30_000;
+      const openOnResponse = m.openOnResponse === true;
+      const localAddresses = (m.localAddresses as string[] | undefined) ?? [];
       for (let i = 0; i < count; i += concurrency) {
         const batch: Connection[] = [];
         for (let j = i; j < Math.min(count, i + concurrency); j++) {
-          const conn = open(port, path, connections.length);
+          const local = localAddresses.length ? localAddresses[connections.length % localAddresses.length] : undefined;
+          const conn = open(port, path, connections.length, openOnResponse, local);
           connections.push(conn);
           batch.push(conn);
         }
@@ -106,6 +136,8 @@ serveCommands(
     arm: (m) => {
       target = m.events as number;
       finished = 0;
+      firstDoneUs = 0;
+      lastDoneUs = 0;
       for (const conn of connections) {
         conn.count = 0;
         conn.lastSeq = -1;
@@ -120,7 +152,9 @@ serveCommands(
       await waitFor(() => finished >= connections.length, (m.timeoutMs as number | undefined) ?? 30_000, 2);
       // a connection that got more than expected shows up in the report: wait a little for strays
       await new Promise((resolve) => setTimeout(resolve, 20));
-      const report: DeliveryReport & { latenciesUs?: number[] } = {
+      const report: DeliveryReport & { latenciesUs?: number[]; firstDoneUs: number; lastDoneUs: number } = {
+        firstDoneUs,
+        lastDoneUs,
         connections: connections.length,
         counts: connections.map((c) => c.count),
         lastSeqs: connections.map((c) => c.lastSeq),
@@ -136,4 +170,5 @@ serveCommands(
     },
   },
   { pid: process.pid },
+  Number(argValue('lifetime-ms') ?? CHILD_LIFETIME_MS),
 );

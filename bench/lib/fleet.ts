@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { BUNDLE_DIR } from './bundle.ts';
 import { BenchChild, serverRuntime, stopAll } from './proc.ts';
+import { MEMORY_ONLY } from './servers/index.ts';
 import { STREAM_PATH } from './tick.ts';
 
 /** A server child plus client children holding connections to it. */
@@ -20,10 +21,19 @@ export interface FleetOptions {
   exposeGc?: boolean;
   cpuProfDir?: string;
   coalesceMs?: number;
+  /** Loopback source addresses (127.0.0.x) client sockets are spread over; default: the system's choice. */
+  localAddresses?: string[];
+  /** Lifetime bound of every child (default: `CHILD_LIFETIME_MS`). */
+  lifetimeMs?: number;
+  /** ssekit's `limits.maxStreams` in the server (default: the library's, 10,000). */
+  maxStreams?: number;
+  /** Handshakes in flight per client process (default 250). */
+  concurrency?: number;
 }
 
 /** Starts a server and its clients (in parallel), connects every stream and waits until the server counts them all. */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const lifetime = options.lifetimeMs === undefined ? [] : ['--lifetime-ms', String(options.lifetimeMs)];
   const starting = [
     BenchChild.start({
       script: join(BUNDLE_DIR, 'server-process.mjs'),
@@ -31,6 +41,8 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         '--impl',
         options.impl,
         ...(options.coalesceMs === undefined ? [] : ['--coalesce-ms', String(options.coalesceMs)]),
+        ...lifetime,
+        ...(options.maxStreams === undefined ? [] : ['--max-streams', String(options.maxStreams)]),
       ],
       label: `server ${options.impl}`,
       // every implementation's server on the same Node (`--node`), so the comparison stays fair
@@ -39,7 +51,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       ...(options.cpuProfDir ? { cpuProfDir: options.cpuProfDir } : {}),
     }),
     ...Array.from({ length: options.clientProcesses }, (_, i) =>
-      BenchChild.start({ script: join(BUNDLE_DIR, 'client-process.mjs'), label: `client ${i} of ${options.impl}` }),
+      BenchChild.start({
+        script: join(BUNDLE_DIR, 'client-process.mjs'),
+        args: lifetime,
+        label: `client ${i} of ${options.impl}`,
+      }),
     ),
   ];
   const settled = await Promise.allSettled(starting);
@@ -55,7 +71,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     server,
     clients,
     addConnections: async (count) => {
-      await connect(server, clients, open, count, options.impl);
+      await connect(server, clients, open, count, options);
       open += count;
     },
     stop: () => stopAll([...clients, server]),
@@ -74,15 +90,26 @@ async function connect(
   clients: BenchChild[],
   open: number,
   count: number,
-  impl: string,
+  options: FleetOptions,
 ): Promise<void> {
+  const impl = options.impl;
   const port = server.ready.port as number;
   const shares = clients.map((_, i) => Math.floor(count / clients.length) + (i < count % clients.length ? 1 : 0));
+  const addresses = options.localAddresses ?? [];
   await Promise.all(
     clients.map((client, i) =>
       client.request(
         'connect',
-        { port, path: STREAM_PATH, count: shares[i], concurrency: 250, timeoutMs: 30_000 },
+        {
+          port,
+          path: STREAM_PATH,
+          count: shares[i],
+          concurrency: options.concurrency ?? 250,
+          timeoutMs: 30_000,
+          openOnResponse: MEMORY_ONLY.includes(impl),
+          // each client process gets its own slice of the source addresses
+          localAddresses: addressesOf(addresses, i, clients.length),
+        },
         45_000,
       ),
     ),
@@ -94,4 +121,11 @@ async function connect(
     25_000,
   );
   if (!streams.ok) throw new Error(`${impl}: ${streams.streams}/${total} streams open on the server`);
+}
+
+/** Client `index`'s share of the source addresses: every `clients`-th one, or one of them when there are fewer. */
+function addressesOf(addresses: readonly string[], index: number, clients: number): string[] {
+  if (addresses.length === 0) return [];
+  if (addresses.length < clients) return [addresses[index % addresses.length] as string];
+  return addresses.filter((_, a) => a % clients === index);
 }

@@ -106,8 +106,22 @@ function header(run: RunInfo, withCommand = true): string {
   ].join('\n');
 }
 
-/** Every results file, in the order latest.md shows them; `adapters`/`broadcast`/`size` are written by their own folders. */
-const ORDER = ['fanout', 'memory', 'client', 'latency', 'codegen', 'adapters', 'broadcast', 'engines', 'size'];
+/**
+ * Every results file, in the order latest.md shows them; `adapters`/`broadcast`/`streams`/`size` are written by their
+ * own folders.
+ */
+const ORDER = [
+  'fanout',
+  'memory',
+  'client',
+  'latency',
+  'codegen',
+  'adapters',
+  'broadcast',
+  'engines',
+  'streams',
+  'size',
+];
 
 /**
  * Writes `<part>.json|.md|.svg` for each part of this run, then rebuilds `latest.md`/`latest.json` from every part file
@@ -146,8 +160,13 @@ function rebuildLatest(dir: string, run: RunInfo): void {
     const file = join(dir, `${name}.json`);
     if (!existsSync(file)) continue;
     const data = JSON.parse(readFileSync(file, 'utf8'));
+    if (name === 'streams') {
+      // Part H (bench/streams) writes its own markdown: one run per implementation, ratios per step.
+      sections.push(readFileSync(join(dir, 'streams.md'), 'utf8'));
+      continue;
+    }
     if (name === 'size') {
-      // Part H (bench/size) writes its own markdown; sizes are deterministic, so it carries no run statistics.
+      // Part I (bench/size) writes its own markdown; sizes are deterministic, so it carries no run statistics.
       sections.push(readFileSync(join(dir, 'size.md'), 'utf8'));
       continue;
     }

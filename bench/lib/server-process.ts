@@ -3,17 +3,22 @@
  * CPU is sampled here, inside the server process, with `process.cpuUsage()` around the measured window.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { argValue, serveCommands, waitFor } from './child.ts';
+import { writeHeapSnapshot } from 'node:v8';
+import { argValue, CHILD_LIFETIME_MS, serveCommands, waitFor } from './child.ts';
 import { SERVERS } from './servers/index.ts';
 import { monotonicMicros, tick } from './tick.ts';
 
 const impl = argValue('impl') ?? '';
 const coalesce = argValue('coalesce-ms');
+const maxStreams = argValue('max-streams');
 const factory = SERVERS[impl];
 if (!factory) throw new Error(`unknown server implementation "${impl}" (known: ${Object.keys(SERVERS).join(', ')})`);
 let server: Awaited<ReturnType<typeof factory>>;
 try {
-  server = await factory(coalesce === undefined ? {} : { coalesceMs: Number(coalesce) });
+  server = await factory({
+    ...(coalesce === undefined ? {} : { coalesceMs: Number(coalesce) }),
+    ...(maxStreams === undefined ? {} : { maxStreams: Number(maxStreams) }),
+  });
 } catch (error) {
   // tell the runner why, so the reason ends up in the results instead of a bare exit code
   process.send?.({
@@ -70,6 +75,30 @@ serveCommands(
       const m = process.memoryUsage();
       return { rss: m.rss, heapUsed: m.heapUsed, external: m.external, arrayBuffers: m.arrayBuffers };
     },
+    /** Full GCs, then a V8 heap snapshot written to `path` (for bench/memory/heap.ts). */
+    heapSnapshot: async (m) => {
+      if (!gc) throw new Error('heapSnapshot needs --expose-gc');
+      for (let i = 0; i < 4; i++) {
+        gc();
+        await nextTurn();
+      }
+      return { path: writeHeapSnapshot(m.path as string) };
+    },
+    /** CPU (user + system) this process spends in `ms` of idle time (heartbeats and whatever else runs). */
+    idleCpu: async (m) => {
+      const ms = m.ms as number;
+      const cpu = process.cpuUsage();
+      const wall = performance.now();
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      const used = process.cpuUsage(cpu);
+      return { cpuUs: used.user + used.system, wallMs: performance.now() - wall };
+    },
+    /** Broadcasts one tick with sequence number `seq`; replies with the send time (µs, shared monotonic clock). */
+    broadcastOne: (m) => {
+      const sentUs = monotonicMicros();
+      server.broadcast(tick(m.seq as number));
+      return { sentUs, doneUs: monotonicMicros() };
+    },
     /**
      * Sends `events` ticks at `rate`/s; each carries its scheduled send time, so scheduler lag counts as latency.
      * Replies with the achieved rate (first to last actual send).
@@ -97,4 +126,5 @@ serveCommands(
     },
   },
   { port: server.port, impl },
+  Number(argValue('lifetime-ms') ?? CHILD_LIFETIME_MS),
 );

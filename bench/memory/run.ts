@@ -4,7 +4,7 @@
  */
 import { startFleet } from '../lib/fleet.ts';
 import { type PartResult, scenario } from '../lib/part.ts';
-import { BASELINE } from '../lib/servers/index.ts';
+import { MEMORY_BASELINE } from '../lib/servers/index.ts';
 import { type Repetition, rotate } from '../lib/stats.ts';
 
 export interface MemoryOptions {
@@ -50,7 +50,7 @@ export async function runMemory(options: MemoryOptions): Promise<PartResult> {
     heapReps.push(heap);
   }
   const target = options.impls.includes('ssekit')
-    ? [{ impl: 'ssekit', maxRatio: 1.2, source: 'foundation issue' }]
+    ? [{ impl: 'ssekit', maxRatio: 1.2, source: 'issue 17: headers and one comment frame' }]
     : [];
   return {
     part: 'B',
@@ -58,10 +58,19 @@ export async function runMemory(options: MemoryOptions): Promise<PartResult> {
     method:
       `Server started with --expose-gc; ${WARM} streams opened first (warm-up), then memory measured after 4 full GCs; ` +
       `then ${n} more idle streams from two client processes, measured again; growth / ${n}. Defaults of every library ` +
-      '(heartbeat/keep-alive timers included).',
+      '(heartbeat/keep-alive timers included). Baseline `raw-comment`: node:http writing its headers and one comment ' +
+      'frame; `raw-headers` only flushes its headers; `raw` writes the greeting tick event like every other ' +
+      'implementation.',
     scenarios: [
-      scenario(`RSS, ${n} idle connections`, 'RSS growth per connection', 'B', BASELINE, rssReps, target),
-      scenario(`heap, ${n} idle connections`, 'JS heap + external growth per connection', 'B', BASELINE, heapReps, []),
+      scenario(`RSS, ${n} idle connections`, 'RSS growth per connection', 'B', MEMORY_BASELINE, rssReps, target),
+      scenario(
+        `heap, ${n} idle connections`,
+        'JS heap + external growth per connection',
+        'B',
+        MEMORY_BASELINE,
+        heapReps,
+        target,
+      ),
     ],
     notes: [],
   };

@@ -1,5 +1,5 @@
 /**
- * (H) Browser bundle size of the generated seed client plus its runtime, in both validation modes: esbuild (bundle,
+ * (I) Browser bundle size of the generated seed client plus its runtime, in both validation modes: esbuild (bundle,
  * minify, ESM, platform browser), then gzip level 9. Sizes are deterministic for a given tree and esbuild version, so
  * bench/size/size.test.ts asserts the budgets below in bytes.
  */
@@ -269,7 +269,7 @@ export const METHOD =
   "condition @ssekit/source (workspace packages from their sources); raw = the same bundle unminified; gzip = node:zlib gzipSync level 9 of the minified output. 1 KB = 1000 B. zod-mode style variants bundle the same contracts/generated/client.ts with its contracts import pointed at a copy of contracts/src whose zod import is rewritten, or at bench/size/fixtures/seed-contract-mini.ts. react-baseline and react-hooks bundle a React app (bench/size/fixtures/react-*.tsx, React's production build, JSX automatic) without and with @ssekit/react; their difference is what the package adds.";
 
 /** Measures every bundle of {@link bundleSpecs}. */
-export async function measureSizes(command = 'npm run bench -- --parts H'): Promise<SizeResult> {
+export async function measureSizes(command = 'npm run bench -- --parts I'): Promise<SizeResult> {
   const bundles: BundleSize[] = [];
   for (const spec of bundleSpecs()) bundles.push(await measureBundle(spec));
   return {

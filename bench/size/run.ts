@@ -1,11 +1,11 @@
 /**
- * (H) Browser bundle size of the generated seed client + runtime, zod and standalone modes, and the zod-mode client
+ * (I) Browser bundle size of the generated seed client + runtime, zod and standalone modes, and the zod-mode client
  * with the seed contract written in each zod import style. See ./measure.ts for the method.
  *
  *   npx tsx --conditions=@ssekit/source bench/size/run.ts [--out DIR]
  *
  * Prints a table and writes `size.json` (every number, plus the bytes per origin) and `size.md` into bench/results/
- * (or DIR). `runSize()` is the same, callable from bench/run.ts (`--parts H`).
+ * (or DIR). `runSize()` is the same, callable from bench/run.ts (`--parts I`).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,7 +22,7 @@ export interface SizeBenchOptions {
 
 function markdown(result: SizeResult): string {
   return [
-    '## H. Browser bundle size',
+    '## I. Browser bundle size',
     '',
     `Measured ${result.date} with \`${result.command}\`: Node ${result.node}, esbuild ${result.esbuild}, zod ${result.zod}.`,
     '',

@@ -11,8 +11,17 @@ const HEADERS = {
 
 const frame = (t: Tick): string => `event: ${TICK_EVENT}\ndata: ${JSON.stringify(t)}\n\n`;
 
+/**
+ * What a raw stream writes when it opens: `event` the greeting tick (the fan-out and latency baseline, whose clients
+ * wait for it), `comment` one comment frame, `headers` only the flushed headers (parts B and H: memory baselines).
+ */
+export type RawGreeting = 'event' | 'comment' | 'headers';
+
+/** The greeting comment of `raw-comment` (a heartbeat-sized frame). */
+export const RAW_COMMENT = ': hello\n\n';
+
 /** The baseline: node:http, one preformatted frame per event written to every response. */
-export async function startRaw(): Promise<BenchServer> {
+export async function startRaw(greeting: RawGreeting = 'event'): Promise<BenchServer> {
   const streams = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     if (req.url !== STREAM_PATH) {
@@ -20,7 +29,9 @@ export async function startRaw(): Promise<BenchServer> {
       return;
     }
     res.writeHead(200, HEADERS);
-    res.write(frame(tick(HELLO_SEQ)));
+    if (greeting === 'event') res.write(frame(tick(HELLO_SEQ)));
+    else if (greeting === 'comment') res.write(RAW_COMMENT);
+    else res.flushHeaders();
     streams.add(res);
     res.once('close', () => streams.delete(res));
   });

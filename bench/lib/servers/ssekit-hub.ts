@@ -7,16 +7,20 @@ import type { BenchServer } from './types.ts';
  * ssekit's broadcast hub (memory store): `hub.publish` validates, serializes and encodes once, then writes the same
  * bytes to every subscriber.
  */
-export async function startSsekitHub(): Promise<BenchServer> {
+export async function startSsekitHub(maxStreams?: number): Promise<BenchServer> {
   const hub = createHub(benchContract.ticks, {
     onError: (error) => console.error('[bench ssekit-hub]', error),
   });
-  const router = implement(benchContract, {
-    ticks: async (session) => {
-      await session.send('tick', tick(HELLO_SEQ));
-      await hub.subscribe(session);
+  const router = implement(
+    benchContract,
+    {
+      ticks: async (session) => {
+        await session.send('tick', tick(HELLO_SEQ));
+        await hub.subscribe(session);
+      },
     },
-  });
+    maxStreams === undefined ? {} : { limits: { maxStreams } },
+  );
   const running = await serve(router, { port: 0, host: '127.0.0.1' });
   return {
     port: running.port,

@@ -10,7 +10,7 @@ type TickSession = SessionOf<typeof benchContract.ticks>;
  * session's send memo checks, serializes and encodes the tick once and reuses the frame for every connection the same
  * (unchanged) tick is sent to; each connection still gets its own `send` and write.
  */
-export async function startSsekit(options: { coalesceMs?: number } = {}): Promise<BenchServer> {
+export async function startSsekit(options: { coalesceMs?: number; maxStreams?: number } = {}): Promise<BenchServer> {
   const sessions = new Set<TickSession>();
   const router = implement(
     benchContract,
@@ -25,7 +25,10 @@ export async function startSsekit(options: { coalesceMs?: number } = {}): Promis
         }
       },
     },
-    options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs },
+    {
+      ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
+      ...(options.maxStreams === undefined ? {} : { limits: { maxStreams: options.maxStreams } }),
+    },
   );
   const running = await serve(router, { port: 0, host: '127.0.0.1' });
   return {

@@ -10,4 +10,10 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-export type ServerFactory = (options: { coalesceMs?: number }) => Promise<BenchServer>;
+export interface ServerOptions {
+  coalesceMs?: number;
+  /** ssekit's `limits.maxStreams` (default 10,000): part H raises it to what the fd limit allows. */
+  maxStreams?: number;
+}
+
+export type ServerFactory = (options: ServerOptions) => Promise<BenchServer>;

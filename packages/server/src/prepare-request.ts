@@ -87,7 +87,8 @@ export async function prepareRequest(
   const lastEventId = checkedLastEventId(request, entry.runtime.name, context.report);
   const init: SessionInit = {
     request: new LazyRequestInfo(request),
-    params: (entry.schemas.params ? params : decoded) as Record<string, unknown>,
+    // a paramless route's sessions share the frozen empty record instead of one `{}` each
+    params: (entry.schemas.params ? params : entry.paramless ? EMPTY : decoded) as Record<string, unknown>,
     query,
     headers,
     body,

@@ -156,10 +156,23 @@ export const DEFAULT_RECONNECT_WINDOW_MS = 5_000;
 /** Default `drainMs` of `router.close()`. */
 export const DEFAULT_DRAIN_MS = 10_000;
 
-/** What the router keeps per open stream besides the session: its limit slot and its lifetime timer. */
-interface StreamHold {
-  readonly slot: StreamSlot;
-  timer: ReturnType<typeof setTimeout> | undefined;
+/**
+ * What the router keeps per open stream besides the session: its limit slot, or, on a route with a `lifetime`, this
+ * (the slot and the lifetime timer). Releasing it frees both.
+ */
+class TimedSlot implements StreamSlot {
+  readonly #slot: StreamSlot;
+  readonly #timer: ReturnType<typeof setTimeout>;
+
+  constructor(slot: StreamSlot, timer: ReturnType<typeof setTimeout>) {
+    this.#slot = slot;
+    this.#timer = timer;
+  }
+
+  release(): void {
+    clearTimeout(this.#timer);
+    this.#slot.release();
+  }
 }
 
 /**
@@ -177,13 +190,12 @@ interface StreamHold {
 export class SseRouter extends RouteScope {
   readonly options: Readonly<RouterOptions>;
   readonly #registry: RouteRegistry;
-  readonly #sessions = new Map<SseSession, StreamHold>();
+  readonly #sessions = new Map<SseSession, StreamSlot>();
   readonly #forgetSession = (session: SseSession): void => {
-    const hold = this.#sessions.get(session);
-    if (!hold) return;
+    const slot = this.#sessions.get(session);
+    if (!slot) return;
     this.#sessions.delete(session);
-    hold.slot.release();
-    if (hold.timer !== undefined) clearTimeout(hold.timer);
+    slot.release();
   };
   readonly #limiter: StreamLimiter;
   readonly #cors: CorsPolicy | undefined;
@@ -386,7 +398,8 @@ export class SseRouter extends RouteScope {
       return {
         kind: 'stream',
         headers: extraHeaders ? { ...STREAM_HEADERS, ...extraHeaders } : { ...STREAM_HEADERS },
-        start: (sink) => this.#start(entry, init, sink, slot, reportHere),
+        // no closure of this dispatch outlives it: an idle stream keeps neither `reportHere` nor this frame's context
+        start: (sink) => this.#start(entry, init, sink, slot, request),
         abandon: () => slot.release(),
       };
     } catch (error) {
@@ -429,20 +442,13 @@ export class SseRouter extends RouteScope {
     }
   }
 
-  #start(
-    entry: RouteEntry,
-    init: SessionInit,
-    sink: SseSink,
-    slot: StreamSlot,
-    reportHere: (error: unknown) => void,
-  ): SseSession {
+  #start(entry: RouteEntry, init: SessionInit, sink: SseSink, slot: StreamSlot, request: CoreRequest): SseSession {
     const session = new SseSession(sink, entry.runtime, init, this.#forgetSession);
     if (session.closed) {
       slot.release();
       return session;
     }
-    const hold: StreamHold = { slot, timer: undefined };
-    this.#sessions.set(session, hold);
+    this.#sessions.set(session, slot);
     if (this.#closing) {
       // Dispatched before `close()`, started after it: the client is told to come back, as every open stream was.
       endWithRetry(session, jitteredRetryMs(this.#closing.windowMs));
@@ -455,32 +461,39 @@ export class SseRouter extends RouteScope {
         lifetimeMs(lifetime),
       );
       (timer as { unref?: () => void }).unref?.();
-      hold.timer = timer;
+      this.#sessions.set(session, new TimedSlot(slot, timer));
     }
-    const fail = (error: unknown): void => this.#handlerFailed(entry, session, error, reportHere);
     try {
       const result = entry.handler(session as never) as PromiseLike<unknown> | undefined;
-      if (result && typeof result.then === 'function') result.then(() => session.close(), fail);
+      if (result && typeof result.then === 'function') this.#watch(entry, session, request, result);
       else session.close();
     } catch (error) {
-      fail(error);
+      this.#handlerFailed(entry, session, request, error);
     }
     return session;
   }
 
-  #handlerFailed(entry: RouteEntry, session: SseSession, error: unknown, reportHere: (error: unknown) => void): void {
+  /** Closes the stream when its handler settles; the callbacks share one small context (no dispatch frame). */
+  #watch(entry: RouteEntry, session: SseSession, request: CoreRequest, result: PromiseLike<unknown>): void {
+    result.then(
+      () => session.close(),
+      (error: unknown) => this.#handlerFailed(entry, session, request, error),
+    );
+  }
+
+  #handlerFailed(entry: RouteEntry, session: SseSession, request: CoreRequest, error: unknown): void {
     // Sending on a stream the client already left is the normal end of a handler, not a failure.
     if (error instanceof StreamClosedError || (session.closed && isSsekitError(error))) {
       session.close();
       return;
     }
     const name = entry.runtime.name;
-    reportHere(new HandlerError(name, error));
+    this.#reportFor(request, new HandlerError(name, error), name);
     if (entry.errorEvent && !session.closed) {
       try {
         void session.send(entry.errorEvent, entry.toErrorEvent(error));
       } catch (sendError) {
-        reportHere(sendError);
+        this.#reportFor(request, sendError, name);
       }
     }
     session.close();

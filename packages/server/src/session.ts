@@ -47,7 +47,7 @@ export class SseSession implements SseSessionBase {
     this.#sink = sink;
     this.#route = route;
     this.#onFinish = onFinish;
-    this.#queue = new WriteQueue(sink, route, (reason) => this.destroy(reason));
+    this.#queue = new WriteQueue(sink, route, this);
     this.request = init.request;
     this.params = init.params;
     this.query = init.query;

@@ -36,7 +36,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
  * The bookkeeping every sink shares: the closed flag, close listeners (called once, or at once when already closed)
  * and drain waiters (released on drain or close). A sink adds its transport: `write`, `bufferedBytes`, `end`,
  * `destroy`, and calls `drained()` / `markClosed()` when its transport drains or closes. Lists are allocated on first
- * use, so an idle connection holds none.
+ * use, and a single close listener (the session's) is held without a list, so an idle connection holds none.
  *
  * @example
  * ```ts
@@ -51,7 +51,8 @@ const RESOLVED: Promise<void> = Promise.resolve();
  */
 export abstract class SinkBase implements SseSink {
   #closed = false;
-  #closeListeners: (() => void)[] | undefined;
+  /** One listener as is (the common case: the session's), several in an array. */
+  #closeListeners: (() => void) | (() => void)[] | undefined;
   #drainWaiters: (() => void)[] | undefined;
 
   abstract write(chunk: string | Uint8Array): boolean;
@@ -68,8 +69,10 @@ export abstract class SinkBase implements SseSink {
       listener();
       return;
     }
-    this.#closeListeners ??= [];
-    this.#closeListeners.push(listener);
+    const listeners = this.#closeListeners;
+    if (listeners === undefined) this.#closeListeners = listener;
+    else if (typeof listeners === 'function') this.#closeListeners = [listeners, listener];
+    else listeners.push(listener);
   }
 
   waitForDrain(): Promise<void> {
@@ -105,6 +108,7 @@ export abstract class SinkBase implements SseSink {
     this.drained();
     const listeners = this.#closeListeners;
     this.#closeListeners = undefined;
-    if (listeners) for (const listener of listeners) listener();
+    if (typeof listeners === 'function') listeners();
+    else if (listeners) for (const listener of listeners) listener();
   }
 }

@@ -103,17 +103,36 @@ export class StreamLimiter {
   }
 
   #slot(key: string | undefined): StreamSlot {
-    let held = true;
-    return {
-      release: () => {
-        if (!held) return;
-        held = false;
-        this.#total--;
-        if (key === undefined) return;
-        const left = (this.#perKey.get(key) ?? 1) - 1;
-        if (left === 0) this.#perKey.delete(key);
-        else this.#perKey.set(key, left);
-      },
-    };
+    return new Slot(this, key);
+  }
+
+  /** @internal A slot gives back its hold: once per slot (see {@link Slot.release}). */
+  free(key: string | undefined): void {
+    this.#total--;
+    if (key === undefined) return;
+    const left = (this.#perKey.get(key) ?? 1) - 1;
+    if (left === 0) this.#perKey.delete(key);
+    else this.#perKey.set(key, left);
+  }
+}
+
+/**
+ * A held slot: one small object per open stream, its `release` on the prototype (a closure per stream would cost a
+ * function and its context on every idle connection).
+ */
+class Slot implements StreamSlot {
+  #limiter: StreamLimiter | undefined;
+  readonly #key: string | undefined;
+
+  constructor(limiter: StreamLimiter, key: string | undefined) {
+    this.#limiter = limiter;
+    this.#key = key;
+  }
+
+  release(): void {
+    const limiter = this.#limiter;
+    if (limiter === undefined) return;
+    this.#limiter = undefined;
+    limiter.free(this.#key);
   }
 }

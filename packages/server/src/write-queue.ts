@@ -18,7 +18,8 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   readonly #sink: SseSink;
   readonly #route: RouteRuntime;
   /** Ends the stream abruptly: how the queue cuts off a slow consumer. */
-  readonly #disconnect: (reason: string) => void;
+  /** Cut off on a slow client: the session (an object, not a closure per stream). */
+  readonly #owner: { destroy(reason: string): void };
   #closed = false;
   /** `drop` policy: events are skipped until the queue is back under half the bound. */
   #dropping = false;
@@ -32,10 +33,10 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   #windowOpener = false;
   #congested = false;
 
-  constructor(sink: SseSink, route: RouteRuntime, disconnect: (reason: string) => void) {
+  constructor(sink: SseSink, route: RouteRuntime, owner: { destroy(reason: string): void }) {
     this.#sink = sink;
     this.#route = route;
-    this.#disconnect = disconnect;
+    this.#owner = owner;
   }
 
   /** Starts heartbeats (when the route has them); call once the stream is open. */
@@ -157,7 +158,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
 
   /** The one way a slow client is disconnected: cut the stream, then report. */
   #cutOff(queuedBytes: number): void {
-    this.#disconnect('slow consumer');
+    this.#owner.destroy('slow consumer');
     this.#route.report(new SlowConsumerError(this.#route.name, queuedBytes, this.#limit(), 'disconnect'));
   }
 

@@ -186,6 +186,19 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
     return (await options.authorize({ ...ctx, topic })) === true;
   }
 
+  /** `subscribe` on a hub with an `authorize` hook: the hook's verdict, then the topic. */
+  async function subscribeAuthorized(session: SseSession, subscribeOptions: SubscribeOptions | undefined) {
+    const authorized = await isAuthorized({
+      params: session.params as InferParams<R>,
+      query: session.query,
+      headers: session.headers,
+      lastEventId: session.lastEventId,
+      request: session.request,
+    });
+    if (!authorized) session.close();
+    else await follow(session, subscribeOptions);
+  }
+
   /** Streams an (authorized) session's topic until the client leaves. */
   async function follow(session: SseSession, subscribeOptions: SubscribeOptions | undefined): Promise<void> {
     if (closed || session.closed) return;
@@ -228,18 +241,18 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       const topic = hubRoute.topicOf(await hubRoute.parseParams(params));
       return { topic, event, data: await hubRoute.serialize(event, data) };
     },
-    async subscribe(typed, subscribeOptions) {
-      const session = sessionOf(typed);
-      if (closed || session.closed) return;
-      const authorized = await isAuthorized({
-        params: session.params as InferParams<R>,
-        query: session.query,
-        headers: session.headers,
-        lastEventId: session.lastEventId,
-        request: session.request,
-      });
-      if (!authorized) session.close();
-      else await follow(session, subscribeOptions);
+    subscribe(typed, subscribeOptions) {
+      let session: SseSession;
+      try {
+        session = sessionOf(typed);
+      } catch (error) {
+        return Promise.reject(error);
+      }
+      if (closed || session.closed) return Promise.resolve();
+      // Without an `authorize` hook, the stream's promise is follow's own: no frame of this call (nor a context
+      // object, nor the header record it would read) stays suspended for as long as the stream is open.
+      if (!options.authorize) return follow(session, subscribeOptions);
+      return subscribeAuthorized(session, subscribeOptions);
     },
     topicOf(params) {
       const parsed = hubRoute.parseParams(params);
