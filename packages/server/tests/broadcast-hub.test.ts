@@ -1,9 +1,9 @@
 import { connect } from 'node:net';
-import { defineContract, isSsekitError } from '@ssekit/contract';
+import { defineContract, isSsekitError, type StandardSchemaV1 } from '@ssekit/contract';
 import { type CoreRequest, implement, SinkBase } from '@ssekit/server';
 import { createHub, createMemoryReplayStore, type ReplayStore } from '@ssekit/server/broadcast';
 import { type RunningServer, serve } from '@ssekit/server/node';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { dataOf, openStream, type TestStream, until } from './broadcast-helpers.ts';
 
@@ -431,5 +431,105 @@ describe('hub: bursts', () => {
     const hub = createHub(contract.room);
     const fake = { closed: false, params: { tenant: 't', roomId: 'r' }, writeEncoded: async () => {} };
     await expect(hub.subscribe(fake as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('hub: edges of subscribe, publish and topicOf', () => {
+  it('answers a refused Last-Event-ID (over 1 KiB) with the reset event (malformed), then live events', async () => {
+    const { hub, server } = await start();
+    const last = await hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n: 0, text: '' });
+    const s = await open(server, 't', 'r', 'x'.repeat(2000));
+    await s.waitFor((e) => e.length === 1, 5000, 'the reset event');
+    expect(s.events[0]).toMatchObject({ event: 'reset', id: last.id, data: '{"reason":"malformed"}' });
+    await hub.publish({ tenant: 't', roomId: 'r' }, 'message', { n: 1, text: '' });
+    await s.waitFor((e) => e.length === 2, 5000, 'the live event');
+    expect(texts(s)).toEqual([1]);
+  });
+
+  it('a publish receipt names id, topic, epoch and position; a closed hub refuses publishes by name', async () => {
+    const { hub, store } = await start();
+    const receipt = await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'x');
+    const read = await store.read(receipt.topic, receipt.epoch, { ms: 0, seq: 0 });
+    const stored = read.kind === 'events' ? read.events[0] : undefined;
+    expect(receipt).toEqual({
+      id: stored?.id,
+      topic: hub.topicOf({ tenant: 't', roomId: 'r' }),
+      epoch: stored?.epoch,
+      position: stored?.position,
+    });
+    await hub.close();
+    await expect(hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'y')).rejects.toMatchObject({
+      code: 'STORE_UNAVAILABLE',
+      message: expect.stringContaining('hub "room" is closed'),
+    });
+  });
+
+  it('answers a refused subscription with 403 and a problem detail', async () => {
+    const { server } = await start();
+    const response = await fetch(roomUrl(server, 'B', 'r'), {
+      headers: { accept: 'text/event-stream', 'x-tenant': 'A' },
+    });
+    expect(response.status).toBe(403);
+    expect(await response.text()).toContain('not allowed to subscribe to this topic');
+  });
+
+  it('topicOf refuses a params schema that validates asynchronously (INVALID_ARGUMENT), and leaves no rejection behind', async () => {
+    const asyncParams = defineContract({
+      feed: {
+        path: '/feeds/:feedId',
+        params: {
+          '~standard': {
+            version: 1,
+            vendor: 'async-test',
+            validate: async (value: unknown) => {
+              const feedId = (value as { feedId?: unknown }).feedId;
+              return typeof feedId === 'string' && feedId.length >= 2
+                ? { value: { feedId } }
+                : { issues: [{ message: 'too short', path: [{ key: 'feedId' }] }] };
+            },
+          },
+        } as StandardSchemaV1<unknown, { feedId: string }>,
+        events: { post: z.string() },
+      },
+    });
+    const hub = createHub(asyncParams.feed);
+    cleanups.push(() => hub.close());
+    for (const feedId of ['ok', 'x']) {
+      expect(() => hub.topicOf({ feedId })).toThrow(
+        expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('synchronously') }),
+      );
+    }
+    // The invalid params' rejected validation is handled: nothing reaches unhandledRejection.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await expect(hub.publish({ feedId: 'ok' }, 'post', 'hi')).resolves.toMatchObject({ topic: 'feed/ok' });
+  });
+
+  it('without onError, a store error it cannot throw to anyone is logged with its code', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    cleanups.push(() => warn.mockRestore());
+    const memory = createMemoryReplayStore();
+    for (const logRateLimit of [undefined, false] as const) {
+      const hub = createHub(contract.room, { store: memory, ...(logRateLimit === false ? { logRateLimit } : {}) });
+      const router = implement(contract, { room: hub.implementation(), ticker: (s) => s.done }, { heartbeat: false });
+      const server = await serve(router);
+      cleanups.push(() => server.close());
+      const s = await open(server, 't', 'r');
+      await until(() => hub.subscriberCount() === 1, 5000, 'the subscriber');
+      warn.mockClear();
+      await memory.append(hub.topicOf({ tenant: 't', roomId: 'r' }), 'bogus', '{}');
+      await memory.append(hub.topicOf({ tenant: 't', roomId: 'r' }), 'bogus', '{}');
+      await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'after');
+      await s.waitFor((e) => e.length === 1, 5000, 'the note');
+      const lines = warn.mock.calls.map((call) => String(call[0]));
+      expect(lines[0]).toContain(
+        '[ssekit] hub "room" STORE_DATA: route "room": the store delivered an undeclared event',
+      );
+      // Rate-limited by default (the same cause once per interval); every one without the limit.
+      expect(lines.filter((line) => line.includes('STORE_DATA'))).toHaveLength(logRateLimit === false ? 2 : 1);
+      s.close();
+      await server.close();
+      await hub.close();
+    }
+    await memory.close();
   });
 });

@@ -55,9 +55,9 @@ function instrumentedStore() {
         stop();
       };
     },
-    async read(topic, epoch, position) {
+    async read(topic, epoch, position, limit) {
       if (fail.read) throw fail.read;
-      return memory.read(topic, epoch, position);
+      return memory.read(topic, epoch, position, limit);
     },
     async head(topic) {
       if (fail.head) throw fail.head;
@@ -91,6 +91,14 @@ async function open(server: RunningServer, roomId: string, lastEventId?: string)
 }
 
 const numbers = (s: TestStream) => dataOf<{ n: number }>(s.events, 'message').map((m) => m.n);
+
+function deferred() {
+  let resolve!: () => void;
+  const promise = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
 
 describe('hub: the store feed of a topic', () => {
   it('opens one feed per topic, stops it with the last subscriber, and opens a fresh one for the next', async () => {
@@ -258,5 +266,304 @@ describe('hub: publish and close', () => {
     const hub = createHub(contract.room);
     await expect(hub.subscribe({} as never)).rejects.toThrow(/pass the session a route handler received/);
     await hub.close();
+  });
+});
+
+describe('hub: replay a page at a time', () => {
+  it('replays more than one page (100 events) in order, once, then goes live', async () => {
+    const { store } = instrumentedStore();
+    const reads: number[] = [];
+    const read = store.read.bind(store);
+    store.read = async (topic, epoch, position, limit) => {
+      const result = await read(topic, epoch, position, limit);
+      reads.push(result.kind === 'events' ? result.events.length : -1);
+      return result;
+    };
+    const { hub, server } = await start(store);
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    for (let n = 1; n <= 250; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
+    const s = await open(server, 'r', first.id);
+    await s.waitFor((e) => e.length >= 250, 10_000, 'the 250 replayed events');
+    await hub.publish({ roomId: 'r' }, 'message', { n: 251 });
+    await s.waitFor((e) => e.length >= 251, 5000, 'the live event');
+    expect(numbers(s)).toEqual(Array.from({ length: 251 }, (_, i) => i + 1));
+    // Three pages: 100, 100, 50 (a short page is the last one).
+    expect(reads).toEqual([100, 100, 50]);
+  });
+
+  it('replays exactly one full page and reads once more to see it was the last', async () => {
+    const { store } = instrumentedStore();
+    const reads: number[] = [];
+    const read = store.read.bind(store);
+    store.read = async (topic, epoch, position, limit) => {
+      const result = await read(topic, epoch, position, limit);
+      reads.push(result.kind === 'events' ? result.events.length : -1);
+      return result;
+    };
+    const { hub, server } = await start(store);
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    for (let n = 1; n <= 100; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
+    const s = await open(server, 'r', first.id);
+    await s.waitFor((e) => e.length >= 100, 10_000, 'the 100 replayed events');
+    await hub.publish({ roomId: 'r' }, 'message', { n: 101 });
+    await s.waitFor((e) => e.length >= 101, 5000, 'the live event');
+    expect(numbers(s)).toEqual(Array.from({ length: 101 }, (_, i) => i + 1));
+    expect(reads).toEqual([100, 0]);
+  });
+
+  it('a later page answered with a reset (trimmed meanwhile) sends the reset event after the first page', async () => {
+    const { store } = instrumentedStore();
+    let reads = 0;
+    const read = store.read.bind(store);
+    store.read = async (topic, epoch, position, limit) => {
+      reads++;
+      return reads === 1 ? read(topic, epoch, position, limit) : { kind: 'reset', reason: 'expired' };
+    };
+    const { hub, server } = await start(store);
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    let last = first;
+    for (let n = 1; n <= 150; n++) last = await hub.publish({ roomId: 'r' }, 'message', { n });
+    const s = await open(server, 'r', first.id);
+    await s.waitFor((e) => e.length >= 101, 10_000, 'the first page and the reset event');
+    expect(numbers(s)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(s.events[100]).toMatchObject({ event: 'reset', id: last.id });
+    expect(JSON.parse(s.events[100]?.data as string)).toEqual({ reason: 'expired' });
+    await hub.publish({ roomId: 'r' }, 'message', { n: 151 });
+    await s.waitFor((e) => e.length >= 102, 5000, 'the live event');
+    expect(numbers(s).at(-1)).toBe(151);
+    expect(s.events).toHaveLength(102);
+  });
+
+  it('never writes again what a store returns at or before the resume position', async () => {
+    const { store } = instrumentedStore();
+    const read = store.read.bind(store);
+    // A store that ignores the position (a bug): every read answers the whole log.
+    store.read = async (topic, epoch, _position, limit) => read(topic, epoch, { ms: 0, seq: 0 }, limit);
+    const { hub, server } = await start(store);
+    const ids: string[] = [];
+    for (let n = 0; n < 5; n++) ids.push((await hub.publish({ roomId: 'r' }, 'message', { n })).id);
+    const s = await open(server, 'r', ids[2]);
+    await s.waitFor((e) => e.length >= 2, 5000, 'the replayed events');
+    await hub.publish({ roomId: 'r' }, 'message', { n: 5 });
+    await s.waitFor(() => numbers(s).includes(5), 5000, 'the live event');
+    expect(numbers(s)).toEqual([3, 4, 5]);
+  });
+});
+
+describe('hub: undeclared events from the store', () => {
+  it('are reported as STORE_DATA and skipped, in the replay and live; the events around them arrive', async () => {
+    const { store, listeners } = instrumentedStore();
+    const { hub, server, errors } = await start(store);
+    const topic = hub.topicOf({ roomId: 'r' });
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    await store.append(topic, 'bogus', '{}');
+    await hub.publish({ roomId: 'r' }, 'message', { n: 1 });
+    const s = await open(server, 'r', first.id);
+    await s.waitFor((e) => e.length >= 1, 5000, 'the replayed event');
+    await until(() => listeners.get(topic)?.size === 1, 5000, 'the live feed');
+    await store.append(topic, 'bogus', '{}');
+    await hub.publish({ roomId: 'r' }, 'message', { n: 2 });
+    await s.waitFor((e) => e.length >= 2, 5000, 'the live event');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.events.map((e) => e.event)).toEqual(['message', 'message']);
+    expect(numbers(s)).toEqual([1, 2]);
+    expect(errors.map((e) => isSsekitError(e) && e.code)).toEqual(['STORE_DATA', 'STORE_DATA']);
+    expect(String((errors[0] as Error).message)).toContain('undeclared event "bogus"');
+  });
+});
+
+describe('hub: close', () => {
+  it('stops every store feed: open streams receive nothing more', async () => {
+    const { store, counts } = instrumentedStore();
+    const { hub, server } = await start(store);
+    const a = await open(server, 'a');
+    const b = await open(server, 'b');
+    await until(() => hub.subscriberCount() === 2 && counts().subscribes === 2, 5000, 'two feeds');
+    await hub.close();
+    expect(counts().unsubscribes).toBe(2);
+    expect(hub.subscriberCount()).toBe(0);
+    await store.append(hub.topicOf({ roomId: 'a' }), 'message', '{"n":1}');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(a.events).toEqual([]);
+    expect(b.events).toEqual([]);
+    // The streams leaving later do not stop the feeds a second time.
+    a.close();
+    b.close();
+    await Promise.all([a.ended, b.ended]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(counts().unsubscribes).toBe(2);
+  });
+
+  it('a feed still starting when the hub closes is stopped as soon as it starts', async () => {
+    const { store, counts } = instrumentedStore();
+    let started!: () => void;
+    const starting = new Promise<void>((resolve) => {
+      started = resolve;
+    });
+    const subscribe = store.subscribe.bind(store);
+    let subscribing = false;
+    store.subscribe = async (topic, listener) => {
+      subscribing = true;
+      await starting;
+      return subscribe(topic, listener);
+    };
+    const { hub, server } = await start(store);
+    const s = await open(server, 'r');
+    await until(() => subscribing, 5000, 'the feed starting');
+    await hub.close();
+    started();
+    await until(() => counts().unsubscribes === 1, 5000, 'the feed stopped');
+    expect(counts()).toEqual({ subscribes: 1, unsubscribes: 1 });
+    expect(s.events).toEqual([]);
+  });
+});
+
+describe('hub: a store reset as subscribers see it', () => {
+  it('events that arrived in the same turn as the reset are written before the reset event', async () => {
+    const { store, listeners } = instrumentedStore();
+    const { hub, server } = await start(store);
+    const s = await open(server, 'r');
+    const topic = hub.topicOf({ roomId: 'r' });
+    await until(() => hub.subscriberCount(topic) === 1 && listeners.get(topic)?.size === 1, 5000, 'the subscriber');
+    // The memory store hands an appended event to the feed at once: event and reset arrive in one turn.
+    void store.append(topic, 'message', '{"n":1}');
+    for (const listener of listeners.get(topic) ?? []) listener.reset('newepoch3');
+    await s.waitFor((e) => e.length >= 2, 5000, 'the event and the reset event');
+    expect(s.events.map((e) => e.event)).toEqual(['message', 'reset']);
+    expect(s.events[1]?.id).toBe('newepoch3-0-0');
+  });
+
+  it("after a reset, the new epoch's events arrive even at positions below what the replay wrote", async () => {
+    const { store, listeners } = instrumentedStore();
+    const { hub, server } = await start(store);
+    const topic = hub.topicOf({ roomId: 'r' });
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    await hub.publish({ roomId: 'r' }, 'message', { n: 1 });
+    const s = await open(server, 'r', first.id);
+    await s.waitFor((e) => e.length >= 1, 5000, 'the replayed event');
+    await until(() => listeners.get(topic)?.size === 1, 5000, 'the live feed');
+    // A restarted store (new epoch) numbers its events from the start again.
+    for (const listener of listeners.get(topic) ?? []) {
+      listener.reset('newepoch4');
+      listener.event({
+        topic,
+        epoch: 'newepoch4',
+        position: { ms: 1, seq: 0 },
+        id: 'newepoch4-1-0',
+        event: 'message',
+        data: '{"n":2}',
+      });
+    }
+    await s.waitFor((e) => e.length >= 3, 5000, 'the reset event and the new epoch event');
+    expect(s.events.map((e) => [e.event, e.id])).toEqual([
+      ['message', expect.any(String)],
+      ['reset', 'newepoch4-0-0'],
+      ['message', 'newepoch4-1-0'],
+    ]);
+    expect(numbers(s)).toEqual([1, 2]);
+  });
+
+  it('a route without replay gets no reset event: its stream goes on', async () => {
+    const plain = defineContract({ ticker: { path: '/ticker', events: { tick: z.number() } } });
+    const { store, listeners } = instrumentedStore();
+    const errors: unknown[] = [];
+    const hub = createHub(plain.ticker, { store, onError: (error) => errors.push(error) });
+    const router = implement(
+      plain,
+      { ticker: hub.implementation() },
+      { heartbeat: false, onError: (e) => errors.push(e) },
+    );
+    const server = await serve(router);
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    const s = await openStream(`${server.url}/ticker`);
+    cleanups.push(() => s.close());
+    const topic = hub.topicOf({});
+    await until(() => listeners.get(topic)?.size === 1, 5000, 'the live feed');
+    for (const listener of listeners.get(topic) ?? []) listener.reset('newepoch5');
+    await hub.publish({}, 'tick', 1);
+    await s.waitFor((e) => e.length >= 1, 5000, 'the tick');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(s.events).toEqual([{ event: 'tick', id: undefined, data: '1' }]);
+    expect(errors).toEqual([]);
+  });
+});
+
+describe('hub: the queue bound while a replay holds live events', () => {
+  const big = defineContract({
+    room: {
+      path: '/big/:roomId',
+      replay: true,
+      resetEvent: 'reset',
+      events: {
+        message: z.object({ n: z.number().int(), text: z.string() }),
+        reset: z.object({ reason: z.string() }),
+      },
+    },
+  });
+  // Above twice node:http's high-water mark on Node 20 (16 KiB) and 22 (64 KiB): this is the bound in force.
+  const bound = 256 * 1024;
+  const text40k = 'x'.repeat(40_000);
+
+  /** A hub whose replay read answers at once but returns only when released: live events meanwhile are held. */
+  async function startBig(slowConsumer: 'drop' | 'disconnect') {
+    const { store } = instrumentedStore();
+    const reading = deferred();
+    const release = deferred();
+    const read = store.read.bind(store);
+    store.read = async (topic, epoch, position, limit) => {
+      const result = await read(topic, epoch, position, limit);
+      reading.resolve();
+      await release.promise;
+      return result;
+    };
+    const reported: unknown[] = [];
+    const hub = createHub(big.room, { store, onError: (error) => reported.push(error) });
+    const router = implement(
+      big,
+      { room: hub.implementation() },
+      { heartbeat: false, maxQueueBytes: bound, slowConsumer, onError: (error) => reported.push(error) },
+    );
+    const server = await serve(router);
+    cleanups.push(
+      () => server.close(),
+      () => hub.close(),
+    );
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0, text: '' });
+    const s = await openStream(`${server.url}/big/r`, { lastEventId: first.id });
+    cleanups.push(() => s.close());
+    await reading.promise;
+    return { hub, s, release, reported };
+  }
+  const ns = (s: TestStream) => dataOf<{ n: number }>(s.events, 'message').map((m) => m.n);
+  const slow = (reported: unknown[]) => reported.filter((e) => isSsekitError(e) && e.code === 'SLOW_CONSUMER');
+
+  it('disconnect: held events past the bound cut the client off at once, before the replay ends', async () => {
+    const { hub, s, release, reported } = await startBig('disconnect');
+    // Six events (240 kB) fit under the bound; the seventh does not.
+    for (let n = 1; n <= 6; n++) await hub.publish({ roomId: 'r' }, 'message', { n, text: text40k });
+    expect(hub.subscriberCount()).toBe(1);
+    expect(slow(reported)).toEqual([]);
+    await hub.publish({ roomId: 'r' }, 'message', { n: 7, text: text40k });
+    await until(() => hub.subscriberCount() === 0, 5000, 'the client cut off');
+    await s.ended;
+    release.resolve();
+    expect(s.events).toEqual([]);
+    expect(slow(reported)).toHaveLength(1);
+  });
+
+  it('drop: held events past the bound are skipped; the held ones are written, and free the bound once written', async () => {
+    const { hub, s, release, reported } = await startBig('drop');
+    for (let n = 1; n <= 7; n++) await hub.publish({ roomId: 'r' }, 'message', { n, text: text40k });
+    expect(slow(reported)).toHaveLength(1);
+    release.resolve();
+    await s.waitFor((e) => e.length >= 6, 10_000, 'the six held events');
+    // The held bytes left the bound when they were written: a 120 kB live event fits again.
+    await hub.publish({ roomId: 'r' }, 'message', { n: 8, text: 'y'.repeat(120_000) });
+    await s.waitFor((e) => ns({ events: e } as TestStream).includes(8), 5000, 'the live event after the replay');
+    expect(ns(s)).toEqual([1, 2, 3, 4, 5, 6, 8]);
+    expect(hub.subscriberCount()).toBe(1);
   });
 });
