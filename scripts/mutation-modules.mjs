@@ -48,6 +48,8 @@ export const mutationModules = {
     // Not scale-out.test.ts: its stores run in child processes, where no mutant is ever active.
     tests: [
       'packages/redis/tests/redis-store.test.ts',
+      // The replay store contract every store meets (retention by count and age, resets, outage): it judges this one.
+      'packages/redis/tests/store-conformance.test.ts',
       'packages/redis/tests/redis-outage.test.ts',
       'packages/redis/tests/redis-store-edges.test.ts',
       'packages/redis/tests/redis-restart.test.ts',
