@@ -231,7 +231,6 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
     },
     up() {
       if (closed) return;
-      outageReported = false;
       const previous = catchUp ?? Promise.resolve();
       catchUp = previous.then(runCatchUp);
     },
@@ -343,6 +342,9 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
           feed.held = held;
           release(feed);
         }
+        // Both links work again (the catch-up needed them): the next outage is logged anew. Not on `up` alone: the
+        // command link may still be reconnecting then, and its error would use up the next outage's line.
+        outageReported = false;
         return;
       } catch (error) {
         report(error);
