@@ -89,10 +89,11 @@ describe.sequential('Redis replay store: options, connection and close', () => {
       () => store.append('t/close', 'message', 'b'),
       () => store.read('t/close', stored.epoch, { ms: 0, seq: 0 }),
       () => store.head('t/close'),
+      () => store.subscribe('t/close', { event: () => {}, reset: () => {} }),
     ]) {
       const error = await call().catch((e: unknown) => e);
       expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
-      expect((error as Error).message).toMatch(/the Redis store is closed$/);
+      expect((error as Error).message).toMatch(/(the Redis store is closed|is not connected)$/);
     }
     const reader = await open();
     const read = await reader.read('t/close', stored.epoch, { ms: 0, seq: 0 });
@@ -179,6 +180,64 @@ describe.sequential('Redis replay store: options, connection and close', () => {
       await store.append('t/bad', 'message', 'good');
       await until(() => seen.length > 0, 5000, 'the next event');
       expect(seen).toEqual(['good']);
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'a subscribe whose head Redis does not answer in time rejects, leaves no channel behind, and can be retried',
+    async () => {
+      const store = await open({ commandTimeoutMs: 300 });
+      const channel = `${store.prefix}:c:t/late`;
+      const admin = new Redis((redis as OwnRedis).url);
+      let error: unknown;
+      try {
+        // Scripts are held for 4 s (SUBSCRIBE is not): the head query times out after 300 ms.
+        await admin.call('CLIENT', 'PAUSE', '4000', 'WRITE');
+        error = await store.subscribe('t/late', { event: () => {}, reset: () => {} }).catch((e: unknown) => e);
+      } finally {
+        await admin.call('CLIENT', 'UNPAUSE').catch(() => {});
+        admin.disconnect();
+      }
+      expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+      expect((error as Error).message).toMatch(/^head of "t\/late": .*timed out/i);
+      for (let i = 0; i < 100 && (await subscribers(channel)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await subscribers(channel)).toBe(0);
+      const seen: string[] = [];
+      await store.subscribe('t/late', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
+      await store.append('t/late', 'message', 'now');
+      await until(() => seen.length > 0, 5000, 'the event after the retry');
+      expect(seen).toEqual(['now']);
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'waitForReplicas: acknowledged once a replica has the event; rejected (but stored) when too few replicas confirm',
+    async () => {
+      const own = redis as OwnRedis;
+      const replica = await startOwnRedis();
+      const admin = new Redis(replica.url);
+      try {
+        await admin.call('REPLICAOF', '127.0.0.1', String(own.port));
+        for (let i = 0; i < 100; i++) {
+          if (((await admin.call('INFO', 'replication')) as string).includes('master_link_status:up')) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const one = await open({ waitForReplicas: 1, commandTimeoutMs: 5000 });
+        const stored = await one.append('t/wait', 'message', 'replicated');
+        expect(stored.data).toBe('replicated');
+        expect(await admin.xlen(`${one.prefix}:s:t/wait`)).toBe(1);
+        const two = await open({ waitForReplicas: 2, commandTimeoutMs: 300 });
+        const error = await two.append('t/wait', 'message', 'unconfirmed').catch((e: unknown) => e);
+        expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+        expect((error as Error).message).toMatch(
+          /^append to "t\/wait": (stored on the master, but 1 of 2 replicas confirmed it in time|Command timed out)/,
+        );
+        const read = await one.read('t/wait', stored.epoch, stored.position);
+        expect(read.kind === 'events' && read.events.map((e) => e.data)).toEqual(['unconfirmed']);
+      } finally {
+        admin.disconnect();
+        await replica.stop();
+      }
     },
   );
 
