@@ -135,7 +135,7 @@ type Commands = (Redis | Cluster) & {
 export async function createRedisReplayStore(options: RedisReplayStoreOptions = {}): Promise<RedisReplayStore> {
   const clustered = options.cluster !== undefined;
   const url = options.url ?? 'redis://127.0.0.1:6379';
-  const where = clustered ? 'Redis Cluster' : `Redis at ${url}`;
+  const where = clustered ? 'Redis Cluster' : `Redis at ${withoutPassword(url)}`;
   const prefix = clustered ? checkClusterPrefix(options.prefix ?? 'ssekit') : (options.prefix ?? 'ssekit');
   const maxLen = positiveInt('maxLen', options.maxLen ?? 10_000);
   const maxAgeMs = positiveInt('maxAgeMs', options.maxAgeMs ?? 24 * 3_600_000);
@@ -231,7 +231,6 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
     },
     up() {
       if (closed) return;
-      outageReported = false;
       const previous = catchUp ?? Promise.resolve();
       catchUp = previous.then(runCatchUp);
     },
@@ -343,6 +342,9 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
           feed.held = held;
           release(feed);
         }
+        // Both links work again (the catch-up needed them): the next outage is logged anew. Not on `up` alone: the
+        // command link may still be reconnecting then, and its error would use up the next outage's line.
+        outageReported = false;
         return;
       } catch (error) {
         report(error);
@@ -521,3 +523,12 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
 }
 
 const positiveInt = (name: string, value: number): number => positiveStoreOption('createRedisReplayStore', name, value);
+
+/** `url` for messages, a password in it replaced by `***` (errors are logged). */
+function withoutPassword(url: string): string {
+  if (!URL.canParse(url)) return url;
+  const parsed = new URL(url);
+  if (parsed.password === '') return url;
+  parsed.password = '***';
+  return parsed.href;
+}

@@ -16,12 +16,52 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
-async function open(name?: string): Promise<RedisReplayStore> {
+/**
+ * A store whose connections log in as an ACL user of their own, so that {@link cutOff} can keep this store (and only
+ * it) away from Redis while others keep publishing.
+ */
+async function openAs(
+  user: string,
+  options: Parameters<typeof createRedisReplayStore>[0] = {},
+): Promise<RedisReplayStore> {
+  await admin((client) => client.call('ACL', 'SETUSER', user, 'reset', 'on', '>secret', '~*', '&*', '+@all'));
+  const store = await createRedisReplayStore({
+    url: `redis://${user}:secret@127.0.0.1:${(redis as OwnRedis).port}`,
+    prefix: 'outage',
+    onError: () => {},
+    ...options,
+  });
+  stores.push(store);
+  return store;
+}
+
+/** Disables the user and closes its connections: its reconnects fail until {@link letBackIn}. */
+async function cutOff(user: string): Promise<void> {
+  await admin(async (client) => {
+    await client.call('ACL', 'SETUSER', user, 'off');
+    await client.call('CLIENT', 'KILL', 'USER', user);
+  });
+}
+
+async function letBackIn(user: string): Promise<void> {
+  await admin((client) => client.call('ACL', 'SETUSER', user, 'on'));
+}
+
+async function admin<T>(run: (client: Redis) => Promise<T>): Promise<T> {
+  const client = new Redis((redis as OwnRedis).url);
+  try {
+    return await run(client);
+  } finally {
+    client.disconnect();
+  }
+}
+
+async function open(name?: string | Parameters<typeof createRedisReplayStore>[0]): Promise<RedisReplayStore> {
   const store = await createRedisReplayStore({
     url: (redis as OwnRedis).url,
     prefix: 'outage',
     onError: () => {},
-    ...(name ? { redis: { connectionName: name } } : {}),
+    ...(typeof name === 'string' ? { redis: { connectionName: name } } : name),
   });
   stores.push(store);
   return store;
@@ -101,5 +141,71 @@ describe('Redis replay store across a pub/sub disconnect', () => {
       expect(seen.events.map((e) => Number(e.data))).toEqual(Array.from({ length: 40 }, (_, n) => n));
       expect(seen.resets).toEqual([]);
     },
+  );
+  it.skipIf(noRedisServer)(
+    'catches up more than one page (1,000) of events published while it was cut off: every one, in order, once; hides the password',
+    async () => {
+      const errors: unknown[] = [];
+      const listenerStore = await openAs('pager', { onError: (error) => errors.push(error) });
+      const publisher = await open();
+      const seen = { events: [] as StoredEvent[], resets: [] as string[] };
+      await listenerStore.subscribe('t/pages', {
+        event: (e) => seen.events.push(e),
+        reset: (e) => seen.resets.push(e),
+      });
+      await publisher.append('t/pages', 'message', 'first');
+      await until(() => seen.events.length === 1, 5000, 'the first event');
+      await cutOff('pager');
+      await until(() => errors.length > 0, 5000, 'the listener cut off');
+      // 1,100 events it cannot be notified of: only its catch-up from the stream can deliver them (two pages).
+      for (let n = 0; n < 1100; n += 100) {
+        await Promise.all(Array.from({ length: 100 }, (_, i) => publisher.append('t/pages', 'message', String(n + i))));
+      }
+      await letBackIn('pager');
+      await until(() => seen.events.length >= 1101, 20_000, 'all 1,101 events');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const stream = await publisher.read('t/pages', publisher.epoch, { ms: 0, seq: 0 });
+      expect(stream.kind === 'events' && stream.events.length).toBe(1101);
+      expect(seen.events.map((e) => e.id)).toEqual(
+        (stream as { events: readonly StoredEvent[] }).events.map((e) => e.id),
+      );
+      expect(seen.resets).toEqual([]);
+      // Reported (its logins refused meanwhile) under the URL with the password hidden.
+      const messages = errors.map((e) => String((e as Error).message));
+      expect(
+        messages.some((m) => m.startsWith(`Redis at redis://pager:***@127.0.0.1:${(redis as OwnRedis).port}: `)),
+      ).toBe(true);
+      expect(messages.some((m) => m.includes('secret'))).toBe(false);
+    },
+    60_000,
+  );
+
+  it.skipIf(noRedisServer)(
+    'events trimmed away while it was cut off: its listeners get a reset, then the retained events, in order',
+    async () => {
+      const errors: unknown[] = [];
+      const listenerStore = await openAs('trimmed', { maxLen: 5, onError: (error) => errors.push(error) });
+      const publisher = await open({ maxLen: 5 });
+      const log: string[] = [];
+      await listenerStore.subscribe('t/trimmed', {
+        event: (e) => log.push(e.data),
+        reset: (epoch) => log.push(`reset ${epoch}`),
+      });
+      for (let n = 0; n < 3; n++) await publisher.append('t/trimmed', 'message', String(n));
+      await until(() => log.length === 3, 5000, 'the first three');
+      await cutOff('trimmed');
+      await until(() => errors.length > 0, 5000, 'the listener cut off');
+      // 20 more with room for 5: the listener's last delivered event and the next 14 are trimmed meanwhile.
+      for (let n = 3; n < 23; n++) await publisher.append('t/trimmed', 'message', String(n));
+      await letBackIn('trimmed');
+      await until(() => log.length >= 9, 10_000, 'the reset and the five retained');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(log).toEqual(['0', '1', '2', `reset ${publisher.epoch}`, '18', '19', '20', '21', '22']);
+      // Live again: the next one arrives once.
+      await publisher.append('t/trimmed', 'message', '23');
+      await until(() => log.length >= 10, 5000, 'the next event');
+      expect(log.slice(9)).toEqual(['23']);
+    },
+    30_000,
   );
 });

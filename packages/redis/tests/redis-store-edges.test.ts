@@ -2,7 +2,7 @@ import { isSsekitError } from '@ssekit/contract';
 import { createRedisReplayStore, type RedisReplayStore } from '@ssekit/redis';
 import type { StoredEvent } from '@ssekit/server/broadcast';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { until } from '../../server/tests/broadcast-helpers.ts';
 import { noRedisServer, type OwnRedis, sparePort, startOwnRedis } from './own-redis.ts';
 
@@ -55,6 +55,24 @@ describe.sequential('Redis replay store: options, connection and close', () => {
     }
   });
 
+  it('refuses a waitForReplicas that is not 0 or more, an empty cluster and a cluster prefix with braces', async () => {
+    for (const value of [-1, 1.5, Number.NaN]) {
+      const error = await createRedisReplayStore({ url: 'redis://127.0.0.1:1', waitForReplicas: value }).catch(
+        (e: unknown) => e,
+      );
+      expect(isSsekitError(error) && error.code).toBe('INVALID_ARGUMENT');
+      expect((error as Error).message).toBe(`createRedisReplayStore: waitForReplicas must be 0 or more, got ${value}`);
+    }
+    const empty = await createRedisReplayStore({ cluster: [] }).catch((e: unknown) => e);
+    expect(isSsekitError(empty) && empty.code).toBe('INVALID_ARGUMENT');
+    expect((empty as Error).message).toBe('createRedisReplayStore: cluster needs at least one node');
+    const braces = await createRedisReplayStore({ cluster: ['127.0.0.1:1'], prefix: 'app{1}' }).catch(
+      (e: unknown) => e,
+    );
+    expect(isSsekitError(braces) && braces.code).toBe('INVALID_ARGUMENT');
+    expect((braces as Error).message).toMatch(/prefix must not contain/);
+  });
+
   it('fails with STORE_UNAVAILABLE naming the URL when Redis does not answer', async () => {
     const url = `redis://127.0.0.1:${await sparePort()}`;
     const error = await createRedisReplayStore({ url, onError: () => {} }).catch((e: unknown) => e);
@@ -71,10 +89,11 @@ describe.sequential('Redis replay store: options, connection and close', () => {
       () => store.append('t/close', 'message', 'b'),
       () => store.read('t/close', stored.epoch, { ms: 0, seq: 0 }),
       () => store.head('t/close'),
+      () => store.subscribe('t/close', { event: () => {}, reset: () => {} }),
     ]) {
       const error = await call().catch((e: unknown) => e);
       expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
-      expect((error as Error).message).toMatch(/the Redis store is closed$/);
+      expect((error as Error).message).toMatch(/(the Redis store is closed|is not connected)$/);
     }
     const reader = await open();
     const read = await reader.read('t/close', stored.epoch, { ms: 0, seq: 0 });
@@ -110,6 +129,118 @@ describe.sequential('Redis replay store: options, connection and close', () => {
     },
   );
 
+  it.skipIf(noRedisServer)('without a prefix, writes its keys under ssekit:', async () => {
+    const store = await open({ prefix: undefined });
+    expect(store.prefix).toBe('ssekit');
+    expect(store.clustered).toBe(false);
+    await store.append('t/default', 'message', 'x');
+    const admin = new Redis((redis as OwnRedis).url);
+    try {
+      expect(await admin.exists('ssekit:s:t/default')).toBe(1);
+    } finally {
+      admin.disconnect();
+    }
+  });
+
+  it.skipIf(noRedisServer)(
+    'a publish Redis does not answer within commandTimeoutMs fails with STORE_UNAVAILABLE, not later',
+    async () => {
+      const store = await open({ commandTimeoutMs: 300 });
+      await store.append('t/slow', 'message', 'before');
+      const admin = new Redis((redis as OwnRedis).url);
+      try {
+        // Redis holds every client's commands for 4 s: the append must give up after its 300 ms, not succeed after.
+        await admin.call('CLIENT', 'PAUSE', '4000', 'ALL');
+        const error = await store.append('t/slow', 'message', 'paused').catch((e: unknown) => e);
+        expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+        expect((error as Error).message).toMatch(/^append to "t\/slow": .*timed out/i);
+      } finally {
+        await admin.call('CLIENT', 'UNPAUSE').catch(() => {});
+        admin.disconnect();
+      }
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'a malformed notification on a topic channel is reported as STORE_DATA and delivers nothing',
+    async () => {
+      const errors: unknown[] = [];
+      const store = await open({ onError: (error) => errors.push(error) });
+      const seen: string[] = [];
+      await store.subscribe('t/bad', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
+      const admin = new Redis((redis as OwnRedis).url);
+      try {
+        await admin.publish(`${store.prefix}:c:t/bad`, 'not an event');
+      } finally {
+        admin.disconnect();
+      }
+      await until(() => errors.length > 0, 5000, 'the malformed notification reported');
+      expect(isSsekitError(errors[0]) && errors[0].code).toBe('STORE_DATA');
+      expect((errors[0] as Error).message).toBe(`malformed Redis notification on ${store.prefix}:c:t/bad`);
+      await store.append('t/bad', 'message', 'good');
+      await until(() => seen.length > 0, 5000, 'the next event');
+      expect(seen).toEqual(['good']);
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'a subscribe whose head Redis does not answer in time rejects, leaves no channel behind, and can be retried',
+    async () => {
+      const store = await open({ commandTimeoutMs: 300 });
+      const channel = `${store.prefix}:c:t/late`;
+      const admin = new Redis((redis as OwnRedis).url);
+      let error: unknown;
+      try {
+        // Scripts are held for 4 s (SUBSCRIBE is not): the head query times out after 300 ms.
+        await admin.call('CLIENT', 'PAUSE', '4000', 'WRITE');
+        error = await store.subscribe('t/late', { event: () => {}, reset: () => {} }).catch((e: unknown) => e);
+      } finally {
+        await admin.call('CLIENT', 'UNPAUSE').catch(() => {});
+        admin.disconnect();
+      }
+      expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+      expect((error as Error).message).toMatch(/^head of "t\/late": .*timed out/i);
+      for (let i = 0; i < 100 && (await subscribers(channel)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await subscribers(channel)).toBe(0);
+      const seen: string[] = [];
+      await store.subscribe('t/late', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
+      await store.append('t/late', 'message', 'now');
+      await until(() => seen.length > 0, 5000, 'the event after the retry');
+      expect(seen).toEqual(['now']);
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'waitForReplicas: acknowledged once a replica has the event; rejected (but stored) when too few replicas confirm',
+    async () => {
+      const own = redis as OwnRedis;
+      const replica = await startOwnRedis();
+      const admin = new Redis(replica.url);
+      try {
+        await admin.call('REPLICAOF', '127.0.0.1', String(own.port));
+        for (let i = 0; i < 100; i++) {
+          if (((await admin.call('INFO', 'replication')) as string).includes('master_link_status:up')) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const one = await open({ waitForReplicas: 1, commandTimeoutMs: 5000 });
+        const stored = await one.append('t/wait', 'message', 'replicated');
+        expect(stored.data).toBe('replicated');
+        expect(await admin.xlen(`${one.prefix}:s:t/wait`)).toBe(1);
+        const two = await open({ waitForReplicas: 2, commandTimeoutMs: 300 });
+        const error = await two.append('t/wait', 'message', 'unconfirmed').catch((e: unknown) => e);
+        expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+        expect((error as Error).message).toMatch(
+          /^append to "t\/wait": (stored on the master, but 1 of 2 replicas confirmed it in time|Command timed out)/,
+        );
+        const read = await one.read('t/wait', stored.epoch, stored.position);
+        expect(read.kind === 'events' && read.events.map((e) => e.data)).toEqual(['unconfirmed']);
+      } finally {
+        admin.disconnect();
+        await replica.stop();
+      }
+    },
+  );
+
   it.skipIf(noRedisServer)('names its two connections after connectionName', async () => {
     await open({ redis: { connectionName: 'edges-named' } });
     const admin = new Redis((redis as OwnRedis).url);
@@ -133,6 +264,7 @@ describe.sequential('Redis replay store: options, connection and close', () => {
       try {
         await until(() => errors.length > 0, 5000, 'the outage reported');
         expect(errors.every((e) => isSsekitError(e) && e.code === 'STORE_UNAVAILABLE')).toBe(true);
+        expect((errors[0] as Error).message.startsWith(`Redis at ${own.url}: `)).toBe(true);
         const subscribe = await store
           .subscribe('t/down', { event: () => {}, reset: () => {} })
           .catch((e: unknown) => e);
@@ -144,5 +276,42 @@ describe.sequential('Redis replay store: options, connection and close', () => {
         await own.start();
       }
     },
+  );
+  it.skipIf(noRedisServer)(
+    'without onError, logs an outage once (not every reconnect attempt), and the next outage once again',
+    async () => {
+      const own = redis as OwnRedis;
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const logged = () => warn.mock.calls.filter((call) => String(call[0]).startsWith('[ssekit] redis store'));
+      try {
+        const store = await createRedisReplayStore({ url: own.url, prefix: 'edges', commandTimeoutMs: 500 });
+        stores.push(store);
+        const seen: string[] = [];
+        await store.subscribe('t/log', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
+        let before = 0;
+        for (let outage = 1; outage <= 2; outage++) {
+          await own.shutdown();
+          await until(() => logged().length > before, 5000, `outage ${outage} logged`);
+          // Both connections keep retrying (every 50 to 500 ms) while Redis is away: still one line.
+          await new Promise((resolve) => setTimeout(resolve, 1500));
+          expect(logged()).toHaveLength(before + 1);
+          await own.start();
+          // Back once an event published now is delivered (resubscribed and caught up). Bounded: 50 tries.
+          for (let i = 0; i < 50 && !seen.includes(`after ${outage}`); i++) {
+            await store.append('t/log', 'message', `after ${outage}`).catch(() => {});
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+          expect(seen).toContain(`after ${outage}`);
+          before = logged().length;
+        }
+        expect(String(logged()[0]?.[0])).toMatch(
+          /^\[ssekit\] redis store STORE_UNAVAILABLE: Redis at redis:\/\/127\.0\.0\.1:\d+: /,
+        );
+      } finally {
+        warn.mockRestore();
+        await own.start();
+      }
+    },
+    30_000,
   );
 });

@@ -90,4 +90,24 @@ describe.sequential('Redis replay store', () => {
     });
     expect(await store.read('t/never-written', store.epoch, { ms: 0, seq: 0 })).toEqual({ kind: 'events', events: [] });
   });
+
+  it.skipIf(noRedis)(
+    'answers a position between two stored events, where none was stored, with unknown-position',
+    async () => {
+      const store = await open();
+      const first = await store.append('t/gap', 'message', '1');
+      // A later millisecond for the second event (bounded wait): a position strictly between the two exists.
+      for (let i = 0; i < 100 && Date.now() < first.position.ms + 3; i++) await new Promise((r) => setTimeout(r, 2));
+      const second = await store.append('t/gap', 'message', '2');
+      expect(second.position.ms).toBeGreaterThan(first.position.ms + 1);
+      expect(await store.read('t/gap', store.epoch, { ms: second.position.ms - 1, seq: 0 })).toEqual({
+        kind: 'reset',
+        reason: 'unknown-position',
+      });
+      expect(await store.read('t/gap', store.epoch, first.position)).toMatchObject({
+        kind: 'events',
+        events: [expect.objectContaining({ id: second.id })],
+      });
+    },
+  );
 });
