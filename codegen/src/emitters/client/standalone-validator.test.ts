@@ -1,12 +1,9 @@
-import { defineContract } from '@ssekit/contract';
 import { transformSync } from 'esbuild';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { $ZodType } from 'zod/v4/core';
-import { buildIr } from '../../ir/build.js';
 import type { JsonSchema } from '../../ir/types.js';
-import { emitClientSource } from './emit-client.js';
 import { AT_HELPER, compileValidator, ValidatorModule } from './standalone-validator.js';
 
 type Issue = { path: PropertyKey[]; message: string };
@@ -654,30 +651,153 @@ describe('compileValidator unions, references and shared constants', () => {
   });
 });
 
-describe('compileValidator in the generated client', () => {
-  it('keeps the formatted validators within 120 columns, one statement a line', () => {
+describe('compileValidator layout', () => {
+  // The client generator only re-indents these lines (TypeScript's formatter), so a guard longer than a line is broken
+  // into a block here, keeping the generated file within 120 columns.
+  it('breaks a long guard into a block; short ones stay on one line, one statement a line', () => {
     const key = 'theQuiteLongPropertyNameOfThisEvent';
-    const contract = defineContract({
-      feed: {
-        path: '/f',
-        events: {
-          update: z.object({ [key]: z.string().max(80).regex(/^x/), n: z.array(z.int()).max(3) }),
-        },
-      },
-    });
-    const text = emitClientSource(buildIr([{ exportName: 'c', contract }], { contractImport: './c.js' }), {
-      validation: 'standalone',
-      runtimeImport: '@ssekit/client',
-      openapiVersion: '3.2',
-    });
-    const validator = text.slice(text.indexOf('function checkFeedUpdateData('));
-    const lines = validator.slice(0, validator.indexOf('\n}\n') + 3).split('\n');
-    expect(lines.filter((line) => line.length > 120)).toEqual([]);
-    // The long guard is a block; a short one stays on one line; each statement on its own line.
-    expect(lines).toContain('  if (!pattern0.test(v2)) {');
-    expect(lines).toContain(`    return { path: ['${key}'], message: 'does not match the expected format' };`);
-    expect(lines).toContain("  if (v3.length > 3) return { path: ['n'], message: 'must have at most 3 items' };");
+    const { source } = compile(z.object({ [key]: z.string().max(80).regex(/^x/), n: z.array(z.int()).max(3) }));
+    const lines = source.slice(source.indexOf('function checkIt(')).split('\n');
+    expect(lines.filter((line) => line.length > 110)).toEqual([]);
+    expect(lines).toContain('if (!pattern0.test(v2)) {');
+    expect(lines).toContain(`return { path: ['${key}'], message: 'does not match the expected format' };`);
+    expect(lines).toContain("if (v3.length > 3) return { path: ['n'], message: 'must have at most 3 items' };");
     expect(lines.filter((line) => /;\s*\S/.test(line.replace(/for \(.*\)/, '')))).toEqual([]);
-    expect(lines.slice(-4)).toEqual(['  }', '  return undefined;', '}', '']);
+    expect(lines.slice(-3)).toEqual(['}', 'return undefined;', '}']);
+  });
+});
+
+describe('compileValidator emits one check per rule', () => {
+  /** The emitted validators and module constants for a JSON Schema. */
+  function emitted(json: JsonSchema | boolean): { source: string; ifs: number; loops: number; constants: number } {
+    const module = new ValidatorModule();
+    compileValidator(json as JsonSchema, 'checkIt', module);
+    const source = module.functions.join('\n');
+    return {
+      source,
+      ifs: source.match(/\bif \(/g)?.length ?? 0,
+      loops: source.match(/\bfor \(/g)?.length ?? 0,
+      constants: module.constants.length,
+    };
+  }
+
+  // [schema, `if`s, loops]: keywords that rule nothing out (0 bounds, `true`/`{}` sub-schemas, a type already pinned
+  // by `const`/`enum`) add no code to the client bundle.
+  const SIZES: [string, JsonSchema | boolean, number, number][] = [
+    ['true', true, 0, 0],
+    ['{}', {}, 0, 0],
+    ['string', { type: 'string' }, 1, 0],
+    ['minLength 0', { type: 'string', minLength: 0 }, 1, 0],
+    ['string bounds', { type: 'string', minLength: 1, maxLength: 2 }, 3, 0],
+    ['number', { type: 'number' }, 1, 0],
+    ['multipleOf 0', { type: 'number', multipleOf: 0 }, 1, 0],
+    ['safe integer', { type: 'integer', minimum: -MAX_SAFE, maximum: MAX_SAFE }, 1, 0],
+    ['number in the safe range', { type: 'number', minimum: -MAX_SAFE, maximum: MAX_SAFE }, 3, 0],
+    ['array', { type: 'array' }, 1, 0],
+    ['minItems 0', { type: 'array', minItems: 0 }, 1, 0],
+    ['items true', { type: 'array', items: true }, 1, 0],
+    ['items {}', { type: 'array', items: {} }, 1, 0],
+    ['prefixItems true and {}', { type: 'array', prefixItems: [true, {}] }, 1, 0],
+    ['object', { type: 'object' }, 1, 0],
+    ['minProperties 0', { type: 'object', minProperties: 0 }, 1, 0],
+    ['optional any', { type: 'object', properties: { a: {} } }, 1, 0],
+    ['required any', { type: 'object', properties: { a: {} }, required: ['a'] }, 2, 0],
+    ['required string', { type: 'object', properties: { a: { type: 'string' } }, required: ['a'] }, 3, 0],
+    ['additionalProperties true', { type: 'object', additionalProperties: true }, 1, 0],
+    ['additionalProperties {}', { type: 'object', additionalProperties: {} }, 1, 0],
+    ['propertyNames true', { type: 'object', propertyNames: true }, 1, 0],
+    ['record', { type: 'object', additionalProperties: { type: 'number' } }, 2, 1],
+    ['pinned string', { type: 'string', const: 'on' }, 1, 0],
+    ['pinned enum', { type: 'string', enum: ['a', 'b'] }, 1, 0],
+    ['pinned boolean', { type: 'boolean', const: true }, 1, 0],
+    ['pinned null', { type: 'null', enum: [null] }, 1, 0],
+  ];
+  it.each(SIZES)('%s', (_name, schema, ifs, loops) => {
+    expect(emitted(schema)).toMatchObject({ ifs, loops });
+  });
+
+  it('an empty validator is a bare `return undefined`', () => {
+    expect(emitted(true).source).toBe(
+      'function checkIt(value: unknown): ValidationIssue | undefined {\nreturn undefined;\n}',
+    );
+  });
+
+  it('compares short enums and primitive consts inline; hoists long and object enums to a Set', () => {
+    expect(emitted({ enum: [1, 2, 3, 4, 5, 6] })).toMatchObject({ constants: 0 });
+    expect(emitted({ enum: ['a', null, true] })).toMatchObject({ constants: 0 });
+    expect(emitted({ enum: [1, 2, 3, 4, 5, 6, 7] })).toMatchObject({ constants: 1 });
+    expect(emitted({ enum: [{ a: 1 }] })).toMatchObject({ constants: 1 });
+    for (const value of ['on', 1, true, null]) expect(emitted({ const: value }).source).not.toContain('JSON.stringify');
+  });
+});
+
+describe('compileValidator paths and names through nesting', () => {
+  it('prefixes the path of an issue found inside a union member', () => {
+    const { check } = compile(
+      z.object({
+        shape: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('circle'), r: z.number().positive() }),
+          z.object({ kind: z.literal('rect'), w: z.number() }),
+        ]),
+        either: z.union([z.string(), z.object({ n: z.int() })]).optional(),
+      }),
+    );
+    expect(check({ shape: { kind: 'circle', r: -1 } })).toEqual({
+      path: ['shape', 'r'],
+      message: 'must be greater than 0',
+    });
+    expect(check({ shape: { kind: 'oval' } })).toEqual({
+      path: ['shape', 'kind'],
+      message: 'expected one of "circle", "rect"',
+    });
+    expect(check({ shape: { kind: 'rect', w: 1 }, either: 1 })).toEqual({
+      path: ['either'],
+      message: 'matches none of the allowed shapes',
+    });
+  });
+
+  it('keeps local names distinct around a union compiled in the middle of an object', () => {
+    const { check } = compile(
+      z.object({
+        a: z.string(),
+        b: z.string(),
+        c: z.array(z.object({ d: z.string(), e: z.string() })),
+        u: z.union([z.object({ x: z.string(), y: z.string() }), z.number()]),
+        f: z.string(),
+        g: z.array(z.number()),
+      }),
+    );
+    const ok = { a: '', b: '', c: [{ d: '', e: '' }], u: 1, f: '', g: [1] };
+    expect(check(ok)).toBeUndefined();
+    expect(check({ ...ok, g: ['x'] })).toEqual({ path: ['g', 0], message: 'expected a number' });
+    expect(check({ ...ok, f: 1 })).toEqual({ path: ['f'], message: 'expected a string' });
+  });
+
+  it('a union member with a `true` property is still a candidate tag-less union', () => {
+    const check = compileJson({
+      anyOf: [
+        { type: 'object', properties: { k: true }, required: ['k'] },
+        { type: 'object', properties: { k: { const: 'b' }, n: { type: 'number' } }, required: ['k', 'n'] },
+      ],
+    });
+    expect(check({ k: [] })).toBeUndefined();
+    expect(check('x')).toEqual({ path: [], message: 'matches none of the allowed shapes' });
+  });
+
+  it('null tags are not dispatched on: the members are tried in turn', () => {
+    const check = compileJson({
+      anyOf: [
+        { type: 'object', properties: { k: { const: null } }, required: ['k'] },
+        { type: 'object', properties: { k: { const: 'a' } }, required: ['k'] },
+      ],
+    });
+    expect(check({ k: null })).toBeUndefined();
+    expect(check({ k: 'z' })).toEqual({ path: [], message: 'matches none of the allowed shapes' });
+  });
+
+  it('a number (not integer) schema spanning the safe range still compares its bounds', () => {
+    const check = compileJson({ type: 'number', minimum: -MAX_SAFE, maximum: MAX_SAFE });
+    expect(check(2 ** 53 + 2)).toEqual({ path: [], message: `must be at most ${MAX_SAFE}` });
+    expect(check(1.5)).toBeUndefined();
   });
 });
