@@ -801,3 +801,50 @@ describe('compileValidator paths and names through nesting', () => {
     expect(check(1.5)).toBeUndefined();
   });
 });
+
+describe('compileValidator allOf, mixed enums and members without properties', () => {
+  it('allOf: every part applies, in order', () => {
+    const check = compileJson({
+      allOf: [
+        { type: 'object', required: ['a'] },
+        { type: 'object', required: ['b'] },
+      ],
+    });
+    expect(check({ a: 1, b: 2 })).toBeUndefined();
+    expect(check({ a: 1 })).toEqual({ path: ['b'], message: 'is required' });
+    expect(check({ b: 1 })).toEqual({ path: ['a'], message: 'is required' });
+  });
+
+  it('an enum mixing objects and primitives compares each by value', () => {
+    const check = compileJson({ enum: [{ a: 1 }, 'x', null] });
+    expect(check({ a: 1 })).toBeUndefined();
+    expect(check('x')).toBeUndefined();
+    expect(check(null)).toBeUndefined();
+    expect(check({ a: 2 })).toEqual({ path: [], message: 'expected one of {"a":1}, "x", null' });
+  });
+
+  it('a tag enum mixing an object with strings is not dispatched on', () => {
+    const check = compileJson({
+      anyOf: [
+        { type: 'object', properties: { k: { enum: ['x', { a: 1 }] } }, required: ['k'] },
+        { type: 'object', properties: { k: { const: 'y' } }, required: ['k'] },
+      ],
+    });
+    expect(check({ k: { a: 1 } })).toBeUndefined();
+    expect(check({ k: 'y' })).toBeUndefined();
+    expect(check({ k: 'z' })).toEqual({ path: [], message: 'matches none of the allowed shapes' });
+  });
+
+  it('a union whose later member has no properties is tried member by member', () => {
+    const check = compileJson({
+      anyOf: [
+        { type: 'object', properties: { k: { const: 'a' } }, required: ['k'] },
+        { type: 'object', required: ['k'] },
+        { type: 'string' },
+      ],
+    });
+    expect(check({ k: 'z' })).toBeUndefined();
+    expect(check('s')).toBeUndefined();
+    expect(check(1)).toEqual({ path: [], message: 'matches none of the allowed shapes' });
+  });
+});
