@@ -204,7 +204,8 @@ function findDiscriminator(variants: Node[]): { key: string; tags: unknown[][] }
       const prop = (variant.properties as Record<string, Node> | undefined)?.[key];
       if (!required || typeof prop !== 'object') break;
       const values = 'const' in prop ? [prop.const] : Array.isArray(prop.enum) ? prop.enum : undefined;
-      if (!values || values.some((v) => v === null || typeof v === 'object')) break;
+      // `typeof null` is 'object' too: null and object tags are left to the member-by-member check.
+      if (!values || values.some((v) => typeof v === 'object')) break;
       tags.push(values);
     }
     const all = tags.flat();
