@@ -1,4 +1,4 @@
-/** (E) Codegen time for a generated contract of 200 routes × 5 events (target < 3 s). */
+/** (E) Codegen time for a generated contract of 200 routes × 5 events (targets: cold < 2.5 s, warm < 1.5 s). */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PartResult } from '../lib/part.ts';
@@ -15,7 +15,8 @@ export interface CodegenOptions {
 
 const ROUTES = 200;
 const EVENTS = 5;
-const LIMIT_MS = 3000;
+const COLD_LIMIT_MS = 2500;
+const WARM_LIMIT_MS = 1500;
 
 export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
   const dir = scratchDir('codegen');
@@ -23,6 +24,7 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
   writeFileSync(contracts, contractSource(ROUTES, EVENTS));
   const cold: number[] = [];
   const warm: number[] = [];
+  const imports: number[] = [];
   let files = 0;
   for (let rep = 0; rep < options.reps; rep++) {
     const out = scratchDir(`codegen/out-${rep}`);
@@ -43,6 +45,7 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
       if (r.routes !== ROUTES) throw new Error(`codegen produced ${r.routes} routes, expected ${ROUTES}`);
       cold.push(r.coldMs);
       warm.push(r.warmMs);
+      imports.push(r.importMs);
       files = r.files;
       options.log(
         `  codegen rep ${rep + 1}: generate() ${r.coldMs.toFixed(0)} ms cold, ${r.warmMs.toFixed(0)} ms warm (import ${r.importMs.toFixed(0)} ms, ${r.files} files)`,
@@ -51,7 +54,7 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
       await child.stop();
     }
   }
-  const check = (name: string, values: number[]) => {
+  const check = (name: string, values: number[], limit: number) => {
     const s = spread(values);
     return {
       name,
@@ -60,8 +63,8 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
       median: s.median,
       min: s.min,
       max: s.max,
-      limit: LIMIT_MS,
-      met: s.median < LIMIT_MS,
+      limit,
+      met: s.median < limit,
     };
   };
   return {
@@ -70,9 +73,13 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
     method:
       `A synthetic contract (${ROUTES} routes with params and query, ${EVENTS} object events each) written to a scratch ` +
       `folder; generate() of @ssekit/codegen with every emitter (${files} files), timed in a fresh process (cold: first ` +
-      'call, contract import included) and again in the same process (warm). Absolute target, no baseline.',
+      'call, contract import included) and again in the same process (warm). Absolute targets, no baseline.',
     scenarios: [],
-    checks: [check('generate() cold', cold), check('generate() warm', warm)],
-    notes: [],
+    checks: [check('generate() cold', cold, COLD_LIMIT_MS), check('generate() warm', warm, WARM_LIMIT_MS)],
+    notes: [
+      `import('@ssekit/codegen') before the first call (not in cold): median ${spread(imports).median.toFixed(0)} ms, ` +
+        `${spread(imports).min.toFixed(0)}–${spread(imports).max.toFixed(0)} ms (TypeScript loads only when the client ` +
+        'emitter runs, in its formatter worker).',
+    ],
   };
 }

@@ -29,5 +29,10 @@ export interface EmitOptions {
  */
 export interface Emitter {
   readonly name: string;
+  /**
+   * Called by `generate()` before the contracts load, for emitters that warm up on another thread (the client
+   * emitter starts its formatter worker there). Optional; must not throw.
+   */
+  prepare?(): void;
   emit(ir: IrDocument, options: EmitOptions): EmittedFile[] | Promise<EmittedFile[]>;
 }

@@ -1,10 +1,10 @@
-import { CodeBlockWriter } from 'ts-morph';
+import CodeBlockWriter from 'code-block-writer';
 
 /** Lines wider than this are broken over several lines (the repo's Biome line width). */
 export const LINE_WIDTH = 120;
 
 /**
- * A ts-morph `CodeBlockWriter` with the generated client's settings: two-space indent, single quotes, LF.
+ * A `CodeBlockWriter` (the one ts-morph re-exports) with the generated client's settings: two-space indent, single quotes, LF.
  *
  * @example
  * ```ts

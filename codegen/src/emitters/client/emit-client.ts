@@ -1,11 +1,11 @@
-import type { CodeBlockWriter } from 'ts-morph';
-import { Project, ts } from 'ts-morph';
+import type CodeBlockWriter from 'code-block-writer';
 import { CodegenError } from '../../errors.js';
 import { propertyKey } from '../../ir/json-schema-to-ts.js';
 import { quote } from '../../ir/ts-literal.js';
 import type { IrDocument, IrRoute } from '../../ir/types.js';
 import type { EmitOptions } from '../types.js';
 import { codeWriter, LINE_WIDTH, writeDoc, writeList } from './code-writer.js';
+import { formatClientSync } from './format.js';
 import { type ClientContext, defaultAlias, INFER, routeParts, writeRouteSpec, writeRouteTypes } from './route-code.js';
 import { routeNames } from './route-names.js';
 import { AT_HELPER, ValidatorModule } from './standalone-validator.js';
@@ -47,6 +47,19 @@ const LOCAL = ['createClient', 'Client', 'at', 'contract', 'defaultContract', 'd
  * ```
  */
 export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
+  return formatClientSync(writeClientSource(ir, options));
+}
+
+/**
+ * The client as written, before the TypeScript formatter: what {@link emitClientSource} formats on this thread and
+ * the `client` emitter formats in a worker (`format.ts`).
+ *
+ * @example
+ * ```ts
+ * const text = await formatClient(writeClientSource(ir, options));
+ * ```
+ */
+export function writeClientSource(ir: IrDocument, options: EmitOptions): string {
   if (options.validation !== 'zod' && options.validation !== 'standalone') {
     throw new CodegenError(`unknown validation mode ${JSON.stringify(options.validation)} (use zod or standalone)`);
   }
@@ -90,7 +103,7 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     if (context.validators.usesAt) file.blankLine().writeLine(AT_HELPER);
   }
   file.blankLine().write(body.toString());
-  return format(file.toString());
+  return file.toString();
 }
 
 function writeImports(writer: CodeBlockWriter, context: ClientContext): void {
@@ -220,20 +233,4 @@ function writeArrow(writer: CodeBlockWriter, head: string, body: string): void {
   }
   writer.writeLine(`${head} =>`);
   writer.indent(() => writer.writeLine(`${body},`));
-}
-
-/**
- * The TypeScript formatter over the written text, through the language service (the same settings as before, without
- * ts-morph re-wrapping every node): it indents the emitted validators' blocks and normalizes spacing.
- */
-function format(text: string): string {
-  const project = new Project({ useInMemoryFileSystem: true });
-  const file = project.createSourceFile('client.ts', text);
-  return project.getLanguageService().getFormattedDocumentText(file.getFilePath(), {
-    indentSize: 2,
-    convertTabsToSpaces: true,
-    ensureNewLineAtEndOfFile: true,
-    semicolons: ts.SemicolonPreference.Insert,
-    insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
-  });
 }

@@ -1,5 +1,5 @@
 import { HANDLER_OPTION_KEYS } from '@ssekit/client';
-import type { CodeBlockWriter } from 'ts-morph';
+import type CodeBlockWriter from 'code-block-writer';
 import { jsonSchemaToTs, propertyAccess, propertyKey } from '../../ir/json-schema-to-ts.js';
 import { quote } from '../../ir/ts-literal.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute } from '../../ir/types.js';
