@@ -92,6 +92,27 @@ describe.sequential('Redis replay store', () => {
   });
 
   it.skipIf(noRedis)(
+    'reads at most `limit` events a page (the hub pages replays by it), all of them without a usable limit',
+    async () => {
+      const store = await open({ maxLen: 8 });
+      const stored: StoredEvent[] = [];
+      for (let i = 0; i < 6; i++) stored.push(await store.append('t/page', 'message', String(i)));
+      const data = async (limit: number | undefined, after = { ms: 0, seq: 0 }) => {
+        const result = await store.read('t/page', store.epoch, after, limit);
+        if (result.kind !== 'events') throw new Error(`reset: ${result.reason}`);
+        return result.events.map((e) => e.data);
+      };
+      expect(await data(3)).toEqual(['0', '1', '2']);
+      expect(await data(3, (stored[2] as StoredEvent).position)).toEqual(['3', '4', '5']);
+      expect(await data(1)).toEqual(['0']);
+      expect(await data(2.7)).toEqual(['0', '1']);
+      // no limit, a limit of 0 or less, or one above the retained length: every retained event
+      for (const limit of [undefined, 0, -1, 9]) expect(await data(limit)).toEqual(['0', '1', '2', '3', '4', '5']);
+      expect(await data(8)).toEqual(['0', '1', '2', '3', '4', '5']);
+    },
+  );
+
+  it.skipIf(noRedis)(
     'answers a position between two stored events, where none was stored, with unknown-position',
     async () => {
       const store = await open();
