@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { CodegenError } from '../../errors.js';
 
 type Ts = typeof import('ts-morph').ts;
 
@@ -121,10 +122,10 @@ class FormatterWorker {
       this.#pending.delete(reply.id);
       if (this.#pending.size === 0) this.#worker.unref();
       if (reply.text !== undefined) waiter.resolve(reply.text);
-      else waiter.reject(new Error(reply.error ?? 'formatter worker failed'));
+      else waiter.reject(new CodegenError(`formatting the client failed: ${reply.error ?? 'no reason given'}`));
     });
     this.#worker.on('error', fail);
-    this.#worker.on('exit', (code) => fail(new Error(`formatter worker exited with code ${code}`)));
+    this.#worker.on('exit', (code) => fail(new CodegenError(`the client's formatter worker exited with code ${code}`)));
   }
 
   format(text: string): Promise<string> {
