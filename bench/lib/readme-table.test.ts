@@ -75,7 +75,25 @@ describe('readmeTable', () => {
     expect(table).toContain('| fan-out N=1000, bursts of 10 | 1.20× ❌ | 19.0× |');
     expect(table).toContain('| `ssekit generate`, 200 routes × 5 events | 1.60 s warm ❌, 2.00 s cold ✅ |  |');
     expect(table).not.toContain('one event per turn');
+    expect(table).not.toContain('idle memory per stream');
     expect(table).not.toContain('better-sse');
+  });
+});
+
+describe('readmeTable with part H', () => {
+  it('shows RSS and heap ratios at the largest step, with their verdicts', () => {
+    const streams = {
+      baseline: 'raw-comment',
+      targets: [
+        { impl: 'ssekit', metric: 'rss' as const, streams: 5000, ratio: 1.5, maxRatio: 1.2, met: false },
+        { impl: 'ssekit', metric: 'rss' as const, streams: 19000, ratio: 1.13, maxRatio: 1.2, met: true },
+        { impl: 'ssekit', metric: 'heap' as const, streams: 19000, ratio: 1.29, maxRatio: 1.2, met: false },
+      ],
+    };
+    const table = readmeTable({ ...results(), streams });
+    expect(table).toMatch(
+      /\| idle memory per stream at the most streams [^|]*\| 1\.13× ✅ \/ 1\.29× ❌ \(19,000\) \| {2}\|/,
+    );
   });
 });
 

@@ -5,7 +5,7 @@
  * `<!-- bench-table:start -->` and `<!-- bench-table:end -->`; `npm run bench` calls it after a full (non-quick) run.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PartResult, Scenario } from './part.ts';
@@ -15,6 +15,14 @@ import type { RunInfo } from './report.ts';
 export interface LatestResults {
   machine: RunInfo['machine'];
   parts: { run: RunInfo; part: PartResult }[];
+  /** Part H (bench/streams, `streams.json`), when it has been run. */
+  streams?: StreamsResults;
+}
+
+/** What the table reads of part H's `streams.json`: its memory targets per implementation, metric and step. */
+export interface StreamsResults {
+  baseline: string;
+  targets: { impl: string; metric: 'rss' | 'heap'; streams: number; ratio: number; maxRatio: number; met: boolean }[];
 }
 
 /** One column of the table: an implementation as the bench names it, and its heading. */
@@ -76,6 +84,20 @@ export const README_ROWS: Row[] = [
   ratioRow('idle memory per connection (RSS) vs raw, 5,000 streams', 'B', /^RSS/),
   ratioRow('idle memory per connection (heap) vs raw, 5,000 streams', 'B', /^heap/),
   ratioRow('publish→receive p99 at N=100, 100 events/s', 'D', 'p99 latency'),
+  {
+    label: 'idle memory per stream at the most streams part H holds, RSS / heap vs raw + one comment frame',
+    cell: (results, column) => {
+      const targets = results.streams?.targets.filter((t) => t.impl === column.impl) ?? [];
+      const most = Math.max(...targets.map((t) => t.streams));
+      const show = (metric: 'rss' | 'heap') => {
+        const t = targets.find((x) => x.metric === metric && x.streams === most);
+        return t && `${t.ratio.toFixed(2)}×${t.met ? ' ✅' : ' ❌'}`;
+      };
+      const rss = show('rss');
+      const heap = show('heap');
+      return rss && heap ? `${rss} / ${heap} (${most.toLocaleString('en-US')})` : undefined;
+    },
+  },
   {
     label: 'client decode per event vs bare eventsource-parser + `JSON.parse`',
     cell: (results, column) => {
@@ -147,6 +169,8 @@ export function replaceTable(readme: string, table: string): string {
 /** Regenerates the README's table from `<resultsDir>/latest.json`. */
 export function writeReadmeTable(resultsDir: string, readmePath: string): void {
   const results = JSON.parse(readFileSync(join(resultsDir, 'latest.json'), 'utf8')) as LatestResults;
+  const streams = join(resultsDir, 'streams.json');
+  if (existsSync(streams)) results.streams = JSON.parse(readFileSync(streams, 'utf8')) as StreamsResults;
   writeFileSync(readmePath, replaceTable(readFileSync(readmePath, 'utf8'), readmeTable(results)));
   // The repository's formatter pads markdown tables; format the file so `npm run lint` stays green.
   execFileSync('npx', ['biome', 'format', '--write', readmePath], { cwd: dirname(readmePath), stdio: 'ignore' });
