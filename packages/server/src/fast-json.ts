@@ -3,7 +3,8 @@ import type { $ZodType } from 'zod/v4/core';
 /** Serializes a value that its schema already validated. */
 export type JsonWriter = (value: unknown) => string;
 
-type Def = {
+/** The part of a zod 4 schema's definition (`schema._zod.def`) that the JSON writer and the send memo read. */
+export type ZodDefinition = {
   type: string;
   shape?: Record<string, $ZodType>;
   catchall?: $ZodType;
@@ -25,7 +26,7 @@ const writeNull: JsonWriter = () => 'null';
 
 function compile(schema: $ZodType, depth: number): JsonWriter | undefined {
   if (depth > 16) return undefined;
-  const def = schema._zod.def as Def;
+  const def = schema._zod.def as ZodDefinition;
   switch (def.type) {
     case 'string':
       return writeString;
@@ -66,18 +67,20 @@ function compile(schema: $ZodType, depth: number): JsonWriter | undefined {
 // Enum members and literals are strings, booleans or null: JSON.stringify is exact and rarely hot.
 const writeAny: JsonWriter = (value) => JSON.stringify(value);
 
-function compileObject(def: Def, depth: number): JsonWriter | undefined {
+function compileObject(def: ZodDefinition, depth: number): JsonWriter | undefined {
   // Only objects whose output holds exactly the shape's keys (strip or strict mode).
   const catchall = def.catchall?._zod.def.type;
   if (catchall !== undefined && catchall !== 'never') return undefined;
   const fields: { key: string; quoted: string; write: JsonWriter; optional: boolean }[] = [];
   for (const [key, field] of Object.entries(def.shape ?? {})) {
-    const fieldDef = field._zod.def as Def;
+    const fieldDef = field._zod.def as ZodDefinition;
     const optional = fieldDef.type === 'optional';
     const target = optional ? fieldDef.innerType : field;
     // `default` fills the value in, so the output always has it.
     const unwrapped =
-      target && (target._zod.def as Def).type === 'default' ? (target._zod.def as Def).innerType : target;
+      target && (target._zod.def as ZodDefinition).type === 'default'
+        ? (target._zod.def as ZodDefinition).innerType
+        : target;
     const write = unwrapped && compile(unwrapped, depth + 1);
     if (!write) return undefined;
     fields.push({ key, quoted: JSON.stringify(key), write, optional });

@@ -1,4 +1,5 @@
 import type { $ZodType } from 'zod/v4/core';
+import type { ZodDefinition } from './fast-json.js';
 
 /**
  * Serialize once, send to many: when the same value is sent to many sessions (a loop over the streams of a route), the
@@ -26,12 +27,7 @@ interface Compiled {
   same: Same;
 }
 
-type Def = {
-  type: string;
-  shape?: Record<string, $ZodType>;
-  catchall?: $ZodType;
-  element?: $ZodType;
-  innerType?: $ZodType;
+type Def = ZodDefinition & {
   coerce?: boolean;
   checks?: readonly { _zod: { def: { check: string } } }[];
 };

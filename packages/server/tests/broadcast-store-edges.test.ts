@@ -269,16 +269,22 @@ describe('hub: publish and close', () => {
   });
 });
 
+/** An instrumented store that records the length of every page read answers (-1 for a reset). */
+function pageCountingStore() {
+  const { store } = instrumentedStore();
+  const reads: number[] = [];
+  const read = store.read.bind(store);
+  store.read = async (topic, epoch, position, limit) => {
+    const result = await read(topic, epoch, position, limit);
+    reads.push(result.kind === 'events' ? result.events.length : -1);
+    return result;
+  };
+  return { store, reads };
+}
+
 describe('hub: replay a page at a time', () => {
   it('replays more than one page (100 events) in order, once, then goes live', async () => {
-    const { store } = instrumentedStore();
-    const reads: number[] = [];
-    const read = store.read.bind(store);
-    store.read = async (topic, epoch, position, limit) => {
-      const result = await read(topic, epoch, position, limit);
-      reads.push(result.kind === 'events' ? result.events.length : -1);
-      return result;
-    };
+    const { store, reads } = pageCountingStore();
     const { hub, server } = await start(store);
     const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
     for (let n = 1; n <= 250; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
@@ -292,14 +298,7 @@ describe('hub: replay a page at a time', () => {
   });
 
   it('replays exactly one full page and reads once more to see it was the last', async () => {
-    const { store } = instrumentedStore();
-    const reads: number[] = [];
-    const read = store.read.bind(store);
-    store.read = async (topic, epoch, position, limit) => {
-      const result = await read(topic, epoch, position, limit);
-      reads.push(result.kind === 'events' ? result.events.length : -1);
-      return result;
-    };
+    const { store, reads } = pageCountingStore();
     const { hub, server } = await start(store);
     const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
     for (let n = 1; n <= 100; n++) await hub.publish({ roomId: 'r' }, 'message', { n });
