@@ -1,6 +1,7 @@
 import { defineContract } from '@ssekit/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { coreRequest } from '../tests/core-request.js';
 import { createHub } from './broadcast/hub.js';
 import { createMemoryReplayStore } from './broadcast/memory-store.js';
 import type { StoreListener } from './broadcast/store.js';
@@ -8,19 +9,9 @@ import { HandlerError, InvalidLastEventIdError, SlowConsumerError } from './erro
 import { implement } from './implement.js';
 import { rateLimitedLog } from './log-limiter.js';
 import { MemorySink } from './memory-sink.js';
-import type { CoreRequest } from './request.js';
 import { createRouter } from './router.js';
 
-function request(url: string, headers: Record<string, string> = {}): CoreRequest {
-  return {
-    method: 'GET',
-    url,
-    header: (name) => headers[name],
-    headers: () => headers,
-    readBody: async () => '',
-    raw: undefined,
-  };
-}
+const request = (url: string, headers: Record<string, string> = {}) => coreRequest(url, { headers });
 
 afterEach(() => {
   vi.useRealTimers();

@@ -1,26 +1,15 @@
 import { defineContract } from '@ssekit/contract';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { coreRequest } from '../tests/core-request.js';
 import { StreamClosedError } from './errors.js';
 import { implement } from './implement.js';
 import { ExtraHandlerError, MissingHandlerError } from './index.js';
 import { MemorySink } from './memory-sink.js';
-import type { CoreRequest } from './request.js';
 import { createRouter, type DispatchResult, type SseRouter } from './router.js';
 import type { RawSession } from './session.js';
 
-function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
-  const headers = Object.fromEntries(Object.entries(init.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
-  const core: CoreRequest = {
-    method: init.method ?? 'GET',
-    url,
-    header: (name) => headers[name],
-    headers: () => headers,
-    readBody: async () => init.body ?? '',
-    raw: undefined,
-  };
-  return core;
-}
+const request = coreRequest;
 
 async function open(router: SseRouter, url: string, sink = new MemorySink()) {
   const result = await router.dispatch(request(url));

@@ -2,10 +2,10 @@ import { defineContract } from '@ssekit/contract';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { coreRequest } from '../tests/core-request.js';
 import { ContractValidationError } from './errors.js';
 import { implement } from './implement.js';
 import { MemorySink } from './memory-sink.js';
-import type { CoreRequest } from './request.js';
 import { createSendMemo, MEMO_MAX_CHARS, MISMATCH } from './send-memo.js';
 
 const Tick = z.object({
@@ -28,9 +28,7 @@ const tick = (seq: number): TickValue => ({
   inner: { ok: true, lit: 'x' },
 });
 
-function request(url: string): CoreRequest {
-  return { method: 'GET', url, header: () => undefined, headers: () => ({}), readBody: async () => '', raw: undefined };
-}
+const request = (url: string) => coreRequest(url);
 
 /** A typed route over memory sinks, the way a server loops over its sessions. */
 async function sessions(count: number) {

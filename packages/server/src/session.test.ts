@@ -1,26 +1,17 @@
 import { type AnyContract, defineContract, InvalidArgumentError, type StandardSchemaV1 } from '@ssekit/contract';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { coreRequest } from '../tests/core-request.js';
 import { SlowConsumerError, StreamClosedError } from './errors.js';
 import { implement } from './implement.js';
 import { MemorySink } from './memory-sink.js';
-import type { CoreRequest } from './request.js';
 import { createRouter, type SseRouter } from './router.js';
 import type { SseSession } from './session.js';
 
 // The session's write path, bound and lifecycle on an in-memory sink (fast enough to run under every mutant of
 // session.ts and write-queue.ts); the conformance suite checks the same behaviour over real sockets.
 
-function request(url: string, headers: Record<string, string> = {}): CoreRequest {
-  return {
-    method: 'GET',
-    url,
-    header: (name) => headers[name],
-    headers: () => headers,
-    readBody: async () => '',
-    raw: undefined,
-  };
-}
+const request = (url: string, headers: Record<string, string> = {}) => coreRequest(url, { headers });
 
 /** Dispatches `url` and starts the stream on `sink`; the handler keeps the stream open until it is closed. */
 async function start(router: SseRouter, url: string, sink = new MemorySink(), headers?: Record<string, string>) {

@@ -1,23 +1,15 @@
 import { defineContract } from '@ssekit/contract';
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
+import { coreRequest } from '../tests/core-request.js';
 import { HttpError, StreamLimitError } from './errors.js';
 import { implement } from './implement.js';
 import { MemorySink } from './memory-sink.js';
-import type { CoreRequest } from './request.js';
 import { createRouter, type DispatchResult } from './router.js';
 import { DEFAULT_MAX_STREAMS, StreamLimiter } from './stream-limits.js';
 
-function request(url: string, headers: Record<string, string> = {}, method = 'GET'): CoreRequest {
-  return {
-    method,
-    url,
-    header: (name) => headers[name],
-    headers: () => headers,
-    readBody: async () => '',
-    raw: undefined,
-  };
-}
+const request = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
+  coreRequest(url, { headers, method });
 
 function problem(result: DispatchResult) {
   if (result.kind !== 'response') throw new Error('expected a plain response');

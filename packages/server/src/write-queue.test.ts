@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { coreRequest } from '../tests/core-request.js';
 import { SlowConsumerError } from './errors.js';
 import { MemorySink } from './memory-sink.js';
-import type { CoreRequest } from './request.js';
 import { createRouter } from './router.js';
 import type { SseSession } from './session.js';
 
-function request(url: string): CoreRequest {
-  return { method: 'GET', url, header: () => undefined, headers: () => ({}), readBody: async () => '', raw: undefined };
-}
+const request = (url: string) => coreRequest(url);
 
 async function open(policy: 'disconnect' | 'drop') {
   const errors: unknown[] = [];
