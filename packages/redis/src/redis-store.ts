@@ -422,7 +422,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
       publishCommand,
       epochTtlMs,
     ] as const;
-    if (waitForReplicas === 0) return commands.ssekitAppend(...args);
+    if (waitForReplicas === 0) return appendReply(await commands.ssekitAppend(...args));
     // The script and WAIT on one connection (a pipeline goes to the node of its keys' slot).
     const pipeline = commands.pipeline() as unknown as {
       ssekitAppend(...args: readonly unknown[]): unknown;
@@ -440,7 +440,7 @@ export async function createRedisReplayStore(options: RedisReplayStoreOptions = 
         `stored on the master, but ${waited[1]} of ${waitForReplicas} replicas confirmed it in time`,
       );
     }
-    return appended[1] as [string, string];
+    return appendReply(appended[1]);
   }
 
   return {
@@ -531,4 +531,15 @@ function withoutPassword(url: string): string {
   if (parsed.password === '') return url;
   parsed.password = '***';
   return parsed.href;
+}
+
+/**
+ * The append script's reply, `[epoch, id]`; anything else (a node answering mid-failover with no or another reply) is
+ * a `StoreUnavailableError`, so the publish is reported as not stored instead of failing with a TypeError.
+ */
+function appendReply(reply: unknown): [string, string] {
+  if (Array.isArray(reply) && typeof reply[0] === 'string' && typeof reply[1] === 'string') {
+    return [reply[0], reply[1]];
+  }
+  throw new StoreUnavailableError(`unexpected reply to the append: ${JSON.stringify(reply) ?? String(reply)}`);
 }
