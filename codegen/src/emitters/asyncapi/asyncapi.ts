@@ -1,10 +1,10 @@
-import { stringify as toYaml } from 'yaml';
 import { CodegenError } from '../../errors.js';
 import { isObject } from '../../ir/is-object.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
 import { schemaSummary } from '../html/schema-text.js';
 import { componentName, embedSchema, SchemaComponents } from '../openapi/json-schema.js';
 import type { EmittedFile, Emitter } from '../types.js';
+import { toYaml } from '../yaml.js';
 import { toDraft07 } from './draft-07.js';
 
 /** An AsyncAPI 3.0 document as plain JSON data. */
@@ -291,7 +291,7 @@ export const asyncapiEmitter: Emitter = {
     const doc = buildAsyncApi(ir);
     return [
       { path: 'asyncapi.json', contents: `${JSON.stringify(doc, null, 2)}\n` },
-      { path: 'asyncapi.yaml', contents: toYaml(doc, { lineWidth: 0, aliasDuplicateObjects: false }) },
+      { path: 'asyncapi.yaml', contents: toYaml(doc) },
     ];
   },
 };

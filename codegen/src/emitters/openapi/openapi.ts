@@ -15,6 +15,7 @@ import {
 import { isObject } from '../../ir/is-object.js';
 import type { IrDocument, IrEvent, IrRequestPart, IrRoute, JsonSchema } from '../../ir/types.js';
 import type { EmitOptions, EmittedFile, Emitter } from '../types.js';
+import { toYaml } from '../yaml.js';
 import { componentName, embedSchema, SchemaComponents } from './json-schema.js';
 import { problemExample, problemSchema } from './problem.js';
 import { exampleData, sseFrame } from './sse-frame.js';
@@ -309,14 +310,12 @@ export const openapiEmitter: Emitter = {
   emit(ir: IrDocument, options: EmitOptions): EmittedFile[] {
     const version = options.openapiVersion ?? '3.2';
     const doc = buildOpenApi(ir, version);
-    // openapi3-ts serializes; its 3.1 builder for the 3.1 document so the model matches the version written.
+    // openapi3-ts holds the model (its 3.1 builder for the 3.1 document, so the model matches the version written);
+    // the YAML is written by toYaml, the same text its getSpecAsYaml gives, faster.
     const builder = version === '3.2' ? OpenApiBuilder.create(doc) : OpenApiBuilder31.create(doc as OpenAPIObject31);
     return [
       { path: 'openapi.json', contents: `${builder.getSpecAsJson(undefined, 2)}\n` },
-      {
-        path: 'openapi.yaml',
-        contents: builder.getSpecAsYaml(undefined, { lineWidth: 0, aliasDuplicateObjects: false }),
-      },
+      { path: 'openapi.yaml', contents: toYaml(builder.getSpec()) },
     ];
   },
 };
