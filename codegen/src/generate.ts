@@ -92,7 +92,7 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
       throw new CodegenError(`unknown output "${name}" (known: ${Object.keys(emitters).join(', ') || 'none'})`);
     }
   }
-  // Before the contracts load: the client emitter starts loading TypeScript on another thread.
+  // Before the contracts load: an emitter may warm up on another thread meanwhile.
   for (const name of names) emitters[name]!.prepare?.();
 
   const warnings: string[] = [];
@@ -142,8 +142,8 @@ export async function generate(options: GenerateOptions = {}): Promise<GenerateR
     openapiVersion: config.openapiVersion,
     source,
   };
-  // Every emitter starts before any is awaited, so work an emitter hands to another thread (the client's formatting)
-  // overlaps the others; results and errors are then taken in the order of `outputs`, as one after the other would.
+  // Every emitter starts before any is awaited, so work an emitter hands to another thread overlaps the others;
+  // results and errors are then taken in the order of `outputs`, as one after the other would.
   const runs = names.map((name) => {
     try {
       return Promise.resolve(emitters[name]!.emit(ir, emitOptions));

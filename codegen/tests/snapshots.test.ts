@@ -8,7 +8,7 @@ const contracts = resolve(import.meta.dirname, '../../contracts/src/index.ts');
 const out = await mkdtemp(join(tmpdir(), 'ssekit-snapshots-'));
 afterAll(() => rm(out, { recursive: true, force: true }));
 
-// The seed contracts through the whole pipeline (tsx loader → IR → ts-morph), one file per validation mode.
+// The seed contracts through the whole pipeline (tsx loader → IR → emitters), one file per validation mode.
 // The snapshots are real .ts files that the root tsconfig type-checks and the e2e tests run against live servers.
 describe.each(['zod', 'standalone'] as const)('client for the seed contracts, %s validation', (validation) => {
   it('matches the checked-in file', async () => {

@@ -30,8 +30,8 @@ export interface EmitOptions {
 export interface Emitter {
   readonly name: string;
   /**
-   * Called by `generate()` before the contracts load, for emitters that warm up on another thread (the client
-   * emitter starts its formatter worker there). Optional; must not throw.
+   * Called by `generate()` before the contracts load, for an emitter that warms up on another thread (starts a
+   * worker, loads a heavy library) while they load. Optional; must not throw.
    */
   prepare?(): void;
   emit(ir: IrDocument, options: EmitOptions): EmittedFile[] | Promise<EmittedFile[]>;

@@ -5,7 +5,6 @@ import { quote } from '../../ir/ts-literal.js';
 import type { IrDocument, IrRoute } from '../../ir/types.js';
 import type { EmitOptions } from '../types.js';
 import { codeWriter, LINE_WIDTH, writeDoc, writeList } from './code-writer.js';
-import { formatClientSync } from './format.js';
 import { type ClientContext, defaultAlias, INFER, routeParts, writeRouteSpec, writeRouteTypes } from './route-code.js';
 import { routeNames } from './route-names.js';
 import { AT_HELPER, ValidatorModule } from './standalone-validator.js';
@@ -38,8 +37,9 @@ const LOCAL = ['createClient', 'Client', 'at', 'contract', 'defaultContract', 'd
 /**
  * Emits `client.ts` for an IR document: typed data, event unions, handlers and requests per route, a spec per route
  * whose decoders are one `createEventDecoder` call per event (zod: the contract's schema; standalone: an emitted
- * validator), and `createClient(config)`. Written through ts-morph's `CodeBlockWriter`, then formatted by the
- * TypeScript formatter.
+ * validator), and `createClient(config)`. Written through `code-block-writer` (the writer ts-morph re-exports) already
+ * laid out as the TypeScript formatter would lay it out, so no formatting pass (and no TypeScript) is needed:
+ * tests/client-layout.test.ts holds every client the tests generate to that.
  *
  * @example
  * ```ts
@@ -47,19 +47,6 @@ const LOCAL = ['createClient', 'Client', 'at', 'contract', 'defaultContract', 'd
  * ```
  */
 export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
-  return formatClientSync(writeClientSource(ir, options));
-}
-
-/**
- * The client as written, before the TypeScript formatter: what {@link emitClientSource} formats on this thread and
- * the `client` emitter formats in a worker (`format.ts`).
- *
- * @example
- * ```ts
- * const text = await formatClient(writeClientSource(ir, options));
- * ```
- */
-export function writeClientSource(ir: IrDocument, options: EmitOptions): string {
   if (options.validation !== 'zod' && options.validation !== 'standalone') {
     throw new CodegenError(`unknown validation mode ${JSON.stringify(options.validation)} (use zod or standalone)`);
   }
@@ -103,7 +90,8 @@ export function writeClientSource(ir: IrDocument, options: EmitOptions): string 
     if (context.validators.usesAt) file.blankLine().writeLine(AT_HELPER);
   }
   file.blankLine().write(body.toString());
-  return file.toString();
+  const text = file.toString();
+  return text.endsWith('\n') ? text : `${text}\n`;
 }
 
 function writeImports(writer: CodeBlockWriter, context: ClientContext): void {

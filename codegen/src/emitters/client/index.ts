@@ -1,11 +1,8 @@
 import type { Emitter } from '../types.js';
-import { writeClientSource } from './emit-client.js';
-import { formatClient, prepareClientFormatter } from './format.js';
+import { emitClientSource } from './emit-client.js';
 
 /**
- * The `client` emitter: writes `client.ts`, the typed client of every route (see `emitClientSource`). The text is
- * formatted in a worker thread that `prepare` starts, so TypeScript loads while the contracts are imported and
- * formats while the other emitters run; the output is the same as `emitClientSource`'s.
+ * The `client` emitter: writes `client.ts`, the typed client of every route (see `emitClientSource`).
  *
  * @example
  * ```ts
@@ -14,8 +11,7 @@ import { formatClient, prepareClientFormatter } from './format.js';
  */
 export const clientEmitter: Emitter = {
   name: 'client',
-  prepare: prepareClientFormatter,
-  emit: async (ir, options) => [{ path: 'client.ts', contents: await formatClient(writeClientSource(ir, options)) }],
+  emit: (ir, options) => [{ path: 'client.ts', contents: emitClientSource(ir, options) }],
 };
 
-export { BANNER, emitClientSource, writeClientSource } from './emit-client.js';
+export { BANNER, emitClientSource } from './emit-client.js';

@@ -654,16 +654,16 @@ describe('compileValidator unions, references and shared constants', () => {
 describe('compileValidator layout', () => {
   // The client generator only re-indents these lines (TypeScript's formatter), so a guard longer than a line is broken
   // into a block here, keeping the generated file within 120 columns.
-  it('breaks a long guard into a block; short ones stay on one line, one statement a line', () => {
+  it('breaks a long guard into a block; short ones stay on one line, one statement a line, two spaces a block', () => {
     const key = 'theQuiteLongPropertyNameOfThisEvent';
     const { source } = compile(z.object({ [key]: z.string().max(80).regex(/^x/), n: z.array(z.int()).max(3) }));
     const lines = source.slice(source.indexOf('function checkIt(')).split('\n');
     expect(lines.filter((line) => line.length > 110)).toEqual([]);
-    expect(lines).toContain('if (!pattern0.test(v2)) {');
-    expect(lines).toContain(`return { path: ['${key}'], message: 'does not match the expected format' };`);
-    expect(lines).toContain("if (v3.length > 3) return { path: ['n'], message: 'must have at most 3 items' };");
+    expect(lines).toContain('  if (!pattern0.test(v2)) {');
+    expect(lines).toContain(`    return { path: ['${key}'], message: 'does not match the expected format' };`);
+    expect(lines).toContain("  if (v3.length > 3) return { path: ['n'], message: 'must have at most 3 items' };");
     expect(lines.filter((line) => /;\s*\S/.test(line.replace(/for \(.*\)/, '')))).toEqual([]);
-    expect(lines.slice(-3)).toEqual(['}', 'return undefined;', '}']);
+    expect(lines.slice(-3)).toEqual(['  }', '  return undefined;', '}']);
   });
 });
 
@@ -718,7 +718,7 @@ describe('compileValidator emits one check per rule', () => {
 
   it('an empty validator is a bare `return undefined`', () => {
     expect(emitted(true).source).toBe(
-      'function checkIt(value: unknown): ValidationIssue | undefined {\nreturn undefined;\n}',
+      'function checkIt(value: unknown): ValidationIssue | undefined {\n  return undefined;\n}',
     );
   });
 

@@ -56,17 +56,33 @@ function emitFunction(scope: Scope, name: string, node: Node): void {
   check(scope, node, 'value', [], lines);
   scope.counter.value = saved;
   // Helpers compiled while building this body were pushed first; declarations hoist, so order is only cosmetic.
-  const body = lines.map(braceLongGuard).join('\n');
+  const body = indentBlocks(lines.flatMap(braceLongGuard), 1);
   scope.module.functions.push(
-    `function ${name}(value: unknown): ValidationIssue | undefined {\n${body}${body ? '\n' : ''}return undefined;\n}`,
+    `function ${name}(value: unknown): ValidationIssue | undefined {\n${body}  return undefined;\n}`,
   );
 }
 
-/** `if (long condition) return {...};` → a braced block, so the formatted file stays within ~120 columns. */
-function braceLongGuard(line: string): string {
+/**
+ * Indents a function body's lines two spaces per open block, as the TypeScript formatter would: a line ending in `{`
+ * opens one (an `if`, `for`, `switch` or `case` block), a line starting with `}` closes one. Every line here is one
+ * statement, label or brace of code this module writes, so the braces that count are the ones at the line's ends.
+ */
+function indentBlocks(lines: readonly string[], depth: number): string {
+  let level = depth;
+  let text = '';
+  for (const line of lines) {
+    if (line.startsWith('}')) level -= 1;
+    text += `${'  '.repeat(level)}${line}\n`;
+    if (line.endsWith('{')) level += 1;
+  }
+  return text;
+}
+
+/** `if (long condition) return {...};` → a braced block, so the file stays within ~120 columns. */
+function braceLongGuard(line: string): string[] {
   const at = line.lastIndexOf(') return { path: ');
-  if (line.length <= 96 || at < 0 || !/^(else )?if \(/.test(line)) return line;
-  return `${line.slice(0, at + 1)} {\n${line.slice(at + 2)}\n}`;
+  if (line.length <= 96 || at < 0 || !/^(else )?if \(/.test(line)) return [line];
+  return [`${line.slice(0, at + 1)} {`, line.slice(at + 2), '}'];
 }
 
 function helper(scope: Scope, node: Node): string {

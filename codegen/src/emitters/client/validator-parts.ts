@@ -127,5 +127,5 @@ export function describeTypes(types: readonly TypeName[]): string {
 
 /** The helper prefixing a nested issue's path, emitted once per file when some validator needs it. */
 export const AT_HELPER = `function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIssue {
-return { path: [...path, ...(issue.path ?? [])], message: issue.message };
+  return { path: [...path, ...(issue.path ?? [])], message: issue.message };
 }`;
