@@ -80,6 +80,7 @@ export const mutationModules = {
   },
   validator: {
     mutate: ['codegen/src/emitters/client/standalone-validator.ts', 'codegen/src/emitters/client/validator-parts.ts'],
-    tests: ['codegen/src/emitters/client/standalone-validator.test.ts'],
+    // client-layout.test.ts judges the validators' layout (block indentation) with the TypeScript formatter.
+    tests: ['codegen/src/emitters/client/standalone-validator.test.ts', 'codegen/tests/client-layout.test.ts'],
   },
 };
