@@ -84,6 +84,11 @@ export class SseSession implements SseSessionBase {
     return this.#done;
   }
 
+  /** @internal Whether `promise` is this session's {@link SseSession.done} (it settles only when the stream closed). */
+  isDone(promise: unknown): boolean {
+    return promise !== undefined && promise === this.#done;
+  }
+
   get signal(): AbortSignal {
     if (!this.#controller) {
       this.#controller = new AbortController();
