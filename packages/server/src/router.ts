@@ -465,6 +465,9 @@ export class SseRouter extends RouteScope {
     }
     try {
       const result = entry.handler(session as never) as PromiseLike<unknown> | undefined;
+      // A handler that returns the stream's own `done` (`hub.implementation()`, `(s) => s.done`): it resolves when the
+      // stream closed and never rejects, so there is nothing to watch (and no closures, promise or reaction to keep).
+      if (session.isDone(result)) return session;
       if (result && typeof result.then === 'function') this.#watch(entry, session, request, result);
       else session.close();
     } catch (error) {

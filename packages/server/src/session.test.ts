@@ -107,6 +107,30 @@ describe('session lifecycle', () => {
     expect((late.session.signal.reason as Error).message).toBe('route "/s": the stream is closed');
   });
 
+  it('a finish hook is told once, before done resolves; one per session, none on a closed one, detachable', async () => {
+    const { router } = rawRouter();
+    const { session } = await start(router, '/s');
+    const told: string[] = [];
+    const hook = { sessionFinished: (s: SseSession) => told.push(s === session ? 'hook' : 'other session') };
+    expect(session.attachFinishHook(hook)).toBe(true);
+    expect(session.attachFinishHook({ sessionFinished: () => told.push('second hook') })).toBe(false);
+    void session.done.then(() => told.push('done'));
+    session.close();
+    session.destroy('again');
+    await settles(session.done);
+    expect(told).toEqual(['hook', 'done']);
+    expect(session.attachFinishHook(hook)).toBe(false);
+
+    const detached = await start(router, '/s');
+    expect(detached.session.attachFinishHook(hook)).toBe(true);
+    // Only the hook attached is removed: another one does not detach it.
+    detached.session.detachFinishHook({ sessionFinished: () => {} });
+    detached.session.detachFinishHook(hook);
+    expect(detached.session.attachFinishHook({ sessionFinished: () => told.push('replacement') })).toBe(true);
+    detached.sink.clientGone();
+    expect(told).toEqual(['hook', 'done', 'replacement']);
+  });
+
   it('close ends the sink once; destroy after close and close after destroy do nothing more', async () => {
     class CountingSink extends MemorySink {
       ends = 0;

@@ -20,6 +20,11 @@ export type {
   TypedSession,
 } from './session-types.js';
 
+/** @internal Told when a session finishes (see {@link SseSession.attachFinishHook}); must not throw. */
+export interface SessionFinishHook {
+  sessionFinished(session: SseSession): void;
+}
+
 /**
  * A live SSE stream: the object handlers receive. It checks and encodes what is sent; its {@link WriteQueue} decides
  * when the bytes reach the sink. Adapters create it through the router; users don't.
@@ -42,6 +47,8 @@ export class SseSession implements SseSessionBase {
   #done: Promise<void> | undefined;
   #resolveDone: (() => void) | undefined;
   readonly #onFinish: (session: SseSession) => void;
+  /** One more party told when the stream finishes (a hub's topic): an object, not a closure per stream. */
+  #finishHook: SessionFinishHook | undefined;
 
   constructor(sink: SseSink, route: RouteRuntime, init: SessionInit, onFinish: (session: SseSession) => void) {
     this.#sink = sink;
@@ -75,6 +82,11 @@ export class SseSession implements SseSessionBase {
           this.#resolveDone = resolve;
         });
     return this.#done;
+  }
+
+  /** @internal Whether `promise` is this session's {@link SseSession.done} (it settles only when the stream closed). */
+  isDone(promise: unknown): boolean {
+    return promise !== undefined && promise === this.#done;
   }
 
   get signal(): AbortSignal {
@@ -136,6 +148,21 @@ export class SseSession implements SseSessionBase {
   /** @internal Bytes waiting for this client (sink, coalescing window, held), as the queue bound counts them. */
   get queuedBytes(): number {
     return this.#queue.queuedBytes;
+  }
+
+  /**
+   * @internal Tells `hook` when this stream finishes (before `done` resolves): how a hub leaves its topic without a
+   * suspended frame or closure per stream. One hook per session: false when the stream is closed or has one already.
+   */
+  attachFinishHook(hook: SessionFinishHook): boolean {
+    if (this.#closed || this.#finishHook !== undefined) return false;
+    this.#finishHook = hook;
+    return true;
+  }
+
+  /** @internal Removes a hook set by {@link SseSession.attachFinishHook} (when it is still this one). */
+  detachFinishHook(hook: SessionFinishHook): void {
+    if (this.#finishHook === hook) this.#finishHook = undefined;
   }
 
   /** Ends the stream abruptly, e.g. on server shutdown or slow consumer. */
@@ -215,6 +242,9 @@ export class SseSession implements SseSessionBase {
     this.#closed = true;
     this.#queue.close();
     this.#controller?.abort(new StreamClosedError(`${this.#route.name} (${reason})`));
+    const hook = this.#finishHook;
+    this.#finishHook = undefined;
+    hook?.sessionFinished(this);
     this.#resolveDone?.();
     this.#onFinish(this);
   }

@@ -7,6 +7,18 @@ import type { SseSink } from './sink.js';
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+// The queue's flags, in one small integer (one field per stream instead of five).
+/** Nothing is written any more. */
+const CLOSED = 1;
+/** `drop` policy: events are skipped until the queue is back under half the bound. */
+const DROPPING = 2;
+/** A coalescing window is open. */
+const WINDOW_OPEN = 4;
+/** The window's only frame so far is the one that opened it. */
+const WINDOW_OPENER = 8;
+/** The sink is past its high-water mark: held frames wait for its drain. */
+const CONGESTED = 16;
+
 /**
  * The bytes of one stream on their way to its sink: the coalescing window (frames held and written together), the
  * bound on what waits for a slow client (`maxQueueBytes` with the `disconnect` or `drop` policy), backpressure, and
@@ -20,18 +32,13 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   /** Ends the stream abruptly: how the queue cuts off a slow consumer. */
   /** Cut off on a slow client: the session (an object, not a closure per stream). */
   readonly #owner: { destroy(reason: string): void };
-  #closed = false;
-  /** `drop` policy: events are skipped until the queue is back under half the bound. */
-  #dropping = false;
+  /** {@link CLOSED}, {@link DROPPING}, {@link WINDOW_OPEN}, {@link WINDOW_OPENER}, {@link CONGESTED}. */
+  #flags = 0;
   /** Frames held during an open coalescing window, and their size. */
   #pending: (string | Uint8Array)[] | undefined;
   #pendingBytes = 0;
   /** Bytes held for this stream outside the queue (a hub's live events during a replay), counted toward the bound. */
   #heldBytes = 0;
-  #windowOpen = false;
-  /** The window's only frame so far is the one that opened it. */
-  #windowOpener = false;
-  #congested = false;
 
   constructor(sink: SseSink, route: RouteRuntime, owner: { destroy(reason: string): void }) {
     this.#sink = sink;
@@ -48,10 +55,9 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   write(frame: string | Uint8Array): Promise<void> {
     const coalescer = this.#route.coalescer;
     if (coalescer === undefined) return this.#writeNow(frame);
-    if (!this.#windowOpen) {
+    if ((this.#flags & WINDOW_OPEN) === 0) {
       // The first frame after a quiet window is never delayed; it opens the window for the ones that follow.
-      this.#windowOpen = true;
-      this.#windowOpener = true;
+      this.#flags |= WINDOW_OPEN | WINDOW_OPENER;
       coalescer.open(this);
       return this.#writeNow(frame);
     }
@@ -59,19 +65,19 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     this.#pending ??= [];
     this.#pending.push(frame);
     this.#pendingBytes += frame.length;
-    return this.#congested ? this.#sink.waitForDrain() : RESOLVED;
+    return (this.#flags & CONGESTED) !== 0 ? this.#sink.waitForDrain() : RESOLVED;
   }
 
   /** @internal Called by the heartbeat wheel after a period of silence; never delayed by coalescing. */
   sendHeartbeat(frame: string): void {
-    if (this.#closed) return;
+    if ((this.#flags & CLOSED) !== 0) return;
     this.flushPending();
     void this.#writeNow(frame);
   }
 
   /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
   flushPending(): boolean {
-    if (this.#closed || this.#pending === undefined || this.#pending.length === 0) return false;
+    if ((this.#flags & CLOSED) !== 0 || this.#pending === undefined || this.#pending.length === 0) return false;
     const chunk = joinFrames(this.#pending);
     this.#pending = undefined;
     this.#pendingBytes = 0;
@@ -86,11 +92,11 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
    */
   onWindowEnd(): boolean {
     const wrote = this.flushPending();
-    if (wrote || this.#windowOpener) {
-      this.#windowOpener = false;
+    if (wrote || (this.#flags & WINDOW_OPENER) !== 0) {
+      this.#flags &= ~WINDOW_OPENER;
       return true;
     }
-    this.#windowOpen = false;
+    this.#flags &= ~WINDOW_OPEN;
     return false;
   }
 
@@ -101,7 +107,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
    * share one bound per stream. Give the bytes back with {@link WriteQueue.release} before writing them.
    */
   hold(size: number): boolean {
-    if (this.#closed || this.#overBound(size)) return false;
+    if ((this.#flags & CLOSED) !== 0 || this.#overBound(size)) return false;
     this.#heldBytes += size;
     return true;
   }
@@ -118,8 +124,8 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
 
   /** Stops every timer's interest in this stream and drops what is held; nothing is written after it. */
   close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
+    if ((this.#flags & CLOSED) !== 0) return;
+    this.#flags |= CLOSED;
     this.#route.heartbeat?.leave(this);
     this.#route.coalescer?.forget(this);
     this.#pending = undefined;
@@ -138,10 +144,10 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
       this.#cutOff(queued + size);
       return true;
     }
-    if (this.#dropping && queued <= limit / 2) this.#dropping = false;
+    if ((this.#flags & DROPPING) !== 0 && queued <= limit / 2) this.#flags &= ~DROPPING;
     if (queued + size <= limit) return false;
-    if (!this.#dropping) {
-      this.#dropping = true;
+    if ((this.#flags & DROPPING) === 0) {
+      this.#flags |= DROPPING;
       this.#route.report(new SlowConsumerError(this.#route.name, queued, limit, 'drop'));
     }
     return true;
@@ -172,10 +178,10 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
       return RESOLVED;
     }
     if (belowHighWater) return RESOLVED;
-    if (!this.#congested) {
-      this.#congested = true;
+    if ((this.#flags & CONGESTED) === 0) {
+      this.#flags |= CONGESTED;
       void sink.waitForDrain().then(() => {
-        this.#congested = false;
+        this.#flags &= ~CONGESTED;
       });
     }
     return sink.waitForDrain();

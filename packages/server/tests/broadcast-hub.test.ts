@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { defineContract, isSsekitError, type StandardSchemaV1 } from '@ssekit/contract';
-import { type CoreRequest, implement, SinkBase } from '@ssekit/server';
+import { type CoreRequest, implement, type SessionOf, SinkBase } from '@ssekit/server';
 import { createHub, createMemoryReplayStore, type ReplayStore } from '@ssekit/server/broadcast';
 import { type RunningServer, serve } from '@ssekit/server/node';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -431,6 +431,77 @@ describe('hub: bursts', () => {
     const hub = createHub(contract.room);
     const fake = { closed: false, params: { tenant: 't', roomId: 'r' }, writeEncoded: async () => {} };
     await expect(hub.subscribe(fake as never)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+});
+
+describe('hub: the end of a subscription', () => {
+  /** A router whose room handler is `follow(session)`; what each subscription saw when it ended is recorded. */
+  async function startWith(follow: (session: SessionOf<typeof contract.room>) => Promise<unknown>) {
+    const router = implement(contract, { room: follow, ticker: (session) => session.done }, { heartbeat: false });
+    const server = await serve(router);
+    cleanups.push(() => server.close());
+    return server;
+  }
+
+  it('hub.subscribe resolves when the client leaves, once the session has left its topic (new and live topics)', async () => {
+    const hub = createHub(contract.room);
+    cleanups.push(() => hub.close());
+    const countsAtEnd: number[] = [];
+    const server = await startWith((session) =>
+      hub.subscribe(session).then(() => countsAtEnd.push(hub.subscriberCount())),
+    );
+    // The first stream joins a topic whose feed is still starting; the second one a live topic.
+    const first = await open(server, 't', 'r');
+    await until(() => hub.subscriberCount() === 1, 5000, 'the first subscriber');
+    const second = await open(server, 't', 'r');
+    await until(() => hub.subscriberCount() === 2, 5000, 'the second subscriber');
+    await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'both');
+    await Promise.all([first, second].map((s) => s.waitFor((e) => e.length === 1)));
+    second.close();
+    await until(() => countsAtEnd.length === 1, 5000, 'the second subscription to end');
+    expect(countsAtEnd).toEqual([1]);
+    first.close();
+    await until(() => countsAtEnd.length === 2, 5000, 'the first subscription to end');
+    expect(countsAtEnd).toEqual([1, 0]);
+  });
+
+  it('hub.subscribe with an authorize hook that accepts: live events, and the subscription ends with the stream', async () => {
+    const hub = createHub(contract.room, { authorize: ({ params }) => params.tenant === 't' });
+    cleanups.push(() => hub.close());
+    let ended = 0;
+    const server = await startWith((session) => hub.subscribe(session).then(() => ended++));
+    const s = await open(server, 't', 'r');
+    await until(() => hub.subscriberCount() === 1, 5000, 'the subscriber');
+    await hub.publish({ tenant: 't', roomId: 'r' }, 'note', 'hi');
+    await s.waitFor((e) => e.length === 1);
+    expect(s.events).toEqual([expect.objectContaining({ event: 'note', data: 'hi' })]);
+    s.close();
+    await until(() => ended === 1 && hub.subscriberCount() === 0, 5000, 'the subscription to end');
+  });
+
+  it('a session following two hubs at once gets the events of both, once each, and leaves both with the client', async () => {
+    const rooms = createHub(contract.room);
+    const everyone = createHub(contract.room, { topic: () => 'everyone' });
+    cleanups.push(
+      () => rooms.close(),
+      () => everyone.close(),
+    );
+    const server = await startWith((session) => Promise.all([rooms.subscribe(session), everyone.subscribe(session)]));
+    const streams = [await open(server, 't', 'a'), await open(server, 't', 'a'), await open(server, 't', 'b')];
+    await until(() => rooms.subscriberCount() === 3 && everyone.subscriberCount() === 3, 5000, 'the subscribers');
+    await rooms.publish({ tenant: 't', roomId: 'a' }, 'note', 'room a');
+    await everyone.publish({ tenant: 't', roomId: 'x' }, 'note', 'to everyone');
+    await rooms.publish({ tenant: 't', roomId: 'b' }, 'note', 'room b');
+    const [a1, a2, b] = streams as [TestStream, TestStream, TestStream];
+    for (const s of [a1, a2]) await s.waitFor((e) => e.length === 2);
+    await b.waitFor((e) => e.length === 2);
+    for (const s of [a1, a2]) expect(s.events.map((e) => e.data)).toEqual(['room a', 'to everyone']);
+    expect(b.events.map((e) => e.data)).toEqual(['to everyone', 'room b']);
+    a1.close();
+    await until(() => rooms.subscriberCount() === 2 && everyone.subscriberCount() === 2, 5000, 'one stream gone');
+    b.close();
+    a2.close();
+    await until(() => rooms.subscriberCount() === 0 && everyone.subscriberCount() === 0, 5000, 'every stream gone');
   });
 });
 

@@ -17,7 +17,9 @@ import { HubRoute } from './hub-route.js';
 import { createMemoryReplayStore } from './memory-store.js';
 import { replayInto } from './replay.js';
 import { type ReplayStore, type ResetReason, type StoredEvent, StoreUnavailableError } from './store.js';
-import { asStoreError, type Subscriber, TopicFanout } from './topic-fanout.js';
+import { asStoreError, Subscriber, TopicFanout, type TopicMember, type TopicState } from './topic-fanout.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** What the authorization hook sees: the validated request and the topic it would join. */
 export interface SubscribeContext<R extends AnyContractRoute> {
@@ -187,7 +189,10 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
   }
 
   /** `subscribe` on a hub with an `authorize` hook: the hook's verdict, then the topic. */
-  async function subscribeAuthorized(session: SseSession, subscribeOptions: SubscribeOptions | undefined) {
+  async function subscribeAuthorized(
+    session: SseSession,
+    subscribeOptions: SubscribeOptions | undefined,
+  ): Promise<void> {
     const authorized = await isAuthorized({
       params: session.params as InferParams<R>,
       query: session.query,
@@ -195,31 +200,74 @@ export function createHub<R extends AnyContractRoute>(route: R, options: HubOpti
       lastEventId: session.lastEventId,
       request: session.request,
     });
-    if (!authorized) session.close();
-    else await follow(session, subscribeOptions);
+    if (!authorized) {
+      session.close();
+      return;
+    }
+    // Returned, not awaited: the stream's promise is follow's (no frame of this call stays suspended).
+    return follow(session, subscribeOptions);
   }
 
-  /** Streams an (authorized) session's topic until the client leaves. */
-  async function follow(session: SseSession, subscribeOptions: SubscribeOptions | undefined): Promise<void> {
-    if (closed || session.closed) return;
-    const topic = hubRoute.topicOf(session.params);
+  /**
+   * Streams an (authorized) session's topic until the client leaves. A plain live subscription to a live topic returns
+   * the session's own `done`: it keeps no frame, closure or object of its own while the stream is open (the session's
+   * finish hook, its topic's state, takes it out of the topic).
+   */
+  function follow(session: SseSession, subscribeOptions: SubscribeOptions | undefined): Promise<void> {
+    if (closed || session.closed) return RESOLVED;
+    let topic: string;
+    try {
+      topic = hubRoute.topicOf(session.params);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     // A refused id (over 1 KiB, CR/LF/NUL) is replayed as a malformed one: the client gets the reset event.
     const resumeFrom = session.lastEventId ?? (session.lastEventIdRefused ? '' : undefined);
     const wantsReplay = hubRoute.replay && resumeFrom !== undefined;
-    const subscriber: Subscriber = {
-      session,
-      buffer: wantsReplay ? [] : undefined,
-      heldBytes: 0,
-      skipThrough: undefined,
-    };
-    const state = fanout.join(topic, subscriber);
+    const state = fanout.topic(topic);
+    let member: TopicMember;
+    let hooked: boolean;
+    if (!wantsReplay && session.attachFinishHook(state)) {
+      member = session;
+      hooked = true;
+    } else {
+      member = new Subscriber(session, state, wantsReplay);
+      hooked = session.attachFinishHook(member);
+    }
+    state.subscribers.add(member);
+    if (hooked && state.live && !wantsReplay && subscribeOptions?.onLive === undefined) return session.done;
+    return start(session, state, member, hooked, resumeFrom, subscribeOptions);
+  }
+
+  /**
+   * The rest of {@link follow}: waits for the topic's store feed, replays, calls `onLive`; then hands over to the
+   * session's `done` (or, for a session whose finish hook is taken, awaits it and leaves).
+   */
+  async function start(
+    session: SseSession,
+    state: TopicState,
+    member: TopicMember,
+    hooked: boolean,
+    resumeFrom: string | undefined,
+    subscribeOptions: SubscribeOptions | undefined,
+  ): Promise<void> {
+    let handedOver = false;
     try {
       await state.ready;
-      if (wantsReplay) await replayInto(store, hubRoute, subscriber, topic, resumeFrom as string);
+      if (member instanceof Subscriber && member.buffer) {
+        await replayInto(store, hubRoute, member, state.topic, resumeFrom as string);
+      }
       if (!session.closed) subscribeOptions?.onLive?.();
+      if (hooked) {
+        handedOver = true;
+        return session.done;
+      }
       await session.done;
     } finally {
-      fanout.leave(topic, state, subscriber);
+      if (!handedOver) {
+        session.detachFinishHook(member instanceof Subscriber ? member : state);
+        fanout.leave(state, member);
+      }
     }
   }
 

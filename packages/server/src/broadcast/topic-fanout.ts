@@ -1,9 +1,11 @@
 import { isSsekitError } from '@ssekit/contract';
 import { concatBytes } from '../frames.js';
-import type { SseSession } from '../session.js';
+import type { SessionFinishHook, SseSession } from '../session.js';
 import { comparePositions, type StreamPosition, ZERO_POSITION } from './event-id.js';
 import type { HubRoute } from './hub-route.js';
 import { type ReplayStore, type StoredEvent, type StoreListener, StoreUnavailableError } from './store.js';
+
+const RESOLVED: Promise<void> = Promise.resolve();
 
 /** An event on its way to subscribers: as stored, and encoded once. */
 export interface FanoutItem {
@@ -11,29 +13,73 @@ export interface FanoutItem {
   readonly frame: Uint8Array;
 }
 
-/** One session following a topic. */
-export interface Subscriber {
+/**
+ * A subscription that needs state of its own: a session resuming from its `Last-Event-ID` (or just past that replay),
+ * or a session following more than one topic. A plain live subscription is its session itself in the topic's set: no
+ * object of its own.
+ */
+export class Subscriber implements SessionFinishHook {
   readonly session: SseSession;
+  readonly state: TopicState;
   /**
    * While replaying: live events held back, written after the replay unless already replayed. Their bytes count
    * toward the session's queue bound (`heldBytes`), so the slow-consumer policy holds during a replay too.
    */
   buffer: FanoutItem[] | undefined;
   /** Bytes of `buffer`, counted by the session's queue (`holdBytes`). */
-  heldBytes: number;
+  heldBytes = 0;
   /** After a replay: live events at or before this position were already written; cleared by the first newer one. */
-  skipThrough: StreamPosition | undefined;
+  skipThrough: StreamPosition | undefined = undefined;
+
+  constructor(session: SseSession, state: TopicState, replaying: boolean) {
+    this.session = session;
+    this.state = state;
+    this.buffer = replaying ? [] : undefined;
+  }
+
+  /** The session finished: leaves the topic (see {@link TopicState.sessionFinished}). */
+  sessionFinished(): void {
+    this.state.leaveSoon(this);
+  }
 }
 
-/** The live state of one topic on this instance: its subscribers, its store feed, the events of the current turn. */
-export interface TopicState {
-  readonly subscribers: Set<Subscriber>;
+/** What a topic's set holds: the session of a plain live subscription, else its {@link Subscriber}. */
+export type TopicMember = SseSession | Subscriber;
+
+/**
+ * The live state of one topic on this instance: its subscribers, its store feed, the events of the current turn. It is
+ * also the finish hook of its plain subscribers' sessions (one object for all of them).
+ */
+export class TopicState implements SessionFinishHook {
+  readonly topic: string;
+  readonly subscribers = new Set<TopicMember>();
   /** Resolves once the store feed is live; rejects with {@link StoreUnavailableError} when it could not start. */
-  readonly ready: Promise<void>;
-  unsubscribe: (() => void) | undefined;
+  ready: Promise<void> = RESOLVED;
+  /** `ready` has resolved: a subscriber joining now is live at once. */
+  live = false;
+  unsubscribe: (() => void) | undefined = undefined;
   /** Events of the current turn not yet written: flushed together in a microtask (see `flush`). */
-  pending: FanoutItem[];
-  scheduled: boolean;
+  pending: FanoutItem[] = [];
+  scheduled = false;
+  readonly #fanout: TopicFanout;
+
+  constructor(topic: string, fanout: TopicFanout) {
+    this.topic = topic;
+    this.#fanout = fanout;
+  }
+
+  /** A plain subscriber's session finished: it leaves the topic. */
+  sessionFinished(session: SseSession): void {
+    this.leaveSoon(session);
+  }
+
+  /**
+   * Leaves in a microtask, as a `finally` after `await session.done` would: never from inside the session's close,
+   * which may run within a store's callback or this topic's own flush.
+   */
+  leaveSoon(member: TopicMember): void {
+    queueMicrotask(() => this.#fanout.leave(this, member));
+  }
 }
 
 /**
@@ -53,18 +99,16 @@ export class TopicFanout {
     this.#report = report;
   }
 
-  /** Adds a subscriber to a topic, opening the topic's store feed when it is the first. */
-  join(topic: string, subscriber: Subscriber): TopicState {
-    const state = this.#topics.get(topic) ?? this.#open(topic);
-    state.subscribers.add(subscriber);
-    return state;
+  /** The state of a topic, opening its store feed when it has none on this instance. */
+  topic(topic: string): TopicState {
+    return this.#topics.get(topic) ?? this.#open(topic);
   }
 
-  /** Removes a subscriber; the topic's store feed stops with its last subscriber. */
-  leave(topic: string, state: TopicState, subscriber: Subscriber): void {
-    state.subscribers.delete(subscriber);
-    if (state.subscribers.size > 0 || this.#topics.get(topic) !== state) return;
-    this.#topics.delete(topic);
+  /** Removes a subscriber; the topic's store feed stops with its last subscriber. Repeating it is harmless. */
+  leave(state: TopicState, member: TopicMember): void {
+    state.subscribers.delete(member);
+    if (state.subscribers.size > 0 || this.#topics.get(state.topic) !== state) return;
+    this.#topics.delete(state.topic);
     state.unsubscribe?.();
     state.unsubscribe = undefined;
   }
@@ -88,22 +132,18 @@ export class TopicFanout {
       event: (stored) => this.#onEvent(topic, stored),
       reset: (epoch) => this.#onReset(topic, epoch),
     };
-    const state: TopicState = {
-      subscribers: new Set(),
-      unsubscribe: undefined,
-      pending: [],
-      scheduled: false,
-      ready: this.#store.subscribe(topic, listener).then(
-        (unsubscribe) => {
-          if (this.#topics.get(topic) === state && state.subscribers.size > 0) state.unsubscribe = unsubscribe;
-          else unsubscribe();
-        },
-        (error: unknown) => {
-          if (this.#topics.get(topic) === state) this.#topics.delete(topic);
-          throw asStoreError(error, `cannot subscribe to topic "${topic}"`);
-        },
-      ),
-    };
+    const state = new TopicState(topic, this);
+    state.ready = this.#store.subscribe(topic, listener).then(
+      (unsubscribe) => {
+        state.live = true;
+        if (this.#topics.get(topic) === state && state.subscribers.size > 0) state.unsubscribe = unsubscribe;
+        else unsubscribe();
+      },
+      (error: unknown) => {
+        if (this.#topics.get(topic) === state) this.#topics.delete(topic);
+        throw asStoreError(error, `cannot subscribe to topic "${topic}"`);
+      },
+    );
     this.#topics.set(topic, state);
     return state;
   }
@@ -126,15 +166,15 @@ export class TopicFanout {
     if (!state) return;
     this.#flush(state);
     let frame: Uint8Array | undefined;
-    for (const subscriber of state.subscribers) {
-      if (subscriber.buffer) {
+    for (const member of state.subscribers) {
+      if (member instanceof Subscriber && member.buffer) {
         // Mid-replay across a store reset: its reconnect gets the reset event from its (old-epoch) id.
-        state.subscribers.delete(subscriber);
-        subscriber.session.close();
+        state.subscribers.delete(member);
+        member.session.close();
       } else if (this.#route.replay) {
-        subscriber.skipThrough = undefined;
+        if (member instanceof Subscriber) member.skipThrough = undefined;
         frame ??= this.#route.resetFrame('other-epoch', epoch, ZERO_POSITION);
-        this.#write(state, subscriber, frame);
+        this.#write(state, member, frame);
       }
     }
   }
@@ -151,6 +191,11 @@ export class TopicFanout {
     state.pending = [];
     let batch: Uint8Array | undefined;
     for (const subscriber of state.subscribers) {
+      if (!(subscriber instanceof Subscriber)) {
+        batch ??= concatBytes(items.map((item) => item.frame));
+        this.#write(state, subscriber, batch);
+        continue;
+      }
       if (subscriber.buffer) {
         this.#hold(state, subscriber, subscriber.buffer, items);
         continue;
@@ -186,13 +231,14 @@ export class TopicFanout {
     for (const item of items) buffer.push(item);
   }
 
-  #write(state: TopicState, subscriber: Subscriber, frame: Uint8Array): void {
+  #write(state: TopicState, member: TopicMember, frame: Uint8Array): void {
+    const session = member instanceof Subscriber ? member.session : member;
     try {
       // Not awaited: a slow subscriber never delays the others; its session's slow-consumer policy bounds its queue.
-      void subscriber.session.writeEncoded(frame);
+      void session.writeEncoded(frame);
     } catch (error) {
-      state.subscribers.delete(subscriber);
-      if (!subscriber.session.closed) this.#report(error);
+      state.subscribers.delete(member);
+      if (!session.closed) this.#report(error);
     }
   }
 }
