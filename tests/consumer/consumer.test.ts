@@ -62,9 +62,10 @@ beforeAll(() => {
   packed = packAll(join(work, 'tarballs'), repo);
 }, 5 * MINUTES);
 
+// The apps' installs (several node_modules trees, Node 22 and 24 binaries) take a while to delete on a busy disk.
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
-});
+}, 5 * MINUTES);
 
 describe('the packed tarballs', () => {
   it('hold compiled JavaScript, declarations, README and LICENSE — and no tests, fixtures or monorepo scripts', () => {
