@@ -1,6 +1,7 @@
 /**
  * (E) child: times `generate()` of `@ssekit/codegen` on the synthetic contract, in a fresh process (first call, the
- * cost a CLI run pays after start-up) and once more warm.
+ * cost a CLI run pays after start-up) and once more warm. Bundled by part E with `@ssekit/codegen` left external and run
+ * by plain node, so the package loads compiled from its dist/, as in an installed app.
  */
 import { argValue, serveCommands } from '../lib/child.ts';
 

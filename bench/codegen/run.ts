@@ -1,8 +1,11 @@
 /** (E) Codegen time for a generated contract of 200 routes × 5 events (targets: cold < 2.5 s, warm < 1.5 s). */
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { build } from 'esbuild';
+import { BUNDLE_DIR } from '../lib/bundle.ts';
 import type { PartResult } from '../lib/part.ts';
-import { BenchChild } from '../lib/proc.ts';
+import { BENCH_DIR, BenchChild } from '../lib/proc.ts';
 import { scratchDir } from '../lib/scratch.ts';
 import { spread } from '../lib/stats.ts';
 import { contractSource } from './make-contract.ts';
@@ -18,7 +21,33 @@ const EVENTS = 5;
 const COLD_LIMIT_MS = 2500;
 const WARM_LIMIT_MS = 1500;
 
+/**
+ * What a user runs: `@ssekit/codegen` compiled (its `dist/`, rebuilt here from the working tree with `tsc -b`) under
+ * plain `node`, no tsx loader around it. The child script itself is bundled with `@ssekit/codegen` left external, so it
+ * loads the package as an installed app would.
+ */
+async function compiledChild(): Promise<string> {
+  const root = join(BENCH_DIR, '..');
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-b', 'codegen/tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  const outfile = join(BUNDLE_DIR, 'codegen-process.mjs');
+  await build({
+    entryPoints: [join(BENCH_DIR, 'codegen', 'generate-process.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: ['@ssekit/codegen'],
+    logLevel: 'warning',
+  });
+  return outfile;
+}
+
 export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
+  const script = await compiledChild();
   const dir = scratchDir('codegen');
   const contracts = join(dir, 'big-contract.ts');
   writeFileSync(contracts, contractSource(ROUTES, EVENTS));
@@ -29,7 +58,7 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
   for (let rep = 0; rep < options.reps; rep++) {
     const out = scratchDir(`codegen/out-${rep}`);
     const child = await BenchChild.start({
-      script: 'codegen/generate-process.ts',
+      script,
       args: ['--contracts', contracts, '--out', out],
       label: `codegen rep ${rep + 1}`,
       ...(options.cpuProfDir && rep === 0 ? { cpuProfDir: options.cpuProfDir } : {}),
@@ -73,7 +102,8 @@ export async function runCodegen(options: CodegenOptions): Promise<PartResult> {
     method:
       `A synthetic contract (${ROUTES} routes with params and query, ${EVENTS} object events each) written to a scratch ` +
       `folder; generate() of @ssekit/codegen with every emitter (${files} files), timed in a fresh process (cold: first ` +
-      'call, contract import included) and again in the same process (warm). Absolute targets, no baseline.',
+      'call, contract import included) and again in the same process (warm). The package runs compiled (its dist/, ' +
+      'rebuilt from the working tree) under plain node, as an installed app runs it. Absolute targets, no baseline.',
     scenarios: [],
     checks: [check('generate() cold', cold, COLD_LIMIT_MS), check('generate() warm', warm, WARM_LIMIT_MS)],
     notes: [
