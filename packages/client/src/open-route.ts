@@ -78,8 +78,8 @@ export function decodeRouteEvent<Event extends TypedEvent>(
 }
 
 /**
- * {@link decodeRouteEvent} without building the typed event: the decoder's own result (its data), so the per-event
- * path of {@link openRoute} allocates one result less.
+ * {@link decodeRouteEvent} without building the typed event: the decoder's own result (its data). {@link openRoute}
+ * does the same per event, with its decoder looked up once per change of event name.
  */
 function decodeRouteData(spec: RouteClientSpec<TypedEvent>, raw: RawSseEvent): DecodeResult<unknown> {
   // By name: every event the contract declares has its decoder, typed with that event's data.
