@@ -98,6 +98,7 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
   if (options.signal?.aborted) interrupt('close');
 
   const fail = (error: SsekitError) => emitError(options.onError, error);
+  const onEvent = options.onEvent;
 
   async function attempt(): Promise<{ outcome: AttemptOutcome; progressed: boolean; why: Interruption | undefined }> {
     phase = new AbortController();
@@ -132,7 +133,14 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         onEvent: (event) => {
           if (aborted) return;
           progressed = true;
-          invokeCallback('onEvent', options.onEvent, options.onError, event);
+          // Inline rather than through invokeCallback: this runs once per event, and a call site of its own stays
+          // monomorphic where invokeCallback's is shared by every callback.
+          try {
+            onEvent(event);
+          } catch (cause) {
+            if (options.onError) emitError(options.onError, new CallbackError('onEvent', cause));
+            else reportUncaught(cause);
+          }
         },
         onComment: (comment) => {
           if (aborted) return;

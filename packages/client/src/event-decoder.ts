@@ -34,8 +34,6 @@ export interface EventDecoderOptions<Output> {
   route?: string;
 }
 
-type Validate<Output> = (value: unknown, raw: RawSseEvent) => DecodeResult<Output>;
-
 /**
  * Builds an {@link EventDecoder}: deserialize (failure → {@link ParseError}), then validate with a Standard Schema such
  * as a zod 4 schema, or with a `check` function (failure → {@link EventValidationError}). Generated clients build one
@@ -50,28 +48,13 @@ type Validate<Output> = (value: unknown, raw: RawSseEvent) => DecodeResult<Outpu
 export function createEventDecoder<Output = unknown>(options: EventDecoderOptions<Output> = {}): EventDecoder<Output> {
   const deserialize = options.deserialize ?? (options.encoding === 'text' ? undefined : JSON.parse);
   const context = { route: options.route };
-  const validate = validator(options, context);
-  return (data, raw) => {
-    let value: unknown = data;
-    if (deserialize !== undefined) {
-      try {
-        value = deserialize(data);
-      } catch (cause) {
-        return fail(new ParseError(raw, cause, context));
-      }
-    }
-    return validate(value, raw);
-  };
-}
-
-function validator<Output>(
-  options: EventDecoderOptions<Output>,
-  context: { route: string | undefined },
-): Validate<Output> {
   const { schema, check } = options;
+  // One closure per case, each doing its whole work itself: this runs once per event.
   if (schema) {
-    return (value, raw) => {
-      const result = schema['~standard'].validate(value);
+    // Read once: zod defines `~standard` on its first read, and a Standard Schema's props do not change.
+    const standard = schema['~standard'];
+    const validated = (value: unknown, raw: RawSseEvent): DecodeResult<Output> => {
+      const result = standard.validate(value);
       if (result instanceof Promise) {
         result.catch(() => {});
         const issue = { message: 'the schema validates asynchronously; event schemas must be synchronous' };
@@ -81,12 +64,28 @@ function validator<Output>(
       if (checked.issues) return fail(new EventValidationError(raw, checked.issues, context));
       return ok(checked.value as Output);
     };
-  }
-  if (check) {
-    return (value, raw) => {
-      const issue = check(value);
-      return issue === undefined ? ok(value as Output) : fail(new EventValidationError(raw, [issue], context));
+    if (deserialize === undefined) return validated;
+    return (data, raw) => {
+      let value: unknown;
+      try {
+        value = deserialize(data);
+      } catch (cause) {
+        return fail(new ParseError(raw, cause, context));
+      }
+      return validated(value, raw);
     };
   }
-  return (value) => ok(value as Output);
+  return (data, raw) => {
+    let value: unknown = data;
+    if (deserialize !== undefined) {
+      try {
+        value = deserialize(data);
+      } catch (cause) {
+        return fail(new ParseError(raw, cause, context));
+      }
+    }
+    if (check === undefined) return ok(value as Output);
+    const issue = check(value);
+    return issue === undefined ? ok(value as Output) : fail(new EventValidationError(raw, [issue], context));
+  };
 }

@@ -78,8 +78,8 @@ export function decodeRouteEvent<Event extends TypedEvent>(
 }
 
 /**
- * {@link decodeRouteEvent} without building the typed event: the decoder's own result (its data), so the per-event
- * path of {@link openRoute} allocates one result less.
+ * {@link decodeRouteEvent} without building the typed event: the decoder's own result (its data). {@link openRoute}
+ * does the same per event, with its decoder looked up once per change of event name.
  */
 function decodeRouteData(spec: RouteClientSpec<TypedEvent>, raw: RawSseEvent): DecodeResult<unknown> {
   // By name: every event the contract declares has its decoder, typed with that event's data.
@@ -110,12 +110,36 @@ export function openRoute<Event extends TypedEvent>(
   sinks: RouteSinks<Event>,
   options: RouteCallOptions = {},
 ): EventStreamConnection {
+  // The last event name decoded, its decoder and the decoders' own key for it. The parser hands over a new string per
+  // event: comparing it with the last one is cheaper than a property lookup by it, and the typed event carries the
+  // key (an internalized string), so the handler lookups downstream are cheap too.
+  let lastName: string | undefined;
+  let lastKey = '';
+  let lastDecoder: EventDecoder | undefined;
   return connectEventStream({
     ...routeStreamOptions(config, spec, request, options),
     onEvent(raw) {
-      const result = decodeRouteData(spec, raw);
+      const name = raw.event;
+      if (name !== lastName || lastDecoder === undefined) {
+        const decoders: Readonly<Record<string, EventDecoder>> = spec.decoders;
+        const decoder = Object.hasOwn(decoders, name) ? decoders[name] : undefined;
+        if (!decoder) {
+          sinks.onError(new UnknownEventError(raw, { route: spec.key, known: Object.keys(decoders) }));
+          return;
+        }
+        lastName = name;
+        lastDecoder = decoder;
+        lastKey = Object.keys(decoders).find((key) => key === name) ?? name;
+      }
+      let result: DecodeResult<unknown>;
+      try {
+        result = lastDecoder(raw.data, raw);
+      } catch (cause) {
+        // a decoder should return fail(...), but a throwing one must not kill the stream either
+        result = fail(new ParseError(raw, cause, { route: spec.key }));
+      }
       // as decodeRouteEvent, minus its wrapping result
-      if (result.ok) sinks.onTyped({ event: raw.event, data: result.value, id: raw.id } as Event);
+      if (result.ok) sinks.onTyped({ event: lastKey, data: result.value, id: raw.id } as Event);
       else sinks.onError(result.error);
     },
     onError: (error) => sinks.onError(error),

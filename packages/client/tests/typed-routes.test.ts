@@ -119,6 +119,46 @@ describe('subscribeRoute', () => {
     await sub.done;
   });
 
+  it('decodes each event with its own decoder as the names switch, unknown ones included', async () => {
+    const s = await serve();
+    const received: Array<[string, unknown]> = [];
+    const errors: string[] = [];
+    const sub = subscribeRoute(
+      { baseUrl: s.url },
+      chat,
+      { params: { roomId: 'x' } },
+      {
+        message: (data: { text: string }, e) => received.push([e.event, data]),
+        presence: (data: string, e) => received.push([e.event, data]),
+        onError: (e) => errors.push(`${e.code} ${(e as UnknownEventError).raw.event}`),
+      },
+    );
+    const stream = await s.nextConnection();
+    await stream.write(
+      [
+        'event: message\ndata: {"text":"a"}\n\n',
+        'event: message\ndata: {"text":"b"}\n\n',
+        'event: presence\ndata: join\n\n',
+        'event: typing\ndata: {}\n\n',
+        'event: message\ndata: {"text":"c"}\n\n',
+        'event: typing\ndata: {}\n\n',
+        'event: presence\ndata: leave\n\n',
+        'event: presence\ndata: {"text":"d"}\n\n',
+      ].join(''),
+    );
+    await waitFor(() => received.length === 5 && errors.length === 3);
+    expect(received).toEqual([
+      ['message', { text: 'a' }],
+      ['message', { text: 'b' }],
+      ['presence', 'join'],
+      ['message', { text: 'c' }],
+      ['presence', 'leave'],
+    ]);
+    expect(errors).toEqual(['UNKNOWN_EVENT typing', 'UNKNOWN_EVENT typing', 'VALIDATION presence']);
+    sub.close();
+    await sub.done;
+  });
+
   it('POST routes send the JSON body with application/json', async () => {
     const s = await serve();
     const spec: RouteClientSpec = { key: 'search', path: '/search', method: 'POST', decoders: {} };
