@@ -44,7 +44,6 @@ export function formatWithTypeScript(text: string): string {
     insertSpaceBeforeAndAfterBinaryOperators: true,
     placeOpenBraceOnNewLineForFunctions: false,
     placeOpenBraceOnNewLineForControlBlocks: false,
-    ensureNewLineAtEndOfFile: true,
   });
   service.dispose();
   const sorted = edits.map((edit, index) => ({ edit, index }));
