@@ -3,7 +3,7 @@ import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSent
 import { StreamClosedError } from './errors.js';
 import { type CompiledEvents, runSerializer, type SerializedEvent, serializeEventData } from './event-codec.js';
 import type { RouteRuntime, SendOptions, SessionInit, SseRequestInfo, SseSessionBase } from './session-types.js';
-import type { SseSink } from './sink.js';
+import { SinkBase, type SseSink } from './sink.js';
 import { WriteQueue } from './write-queue.js';
 
 export type {
@@ -62,7 +62,9 @@ export class SseSession implements SseSessionBase {
     this.body = init.body;
     this.lastEventId = init.lastEventId;
     this.lastEventIdRefused = init.lastEventIdRefused === true;
-    sink.onClose(() => this.#finish('client closed the stream'));
+    // The session itself is the close listener of the sinks it knows: no closure (nor a context for it) per stream.
+    if (sink instanceof SinkBase) sink.watchClose(this);
+    else listenForClose(sink, this);
     if (!this.#closed) this.#queue.start();
   }
 
@@ -237,6 +239,11 @@ export class SseSession implements SseSessionBase {
     return encodeFrame(eventLine(name), text, id, retry, comments);
   }
 
+  /** @internal The sink closed (the client left, or it ended): see {@link SinkBase.watchClose}. */
+  sinkClosed(): void {
+    this.#finish('client closed the stream');
+  }
+
   #finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
@@ -248,4 +255,9 @@ export class SseSession implements SseSessionBase {
     this.#resolveDone?.();
     this.#onFinish(this);
   }
+}
+
+/** A sink of its own (not a {@link SinkBase}): told through `onClose`, with a closure. */
+function listenForClose(sink: SseSink, session: SseSession): void {
+  sink.onClose(() => session.sinkClosed());
 }
