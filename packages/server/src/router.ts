@@ -476,12 +476,12 @@ export class SseRouter extends RouteScope {
     return session;
   }
 
-  /** Closes the stream when its handler settles; the callbacks share one small context (no dispatch frame). */
+  /**
+   * Closes the stream when its handler settles. The callbacks are bound functions, not closures: they keep what they
+   * need as bound arguments, with no context object (nor dispatch frame) per stream.
+   */
   #watch(entry: RouteEntry, session: SseSession, request: CoreRequest, result: PromiseLike<unknown>): void {
-    result.then(
-      () => session.close(),
-      (error: unknown) => this.#handlerFailed(entry, session, request, error),
-    );
+    result.then(closeSession.bind(session), this.#handlerFailed.bind(this, entry, session, request));
   }
 
   #handlerFailed(entry: RouteEntry, session: SseSession, request: CoreRequest, error: unknown): void {
@@ -501,6 +501,11 @@ export class SseRouter extends RouteScope {
     }
     session.close();
   }
+}
+
+/** The fulfilment callback of a watched handler, bound to its session (the handler's value is ignored). */
+function closeSession(this: SseSession): void {
+  this.close();
 }
 
 function respond(matched: boolean, response: PlainResponse): DispatchResult {
