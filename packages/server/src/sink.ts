@@ -78,15 +78,14 @@ export abstract class SinkBase implements SseSink {
   }
 
   onClose(listener: () => void): void {
-    this.#addCloseListener(listener);
+    this.watchClose(listener);
   }
 
-  /** @internal {@link SinkBase.onClose} with an object told through `sinkClosed()` (the session: no closure kept). */
-  watchClose(watcher: SinkCloseWatcher): void {
-    this.#addCloseListener(watcher);
-  }
-
-  #addCloseListener(listener: CloseListener): void {
+  /**
+   * @internal {@link SinkBase.onClose} that also takes an object told through `sinkClosed()` (the session: no closure
+   * kept). A method, not a `#private` one: a class's private methods cost every instance a brand field.
+   */
+  watchClose(listener: CloseListener): void {
     if (this.#closed) {
       callListener(listener);
       return;
