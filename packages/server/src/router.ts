@@ -33,7 +33,7 @@ import { RouteScope } from './route-scope.js';
 import type { RouteEntry } from './route-table.js';
 import { type SessionInit, SseSession } from './session.js';
 import type { SseSink } from './sink.js';
-import { StreamLimiter, type StreamLimits, type StreamSlot } from './stream-limits.js';
+import { type SlotHold, StreamLimiter, type StreamLimits, type StreamSlot } from './stream-limits.js';
 
 export type { CorsOptions } from './cors.js';
 export type { MaxLifetimeOptions } from './reconnect-hint.js';
@@ -157,21 +157,16 @@ export const DEFAULT_RECONNECT_WINDOW_MS = 5_000;
 export const DEFAULT_DRAIN_MS = 10_000;
 
 /**
- * What the router keeps per open stream besides the session: its limit slot, or, on a route with a `lifetime`, this
- * (the slot and the lifetime timer). Releasing it frees both.
+ * What the router keeps per open stream besides the session: its limit hold (a key, not an object), or, on a route with
+ * a `lifetime`, this (the hold and the lifetime timer).
  */
-class TimedSlot implements StreamSlot {
-  readonly #slot: StreamSlot;
-  readonly #timer: ReturnType<typeof setTimeout>;
+class TimedHold {
+  readonly hold: SlotHold;
+  readonly timer: ReturnType<typeof setTimeout>;
 
-  constructor(slot: StreamSlot, timer: ReturnType<typeof setTimeout>) {
-    this.#slot = slot;
-    this.#timer = timer;
-  }
-
-  release(): void {
-    clearTimeout(this.#timer);
-    this.#slot.release();
+  constructor(hold: SlotHold, timer: ReturnType<typeof setTimeout>) {
+    this.hold = hold;
+    this.timer = timer;
   }
 }
 
@@ -190,12 +185,17 @@ class TimedSlot implements StreamSlot {
 export class SseRouter extends RouteScope {
   readonly options: Readonly<RouterOptions>;
   readonly #registry: RouteRegistry;
-  readonly #sessions = new Map<SseSession, StreamSlot>();
+  readonly #sessions = new Map<SseSession, SlotHold | TimedHold>();
   readonly #forgetSession = (session: SseSession): void => {
-    const slot = this.#sessions.get(session);
-    if (!slot) return;
+    if (!this.#sessions.has(session)) return;
+    const held = this.#sessions.get(session);
     this.#sessions.delete(session);
-    slot.release();
+    if (held instanceof TimedHold) {
+      clearTimeout(held.timer);
+      this.#limiter.freeHold(held.hold);
+    } else {
+      this.#limiter.freeHold(held);
+    }
   };
   readonly #limiter: StreamLimiter;
   readonly #cors: CorsPolicy | undefined;
@@ -448,7 +448,9 @@ export class SseRouter extends RouteScope {
       slot.release();
       return session;
     }
-    this.#sessions.set(session, slot);
+    // The map keeps the hold itself (the slot's key): no slot object per open stream.
+    const hold = slot.detach();
+    this.#sessions.set(session, hold);
     if (this.#closing) {
       // Dispatched before `close()`, started after it: the client is told to come back, as every open stream was.
       endWithRetry(session, jitteredRetryMs(this.#closing.windowMs));
@@ -461,7 +463,7 @@ export class SseRouter extends RouteScope {
         lifetimeMs(lifetime),
       );
       (timer as { unref?: () => void }).unref?.();
-      this.#sessions.set(session, new TimedSlot(slot, timer));
+      this.#sessions.set(session, new TimedHold(hold, timer));
     }
     try {
       const result = entry.handler(session as never) as PromiseLike<unknown> | undefined;
@@ -476,12 +478,12 @@ export class SseRouter extends RouteScope {
     return session;
   }
 
-  /** Closes the stream when its handler settles; the callbacks share one small context (no dispatch frame). */
+  /**
+   * Closes the stream when its handler settles. The callbacks are bound functions, not closures: they keep what they
+   * need as bound arguments, with no context object (nor dispatch frame) per stream.
+   */
   #watch(entry: RouteEntry, session: SseSession, request: CoreRequest, result: PromiseLike<unknown>): void {
-    result.then(
-      () => session.close(),
-      (error: unknown) => this.#handlerFailed(entry, session, request, error),
-    );
+    result.then(closeSession.bind(session), this.#handlerFailed.bind(this, entry, session, request));
   }
 
   #handlerFailed(entry: RouteEntry, session: SseSession, request: CoreRequest, error: unknown): void {
@@ -501,6 +503,11 @@ export class SseRouter extends RouteScope {
     }
     session.close();
   }
+}
+
+/** The fulfilment callback of a watched handler, bound to its session (the handler's value is ignored). */
+function closeSession(this: SseSession): void {
+  this.close();
 }
 
 function respond(matched: boolean, response: PlainResponse): DispatchResult {

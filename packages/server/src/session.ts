@@ -3,7 +3,7 @@ import { assertSafeField, encodeComment, encodeFrame, eventLine, type ServerSent
 import { StreamClosedError } from './errors.js';
 import { type CompiledEvents, runSerializer, type SerializedEvent, serializeEventData } from './event-codec.js';
 import type { RouteRuntime, SendOptions, SessionInit, SseRequestInfo, SseSessionBase } from './session-types.js';
-import type { SseSink } from './sink.js';
+import { SinkBase, type SseSink } from './sink.js';
 import { WriteQueue } from './write-queue.js';
 
 export type {
@@ -62,7 +62,9 @@ export class SseSession implements SseSessionBase {
     this.body = init.body;
     this.lastEventId = init.lastEventId;
     this.lastEventIdRefused = init.lastEventIdRefused === true;
-    sink.onClose(() => this.#finish('client closed the stream'));
+    // The session itself is the close listener of the sinks it knows: no closure (nor a context for it) per stream.
+    if (sink instanceof SinkBase) sink.watchClose(this);
+    else listenForClose(sink, this);
     if (!this.#closed) this.#queue.start();
   }
 
@@ -98,22 +100,22 @@ export class SseSession implements SseSessionBase {
   }
 
   send(eventOrName: string | ServerSentEvent, data?: unknown, options?: SendOptions): Promise<void> {
-    this.#assertOpen();
+    this.assertOpen();
     if (typeof eventOrName === 'string') {
-      return this.#writeFrame(this.#encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
+      return this.writeFrame(this.encodeTyped(eventOrName, data, options?.id, options?.retry, undefined));
     }
     if (typeof eventOrName !== 'object' || eventOrName === null) {
       throw new InvalidArgumentError('send() takes an event name and data, or a ServerSentEvent object');
     }
     const { event, data: value, id, retry, comments } = eventOrName;
     if (this.#route.events && (event !== undefined || value !== undefined)) {
-      return this.#writeFrame(this.#encodeTyped(event ?? 'message', value, id, retry, comments));
+      return this.writeFrame(this.encodeTyped(event ?? 'message', value, id, retry, comments));
     }
-    return this.#queue.write(this.#encodeRaw(event, value, id, retry, comments));
+    return this.#queue.write(this.encodeRaw(event, value, id, retry, comments));
   }
 
   comment(text: string): Promise<void> {
-    this.#assertOpen();
+    this.assertOpen();
     return this.#queue.write(encodeComment(text));
   }
 
@@ -121,13 +123,13 @@ export class SseSession implements SseSessionBase {
     if (this.#closed) return;
     this.#queue.flushPending();
     // Finished before the sink ends: a sink that reports its close at once (fetch) would otherwise give the reason.
-    this.#finish('closed by the server');
+    this.finish('closed by the server');
     this.#sink.end();
   }
 
   /** Writes an already-encoded frame (shared by broadcast: encode once, write to all). */
   writeEncoded(frame: string | Uint8Array): Promise<void> {
-    this.#assertOpen();
+    this.assertOpen();
     return this.#queue.write(frame);
   }
 
@@ -168,15 +170,16 @@ export class SseSession implements SseSessionBase {
   /** Ends the stream abruptly, e.g. on server shutdown or slow consumer. */
   destroy(reason: string): void {
     if (this.#closed) return;
-    this.#finish(reason);
+    this.finish(reason);
     this.#sink.destroy();
   }
 
-  #assertOpen(): void {
+  // Helpers are TypeScript-`private` methods, not `#private` ones: those would cost every session a brand field (8 B).
+  private assertOpen(): void {
     if (this.#closed) throw new StreamClosedError(this.#route.name);
   }
 
-  #encodeTyped(
+  private encodeTyped(
     name: string,
     value: unknown,
     id: string | undefined,
@@ -186,11 +189,11 @@ export class SseSession implements SseSessionBase {
     const events = this.#route.events as CompiledEvents;
     const serialized = serializeEventData(events, name, value);
     // An asynchronous Standard Schema validator: the frame once it settled (await each send to keep their order).
-    if (serialized instanceof Promise) return serialized.then((ready) => this.#frameOf(ready, id, retry, comments));
-    return this.#frameOf(serialized, id, retry, comments);
+    if (serialized instanceof Promise) return serialized.then((ready) => this.frameOf(ready, id, retry, comments));
+    return this.frameOf(serialized, id, retry, comments);
   }
 
-  #frameOf(
+  private frameOf(
     serialized: SerializedEvent,
     id: string | undefined,
     retry: number | undefined,
@@ -205,16 +208,16 @@ export class SseSession implements SseSessionBase {
   }
 
   /** Writes a frame, or, for an asynchronously validated event, once it is ready (if the stream is still open). */
-  #writeFrame(frame: string | Promise<string>): Promise<void> {
+  private writeFrame(frame: string | Promise<string>): Promise<void> {
     if (!(frame instanceof Promise)) return this.#queue.write(frame);
     return frame.then((text) => {
-      this.#assertOpen();
+      this.assertOpen();
       return this.#queue.write(text);
     });
   }
 
   /** A raw route's event: strings verbatim, other data through the route's serializer. */
-  #encodeRaw(
+  private encodeRaw(
     event: string | undefined,
     value: unknown,
     id: string | undefined,
@@ -237,7 +240,12 @@ export class SseSession implements SseSessionBase {
     return encodeFrame(eventLine(name), text, id, retry, comments);
   }
 
-  #finish(reason: string): void {
+  /** @internal The sink closed (the client left, or it ended): see {@link SinkBase.watchClose}. */
+  sinkClosed(): void {
+    this.finish('client closed the stream');
+  }
+
+  private finish(reason: string): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#queue.close();
@@ -248,4 +256,9 @@ export class SseSession implements SseSessionBase {
     this.#resolveDone?.();
     this.#onFinish(this);
   }
+}
+
+/** A sink of its own (not a {@link SinkBase}): told through `onClose`, with a closure. */
+function listenForClose(sink: SseSink, session: SseSession): void {
+  sink.onClose(() => session.sinkClosed());
 }

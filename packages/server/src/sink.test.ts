@@ -30,4 +30,17 @@ describe('SinkBase close listeners', () => {
     sink.onClose(() => calls.push('late'));
     expect(calls).toEqual(['late']);
   });
+
+  it('tells a watcher object (no closure) once, in order with function listeners, and at once when already closed', () => {
+    const sink = new MemorySink();
+    const calls: string[] = [];
+    sink.watchClose({ sinkClosed: () => calls.push('watcher') });
+    sink.onClose(() => calls.push('function'));
+    sink.watchClose({ sinkClosed: () => calls.push('second watcher') });
+    sink.destroy();
+    sink.end();
+    expect(calls).toEqual(['watcher', 'function', 'second watcher']);
+    sink.watchClose({ sinkClosed: () => calls.push('late') });
+    expect(calls).toEqual(['watcher', 'function', 'second watcher', 'late']);
+  });
 });

@@ -32,11 +32,24 @@ export interface SseSink {
 
 const RESOLVED: Promise<void> = Promise.resolve();
 
+/** @internal Told once when a sink closes, as a method call: an object already kept, not a closure per connection. */
+export interface SinkCloseWatcher {
+  sinkClosed(): void;
+}
+
+type CloseListener = (() => void) | SinkCloseWatcher;
+
+function callListener(listener: CloseListener): void {
+  if (typeof listener === 'function') listener();
+  else listener.sinkClosed();
+}
+
 /**
  * The bookkeeping every sink shares: the closed flag, close listeners (called once, or at once when already closed)
  * and drain waiters (released on drain or close). A sink adds its transport: `write`, `bufferedBytes`, `end`,
  * `destroy`, and calls `drained()` / `markClosed()` when its transport drains or closes. Lists are allocated on first
- * use, and a single close listener (the session's) is held without a list, so an idle connection holds none.
+ * use, and a single close listener (the session's, itself: see {@link SinkBase.watchClose}) is held without a list, so
+ * an idle connection holds neither a list nor a closure.
  *
  * @example
  * ```ts
@@ -52,7 +65,7 @@ const RESOLVED: Promise<void> = Promise.resolve();
 export abstract class SinkBase implements SseSink {
   #closed = false;
   /** One listener as is (the common case: the session's), several in an array. */
-  #closeListeners: (() => void) | (() => void)[] | undefined;
+  #closeListeners: CloseListener | CloseListener[] | undefined;
   #drainWaiters: (() => void)[] | undefined;
 
   abstract write(chunk: string | Uint8Array): boolean;
@@ -65,14 +78,22 @@ export abstract class SinkBase implements SseSink {
   }
 
   onClose(listener: () => void): void {
+    this.watchClose(listener);
+  }
+
+  /**
+   * @internal {@link SinkBase.onClose} that also takes an object told through `sinkClosed()` (the session: no closure
+   * kept). A method, not a `#private` one: a class's private methods cost every instance a brand field.
+   */
+  watchClose(listener: CloseListener): void {
     if (this.#closed) {
-      listener();
+      callListener(listener);
       return;
     }
     const listeners = this.#closeListeners;
     if (listeners === undefined) this.#closeListeners = listener;
-    else if (typeof listeners === 'function') this.#closeListeners = [listeners, listener];
-    else listeners.push(listener);
+    else if (Array.isArray(listeners)) listeners.push(listener);
+    else this.#closeListeners = [listeners, listener];
   }
 
   waitForDrain(): Promise<void> {
@@ -108,7 +129,7 @@ export abstract class SinkBase implements SseSink {
     this.drained();
     const listeners = this.#closeListeners;
     this.#closeListeners = undefined;
-    if (typeof listeners === 'function') listeners();
-    else if (listeners) for (const listener of listeners) listener();
+    if (Array.isArray(listeners)) for (const listener of listeners) callListener(listener);
+    else if (listeners !== undefined) callListener(listeners);
   }
 }

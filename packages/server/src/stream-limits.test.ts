@@ -6,7 +6,7 @@ import { HttpError, StreamLimitError } from './errors.js';
 import { implement } from './implement.js';
 import { MemorySink } from './memory-sink.js';
 import { createRouter, type DispatchResult } from './router.js';
-import { DEFAULT_MAX_STREAMS, StreamLimiter } from './stream-limits.js';
+import { DEFAULT_MAX_STREAMS, RELEASED, StreamLimiter } from './stream-limits.js';
 
 const request = (url: string, headers: Record<string, string> = {}, method = 'GET') =>
   coreRequest(url, { headers, method });
@@ -38,6 +38,25 @@ describe('StreamLimiter', () => {
     a2.release();
     b1.release();
     expect([limiter.active, limiter.activeFor('a'), limiter.activeFor('b')]).toEqual([0, 0, 0]);
+  });
+
+  it('a detached slot hands over its key once; the hold is freed once, by its owner', () => {
+    const limiter = new StreamLimiter({ maxStreamsPerKey: 2, streamKey: (r) => r.header('x-user') });
+    const slot = limiter.acquire(request('/', { 'x-user': 'a' }));
+    const keyless = new StreamLimiter().acquire(request('/'));
+    if (slot instanceof StreamLimitError || keyless instanceof StreamLimitError) throw new Error('expected slots');
+    const hold = slot.detach();
+    expect(hold).toBe('a');
+    expect(slot.detach()).toBe(RELEASED);
+    slot.release();
+    expect([limiter.active, limiter.activeFor('a')]).toEqual([1, 1]);
+    limiter.freeHold(hold);
+    expect([limiter.active, limiter.activeFor('a')]).toEqual([0, 0]);
+    limiter.freeHold(RELEASED);
+    expect(limiter.active).toBe(0);
+    expect(keyless.detach()).toBeUndefined();
+    keyless.release();
+    expect(keyless.detach()).toBe(RELEASED);
   });
 
   it('defaults: 10,000 streams in total, no per-key limit, Retry-After 5; checks its options', () => {

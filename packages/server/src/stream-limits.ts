@@ -36,9 +36,19 @@ export interface StreamLimits {
   retryAfterSeconds?: number;
 }
 
+/** What {@link StreamSlot.detach} hands over: `RELEASED`, or the key the hold counts against. */
+export const RELEASED: unique symbol = Symbol('ssekit.released');
+/** A slot's hold without the slot object (what a router keeps per open stream): see {@link StreamSlot.detach}. */
+export type SlotHold = string | undefined | typeof RELEASED;
+
 /** One admitted stream's hold on the limits; `release()` is idempotent. */
 export interface StreamSlot {
   release(): void;
+  /**
+   * Hands the hold over to its owner, who keeps it as a plain value (no object per stream) and gives it back once with
+   * {@link StreamLimiter.freeHold}; the slot itself is then released without freeing. `RELEASED` if it already was.
+   */
+  detach(): SlotHold;
 }
 
 /** The remote address of a node request (`raw` of node, express and fastify core requests), if any. */
@@ -106,6 +116,11 @@ export class StreamLimiter {
     return new Slot(this, key);
   }
 
+  /** Gives back a hold taken with {@link StreamSlot.detach}: once per hold; `RELEASED` frees nothing. */
+  freeHold(hold: SlotHold): void {
+    if (hold !== RELEASED) this.free(hold);
+  }
+
   /** @internal A slot gives back its hold: once per slot (see {@link Slot.release}). */
   free(key: string | undefined): void {
     this.#total--;
@@ -134,5 +149,11 @@ class Slot implements StreamSlot {
     if (limiter === undefined) return;
     this.#limiter = undefined;
     limiter.free(this.#key);
+  }
+
+  detach(): SlotHold {
+    if (this.#limiter === undefined) return RELEASED;
+    this.#limiter = undefined;
+    return this.#key;
   }
 }

@@ -54,14 +54,14 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   /** Queues one encoded frame; resolves at once below the sink's high-water mark, else when it drains (or closes). */
   write(frame: string | Uint8Array): Promise<void> {
     const coalescer = this.#route.coalescer;
-    if (coalescer === undefined) return this.#writeNow(frame);
+    if (coalescer === undefined) return this.writeNow(frame);
     if ((this.#flags & WINDOW_OPEN) === 0) {
       // The first frame after a quiet window is never delayed; it opens the window for the ones that follow.
       this.#flags |= WINDOW_OPEN | WINDOW_OPENER;
       coalescer.open(this);
-      return this.#writeNow(frame);
+      return this.writeNow(frame);
     }
-    if (this.#overBound(frame.length)) return RESOLVED;
+    if (this.overBound(frame.length)) return RESOLVED;
     this.#pending ??= [];
     this.#pending.push(frame);
     this.#pendingBytes += frame.length;
@@ -72,7 +72,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
   sendHeartbeat(frame: string): void {
     if ((this.#flags & CLOSED) !== 0) return;
     this.flushPending();
-    void this.#writeNow(frame);
+    void this.writeNow(frame);
   }
 
   /** Writes the frames held by the coalescing window in one write. Returns false when nothing was held. */
@@ -81,7 +81,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     const chunk = joinFrames(this.#pending);
     this.#pending = undefined;
     this.#pendingBytes = 0;
-    void this.#writeNow(chunk);
+    void this.writeNow(chunk);
     return true;
   }
 
@@ -107,7 +107,7 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
    * share one bound per stream. Give the bytes back with {@link WriteQueue.release} before writing them.
    */
   hold(size: number): boolean {
-    if ((this.#flags & CLOSED) !== 0 || this.#overBound(size)) return false;
+    if ((this.#flags & CLOSED) !== 0 || this.overBound(size)) return false;
     this.#heldBytes += size;
     return true;
   }
@@ -132,16 +132,17 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
     this.#heldBytes = 0;
   }
 
+  // TypeScript-`private` helpers, not `#private` methods: those would cost every queue a brand field (8 B).
   /**
    * Applies the slow-consumer policy before queueing `size` more bytes; true when the frame must not be written
    * (dropped, or the client was cut off).
    */
-  #overBound(size: number): boolean {
-    const limit = this.#limit();
+  private overBound(size: number): boolean {
+    const limit = this.limit();
     const queued = this.queuedBytes;
     if (this.#route.slowConsumer === 'disconnect') {
       if (queued + size <= limit) return false;
-      this.#cutOff(queued + size);
+      this.cutOff(queued + size);
       return true;
     }
     if ((this.#flags & DROPPING) !== 0 && queued <= limit / 2) this.#flags &= ~DROPPING;
@@ -158,23 +159,23 @@ export class WriteQueue implements Coalescable, HeartbeatMember {
    * only past that mark (64 KiB on Node 22's node:http), so a lower bound would cut a client that reads, just not
    * instantly, before any backpressure could pace the writer.
    */
-  #limit(): number {
+  private limit(): number {
     return Math.max(this.#route.maxQueueBytes, 2 * (this.#sink.writableHighWaterMark ?? 0));
   }
 
   /** The one way a slow client is disconnected: cut the stream, then report. */
-  #cutOff(queuedBytes: number): void {
+  private cutOff(queuedBytes: number): void {
     this.#owner.destroy('slow consumer');
-    this.#route.report(new SlowConsumerError(this.#route.name, queuedBytes, this.#limit(), 'disconnect'));
+    this.#route.report(new SlowConsumerError(this.#route.name, queuedBytes, this.limit(), 'disconnect'));
   }
 
-  #writeNow(frame: string | Uint8Array): Promise<void> {
+  private writeNow(frame: string | Uint8Array): Promise<void> {
     const sink = this.#sink;
-    if (this.#route.slowConsumer === 'drop' && this.#overBound(frame.length)) return RESOLVED;
+    if (this.#route.slowConsumer === 'drop' && this.overBound(frame.length)) return RESOLVED;
     const belowHighWater = sink.write(frame);
     if (this.#route.heartbeat) this.lastWriteTick = this.#route.heartbeat.tick;
-    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes + this.#heldBytes > this.#limit()) {
-      this.#cutOff(sink.bufferedBytes + this.#heldBytes);
+    if (this.#route.slowConsumer === 'disconnect' && sink.bufferedBytes + this.#heldBytes > this.limit()) {
+      this.cutOff(sink.bufferedBytes + this.#heldBytes);
       return RESOLVED;
     }
     if (belowHighWater) return RESOLVED;
