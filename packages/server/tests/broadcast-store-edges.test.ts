@@ -74,14 +74,29 @@ function instrumentedStore() {
 
 async function start(store: ReplayStore) {
   const errors: unknown[] = [];
+  /** What the router reports: a handler (the hub's subscription) that failed. */
+  const handlerErrors: unknown[] = [];
   const hub = createHub(contract.room, { store, onError: (error) => errors.push(error) });
-  const router = implement(contract, { room: hub.implementation() }, { heartbeat: false, onError: () => {} });
+  const router = implement(
+    contract,
+    { room: hub.implementation() },
+    { heartbeat: false, onError: (error) => handlerErrors.push(error) },
+  );
   const server = await serve(router);
   cleanups.push(
     () => server.close(),
     () => hub.close(),
   );
-  return { hub, server, errors };
+  return { hub, server, errors, handlerErrors };
+}
+
+/** The store failure a failed subscription reports, under the router's HandlerError. */
+function storeFailures(reported: unknown[]): { code: string; message: string }[] {
+  return reported.map((error) => {
+    const cause = (error as { cause?: unknown }).cause;
+    if (!(cause instanceof StoreUnavailableError)) throw new Error(`not a store failure: ${String(error)}`);
+    return { code: cause.code, message: cause.message };
+  });
 }
 
 async function open(server: RunningServer, roomId: string, lastEventId?: string): Promise<TestStream> {
@@ -139,6 +154,34 @@ describe('hub: the store feed of a topic', () => {
     await hub.publish({ roomId: 'r' }, 'message', { n: 7 });
     await next.waitFor((e) => e.length === 1);
     expect(numbers(next)).toEqual([7]);
+  });
+
+  it('the failure it reports names the topic and what could not be done, and keeps the store error as its cause', async () => {
+    const { store, fail } = instrumentedStore();
+    const { server, handlerErrors } = await start(store);
+    fail.subscribe = new Error('connection refused');
+    const refused = await open(server, 'r');
+    await refused.ended;
+    await until(() => handlerErrors.length === 1, 5000, 'the failure reported');
+    expect(storeFailures(handlerErrors)).toEqual([
+      { code: 'STORE_UNAVAILABLE', message: 'cannot subscribe to topic "room/r": connection refused' },
+    ]);
+    expect((handlerErrors[0] as { cause: { cause: unknown } }).cause.cause).toBe(fail.subscribe);
+  });
+
+  it('a resuming subscriber leaves its topic when its stream closes; the feed stops with it', async () => {
+    const { store, counts } = instrumentedStore();
+    const { hub, server } = await start(store);
+    const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
+    await hub.publish({ roomId: 'r' }, 'message', { n: 1 });
+    const resumed = await open(server, 'r', first.id);
+    await resumed.waitFor((e) => e.length === 1);
+    expect(numbers(resumed)).toEqual([1]);
+    expect(hub.subscriberCount()).toBe(1);
+    resumed.close();
+    await until(() => hub.subscriberCount() === 0, 5000, 'the resumed subscriber gone');
+    await until(() => counts().unsubscribes === 1, 5000, 'the feed stopped');
+    expect(counts()).toEqual({ subscribes: 1, unsubscribes: 1 });
   });
 
   it('a store reset sends every live subscriber the reset event; the stream goes on', async () => {
@@ -201,7 +244,7 @@ describe('hub: the store feed of a topic', () => {
 describe('hub: replay when the store fails', () => {
   it('a failing replay read or head ends the resuming stream without events and reports nothing as delivered', async () => {
     const { store, fail } = instrumentedStore();
-    const { hub, server } = await start(store);
+    const { hub, server, handlerErrors } = await start(store);
     const first = await hub.publish({ roomId: 'r' }, 'message', { n: 0 });
     await hub.publish({ roomId: 'r' }, 'message', { n: 1 });
     fail.read = new Error('read timed out');
@@ -218,6 +261,11 @@ describe('hub: replay when the store fails', () => {
     const s3 = await open(server, 'r', first.id);
     await s3.waitFor((e) => e.length === 1);
     expect(numbers(s3)).toEqual([1]);
+    // What was reported names the call that failed and the topic.
+    expect(storeFailures(handlerErrors)).toEqual([
+      { code: 'STORE_UNAVAILABLE', message: 'cannot replay topic "room/r": read timed out' },
+      { code: 'STORE_UNAVAILABLE', message: 'cannot read the head of topic "room/r": head timed out' },
+    ]);
   });
 
   it('answers a malformed Last-Event-ID with the reset event at the head, then live events', async () => {
