@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineConfig, mergeConfig, type Plugin } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 import base from './vitest.config.js';
 
 // The vitest config Stryker runs (see stryker.config.mjs): the base config, restricted to the test files of the
@@ -27,6 +28,16 @@ const intoSandbox: Plugin = {
   },
 };
 
+// Stryker runs one file after another and stops at the first failing test. Test files that start a Redis Cluster of
+// their own (`cluster-*.test.ts`, seconds each time) go last, so a mutant the other files kill never starts one.
+class ClusterLastSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const startsCluster = (file: TestSpecification) => /\/cluster-[^/]*\.test\.ts$/.test(file.moduleId);
+    return [...sorted.filter((file) => !startsCluster(file)), ...sorted.filter(startsCluster)];
+  }
+}
+
 const config = mergeConfig(
   base,
   defineConfig({
@@ -34,6 +45,7 @@ const config = mergeConfig(
     test: {
       typecheck: { enabled: false },
       reporters: ['default'],
+      sequence: { sequencer: ClusterLastSequencer },
       // The core is the same behind every adapter: the conformance suite runs on node:http only here.
       env: { SSEKIT_CONFORMANCE_ADAPTERS: 'node:http' },
     },

@@ -52,7 +52,8 @@ export const mutationModules = {
     mutate: ['packages/redis/src/redis-store.ts'],
     // Not scale-out.test.ts: its stores run in child processes, where no mutant is ever active. Not topics.test.ts:
     // its store-level claim (no cross-topic delivery, hostile names) is the conformance suite's topic-isolation case,
-    // and its 1,000 subscribers would run again under nearly every mutant.
+    // and its 1,000 subscribers would run again under nearly every mutant. Not cluster-failover.test.ts: each run kills
+    // masters and waits for replicas to take over (about 30 s), under every mutant its tests cover.
     tests: [
       'packages/redis/tests/redis-store.test.ts',
       // The replay store contract every store meets (retention by count and age, resets, outage): it judges this one.
@@ -60,6 +61,12 @@ export const mutationModules = {
       'packages/redis/tests/redis-outage.test.ts',
       'packages/redis/tests/redis-store-edges.test.ts',
       'packages/redis/tests/redis-restart.test.ts',
+      // The ioredis options the store sets (fail-fast commands, reconnect delays, the cluster client's retries).
+      'packages/redis/tests/redis-client-options.test.ts',
+      // The code that runs only on a Redis Cluster (per-topic epochs, sharded pub/sub): the conformance suite and the
+      // per-topic epoch test on a six-node cluster of its own, started anew under each mutant its tests cover (the
+      // mutation vitest config runs it after the files above, so a mutant they kill never starts it).
+      'packages/redis/tests/cluster-conformance.test.ts',
     ],
   },
   client: {

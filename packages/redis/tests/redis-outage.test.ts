@@ -1,7 +1,7 @@
 import { createRedisReplayStore, type RedisReplayStore } from '@ssekit/redis';
 import type { StoredEvent } from '@ssekit/server/broadcast';
 import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { until } from '../../server/tests/broadcast-helpers.ts';
 import { noRedisServer, type OwnRedis, startOwnRedis } from './own-redis.ts';
 
@@ -208,4 +208,110 @@ describe('Redis replay store across a pub/sub disconnect', () => {
     },
     30_000,
   );
+
+  it.skipIf(noRedisServer)(
+    'a catch-up Redis refuses is reported and retried, 100 ms after the first failure, 100 ms longer each time, at most 1 s',
+    async () => {
+      const realSetTimeout = globalThis.setTimeout;
+      const realSleep = (ms: number) => new Promise((resolve) => realSetTimeout(resolve, ms));
+      // When (on the fake clock) each refused catch-up attempt was reported.
+      const refused: number[] = [];
+      const reported: Error[] = [];
+      const listenerStore = await openAs('retrier', {
+        redis: { connectionName: 'retrier' },
+        onError: (error) => {
+          reported.push(error as Error);
+          if (String((error as Error).message).includes('NOPERM')) refused.push(Date.now());
+          else expect.unreachable(`unexpected report: ${String(error)}`);
+        },
+      });
+      const publisher = await open();
+      const seen: string[] = [];
+      await listenerStore.subscribe('t/retry', { event: (e) => seen.push(e.data), reset: () => {} });
+      // Its scripts are refused from now on (SUBSCRIBE and PING are not): every catch-up attempt fails at once.
+      await admin((client) => client.call('ACL', 'SETUSER', 'retrier', '-@scripting'));
+      const waitForRefusals = async (count: number) => {
+        for (let i = 0; i < 500 && refused.length < count; i++) await realSleep(10);
+        expect(refused).toHaveLength(count);
+      };
+      // Only timers and the clock are fake; the connections are real. Each step fires exactly the next timer, once the
+      // attempt before it was refused (so no command is in flight).
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+      try {
+        await killPubSubConnection('retrier');
+        // The subscriber's reconnect (timers of its own), up to the first refused catch-up attempt.
+        for (let i = 0; i < 50 && refused.length === 0; i++) {
+          await realSleep(100);
+          if (refused.length === 0) await vi.advanceTimersToNextTimerAsync();
+        }
+        await waitForRefusals(1);
+        await publisher.append('t/retry', 'message', 'missed');
+        for (let attempt = 2; attempt <= 13; attempt++) {
+          await vi.advanceTimersToNextTimerAsync();
+          await waitForRefusals(attempt);
+        }
+        expect(refused.slice(1).map((at, n) => at - (refused[n] as number))).toEqual([
+          100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1000, 1000,
+        ]);
+        await admin((client) => client.call('ACL', 'SETUSER', 'retrier', '+@all'));
+        await vi.advanceTimersToNextTimerAsync();
+      } finally {
+        vi.useRealTimers();
+      }
+      await until(() => seen.length > 0, 5000, 'the event published while the catch-up failed');
+      expect(seen).toEqual(['missed']);
+      expect(refused).toHaveLength(13);
+      // Reported as the Redis store being unavailable, under its URL with the password hidden.
+      expect(String((reported[0]?.cause as Error | undefined)?.message)).toMatch(/^NOPERM/);
+      expect(reported[0]?.message).toMatch(
+        new RegExp(`^Redis at redis://retrier:\\*\\*\\*@127\\.0\\.0\\.1:${(redis as OwnRedis).port}: NOPERM`),
+      );
+    },
+    30_000,
+  );
+
+  it.skipIf(noRedisServer)(
+    'with nothing published while its pub/sub link was down, it catches up quietly and delivers the next event',
+    async () => {
+      const errors: unknown[] = [];
+      const listenerStore = await open({ redis: { connectionName: 'quiet' }, onError: (error) => errors.push(error) });
+      const seen: string[] = [];
+      await listenerStore.subscribe('t/quiet', { event: (e) => seen.push(e.data), reset: () => {} });
+      await killPubSubConnection('quiet');
+      // Back once a new subscriber connection of it is listed (bounded), and a little more for its catch-up.
+      for (let i = 0; i < 100; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        const list = await admin((client) => client.call('CLIENT', 'LIST', 'TYPE', 'pubsub') as Promise<string>);
+        if (list.includes('name=quiet:sub')) break;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await listenerStore.append('t/quiet', 'message', 'next');
+      await until(() => seen.length > 0, 5000, 'the event after the reconnect');
+      expect(seen).toEqual(['next']);
+      expect(errors).toEqual([]);
+    },
+  );
+
+  it.skipIf(noRedisServer)('an outage of its command connection alone is reported', async () => {
+    const errors: Error[] = [];
+    await openAs('commander', {
+      redis: { connectionName: 'commander' },
+      onError: (error) => errors.push(error as Error),
+    });
+    await admin(async (client) => {
+      await client.call('ACL', 'SETUSER', 'commander', 'off');
+      const list = (await client.call('CLIENT', 'LIST')) as string;
+      const id = /\bid=(\d+)/.exec(list.split('\n').find((l) => l.includes('name=commander:cmd')) ?? '')?.[1];
+      expect(id).toBeDefined();
+      await client.call('CLIENT', 'KILL', 'ID', id as string);
+    });
+    try {
+      await until(() => errors.length > 0, 5000, 'the command connection refused');
+      expect(errors[0]?.message).toMatch(
+        new RegExp(`^Redis at redis://commander:\\*\\*\\*@127\\.0\\.0\\.1:${(redis as OwnRedis).port}: `),
+      );
+    } finally {
+      await letBackIn('commander');
+    }
+  });
 });

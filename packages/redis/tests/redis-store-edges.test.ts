@@ -314,4 +314,118 @@ describe.sequential('Redis replay store: options, connection and close', () => {
     },
     30_000,
   );
+
+  it.skipIf(noRedisServer)(
+    "waitForReplicas: a publish whose WAIT or script Redis refuses rejects with Redis's reason and is not acknowledged",
+    async () => {
+      const own = redis as OwnRedis;
+      const admin = new Redis(own.url);
+      try {
+        // An ACL user that may run everything but WAIT: the append script stores the event, its WAIT is refused.
+        await admin.call('ACL', 'SETUSER', 'waiter', 'reset', 'on', '>pw', '~*', '&*', '+@all', '-wait');
+        const store = await open({ url: `redis://waiter:pw@127.0.0.1:${own.port}`, waitForReplicas: 1 });
+        const unconfirmed = await store.append('t/refused', 'message', 'a').catch((e: unknown) => e);
+        expect(isSsekitError(unconfirmed) && unconfirmed.code).toBe('STORE_UNAVAILABLE');
+        expect((unconfirmed as Error).message).toMatch(/^append to "t\/refused": NOPERM .*'wait'/);
+        // Then scripts refused too: nothing is stored.
+        await admin.call('ACL', 'SETUSER', 'waiter', '+wait', '-@scripting');
+        const refused = await store.append('t/refused', 'message', 'b').catch((e: unknown) => e);
+        expect(isSsekitError(refused) && refused.code).toBe('STORE_UNAVAILABLE');
+        expect((refused as Error).message).toMatch(/^append to "t\/refused": NOPERM .*'evalsha'/);
+        expect(String(((refused as Error).cause as Error | undefined)?.message)).toMatch(/^NOPERM/);
+        // Replays and heads run scripts too: refused the same way, named after what failed.
+        const replay = await store.read('t/refused', store.epoch, { ms: 0, seq: 0 }).catch((e: unknown) => e);
+        expect(isSsekitError(replay) && replay.code).toBe('STORE_UNAVAILABLE');
+        expect((replay as Error).message).toMatch(/^replay of "t\/refused": NOPERM /);
+        const head = await store.head('t/refused').catch((e: unknown) => e);
+        expect((head as Error).message).toMatch(/^head of "t\/refused": NOPERM /);
+        const reader = await open();
+        const read = await reader.read('t/refused', reader.epoch, { ms: 0, seq: 0 });
+        expect(read.kind === 'events' && read.events.map((e) => e.data)).toEqual(['a']);
+      } finally {
+        admin.disconnect();
+      }
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'a subscribe Redis refuses rejects with STORE_UNAVAILABLE naming the topic (the reason as its cause); the topic can be subscribed again',
+    async () => {
+      const own = redis as OwnRedis;
+      const admin = new Redis(own.url);
+      try {
+        // An ACL user that may subscribe to one topic's channel only.
+        await admin.call(
+          'ACL',
+          'SETUSER',
+          'listener',
+          'reset',
+          'on',
+          '>pw',
+          '~*',
+          'resetchannels',
+          '&edges:c:t/allowed',
+          '+@all',
+        );
+        const store = await open({ url: `redis://listener:pw@127.0.0.1:${own.port}` });
+        for (let attempt = 0; attempt < 2; attempt++) {
+          const error = await store
+            .subscribe('t/denied', { event: () => {}, reset: () => {} })
+            .catch((e: unknown) => e);
+          expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
+          expect((error as Error).message).toBe('subscribe to "t/denied"');
+          expect(String(((error as Error).cause as Error | undefined)?.message)).toMatch(/^NOPERM/);
+        }
+        const seen: string[] = [];
+        await store.subscribe('t/allowed', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
+        await store.append('t/allowed', 'message', 'in');
+        await until(() => seen.length > 0, 5000, 'the event on the allowed topic');
+        expect(seen).toEqual(['in']);
+        // Allowed now: a new subscribe, not the failed one's leftovers.
+        await admin.call('ACL', 'SETUSER', 'listener', '&edges:c:t/denied');
+        await store.subscribe('t/denied', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
+        await store.append('t/denied', 'message', 'late');
+        await until(() => seen.length > 1, 5000, 'the event on the topic allowed later');
+        expect(seen).toEqual(['in', 'late']);
+      } finally {
+        admin.disconnect();
+      }
+    },
+  );
+
+  it.skipIf(noRedisServer)(
+    'an unsubscribe called again after the topic was subscribed anew leaves the new subscription alone',
+    async () => {
+      const store = await open();
+      const first: string[] = [];
+      const stop = await store.subscribe('t/again', { event: (e: StoredEvent) => first.push(e.data), reset: () => {} });
+      stop();
+      const second: string[] = [];
+      await store.subscribe('t/again', { event: (e: StoredEvent) => second.push(e.data), reset: () => {} });
+      stop();
+      expect(await subscribers(`${store.prefix}:c:t/again`)).toBe(1);
+      await store.append('t/again', 'message', 'x');
+      await until(() => second.length > 0, 5000, 'the event on the new subscription');
+      expect(second).toEqual(['x']);
+      expect(first).toEqual([]);
+    },
+  );
+
+  it.skipIf(noRedisServer)('close ends both of its connections to Redis', async () => {
+    const store = await open({ redis: { connectionName: 'edges-closing' } });
+    const admin = new Redis((redis as OwnRedis).url);
+    try {
+      const named = async () =>
+        ((await admin.call('CLIENT', 'LIST')) as string)
+          .split('\n')
+          .map((line) => /\bname=(\S*)/.exec(line)?.[1])
+          .filter((name) => name?.startsWith('edges-closing'));
+      expect((await named()).sort()).toEqual(['edges-closing:cmd', 'edges-closing:sub']);
+      await store.close();
+      for (let i = 0; i < 100 && (await named()).length > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await named()).toEqual([]);
+    } finally {
+      admin.disconnect();
+    }
+  });
 });

@@ -106,8 +106,10 @@ describe.sequential('Redis replay store', () => {
       expect(await data(3, (stored[2] as StoredEvent).position)).toEqual(['3', '4', '5']);
       expect(await data(1)).toEqual(['0']);
       expect(await data(2.7)).toEqual(['0', '1']);
-      // no limit, a limit of 0 or less, or one above the retained length: every retained event
-      for (const limit of [undefined, 0, -1, 9]) expect(await data(limit)).toEqual(['0', '1', '2', '3', '4', '5']);
+      // no limit, a limit of 0 or less, or one above the retained length (Infinity too): every retained event
+      for (const limit of [undefined, 0, -1, 9, Number.POSITIVE_INFINITY]) {
+        expect(await data(limit)).toEqual(['0', '1', '2', '3', '4', '5']);
+      }
       expect(await data(8)).toEqual(['0', '1', '2', '3', '4', '5']);
     },
   );
