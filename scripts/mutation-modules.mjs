@@ -83,6 +83,9 @@ export const mutationModules = {
       'packages/client/tests/wire-rules.test.ts',
       'packages/client/tests/chunking.test.ts',
       'packages/client/tests/backoff-timing.test.ts',
+      // The 401 refresh (onUnauthorized) and the backpressure gate (beforeRead, streamRoute's bounded buffer).
+      'packages/client/tests/unauthorized.test.ts',
+      'packages/client/tests/buffer-bound.test.ts',
     ],
   },
   validator: {
