@@ -7,6 +7,7 @@ import { implement } from './implement.js';
 import { MemorySink } from './memory-sink.js';
 import { createRouter, type SseRouter } from './router.js';
 import type { SseSession } from './session.js';
+import type { SseSink } from './sink.js';
 
 // The session's write path, bound and lifecycle on an in-memory sink (fast enough to run under every mutant of
 // session.ts and write-queue.ts); the conformance suite checks the same behaviour over real sockets.
@@ -125,10 +126,49 @@ describe('session lifecycle', () => {
     expect(detached.session.attachFinishHook(hook)).toBe(true);
     // Only the hook attached is removed: another one does not detach it.
     detached.session.detachFinishHook({ sessionFinished: () => {} });
+    expect(detached.session.attachFinishHook({ sessionFinished: () => told.push('not attached') })).toBe(false);
     detached.session.detachFinishHook(hook);
     expect(detached.session.attachFinishHook({ sessionFinished: () => told.push('replacement') })).toBe(true);
     detached.sink.clientGone();
     expect(told).toEqual(['hook', 'done', 'replacement']);
+  });
+
+  it("isDone tells the stream's own done from any other promise", async () => {
+    const { router } = rawRouter();
+    const { session } = await start(router, '/s');
+    expect(session.isDone(undefined)).toBe(false);
+    expect(session.isDone(session.done)).toBe(true);
+    expect(session.isDone(Promise.resolve())).toBe(false);
+    expect(session.isDone(undefined)).toBe(false);
+    session.close();
+  });
+
+  it("a sink of its own (not one of ssekit's) closing finishes the session through onClose", async () => {
+    const { router } = rawRouter();
+    const inner = new MemorySink();
+    const listeners: (() => void)[] = [];
+    const own: SseSink = {
+      write: (chunk) => inner.write(chunk),
+      get bufferedBytes() {
+        return inner.bufferedBytes;
+      },
+      waitForDrain: () => inner.waitForDrain(),
+      end: () => inner.end(),
+      destroy: () => inner.destroy(),
+      get closed() {
+        return inner.closed;
+      },
+      onClose: (listener) => listeners.push(listener),
+    };
+    const result = await router.dispatch(request('/s'));
+    if (result.kind !== 'stream') throw new Error('expected a stream');
+    const session = result.start(own) as SseSession;
+    expect(listeners).toHaveLength(1);
+    expect(session.closed).toBe(false);
+    for (const listener of listeners) listener();
+    expect(session.closed).toBe(true);
+    expect(await settles(session.done)).toBe(true);
+    expect(router.sessionCount).toBe(0);
   });
 
   it('close ends the sink once; destroy after close and close after destroy do nothing more', async () => {
