@@ -133,14 +133,7 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         onEvent: (event) => {
           if (aborted) return;
           progressed = true;
-          // Inline rather than through invokeCallback: this runs once per event, and a call site of its own stays
-          // monomorphic where invokeCallback's is shared by every callback.
-          try {
-            onEvent(event);
-          } catch (cause) {
-            if (options.onError) emitError(options.onError, new CallbackError('onEvent', cause));
-            else reportUncaught(cause);
-          }
+          invokeCallback('onEvent', onEvent, options.onError, event);
         },
         onComment: (comment) => {
           if (aborted) return;

@@ -49,11 +49,11 @@ export function createEventDecoder<Output = unknown>(options: EventDecoderOption
   const deserialize = options.deserialize ?? (options.encoding === 'text' ? undefined : JSON.parse);
   const context = { route: options.route };
   const { schema, check } = options;
-  // One closure per case, each doing its whole work itself: this runs once per event.
-  if (schema) {
-    // Read once: zod defines `~standard` on its first read, and a Standard Schema's props do not change.
-    const standard = schema['~standard'];
-    const validated = (value: unknown, raw: RawSseEvent): DecodeResult<Output> => {
+  // Read once: zod defines `~standard` on its first read, and a Standard Schema's props do not change.
+  const standard = schema?.['~standard'];
+  const validated =
+    standard &&
+    ((value: unknown, raw: RawSseEvent): DecodeResult<Output> => {
       const result = standard.validate(value);
       if (result instanceof Promise) {
         result.catch(() => {});
@@ -63,18 +63,8 @@ export function createEventDecoder<Output = unknown>(options: EventDecoderOption
       const checked = result as { value?: Output; issues?: readonly ValidationIssue[] };
       if (checked.issues) return fail(new EventValidationError(raw, checked.issues, context));
       return ok(checked.value as Output);
-    };
-    if (deserialize === undefined) return validated;
-    return (data, raw) => {
-      let value: unknown;
-      try {
-        value = deserialize(data);
-      } catch (cause) {
-        return fail(new ParseError(raw, cause, context));
-      }
-      return validated(value, raw);
-    };
-  }
+    });
+  // This runs once per event: one closure, no wrapper per case.
   return (data, raw) => {
     let value: unknown = data;
     if (deserialize !== undefined) {
@@ -84,6 +74,7 @@ export function createEventDecoder<Output = unknown>(options: EventDecoderOption
         return fail(new ParseError(raw, cause, context));
       }
     }
+    if (validated) return validated(value, raw);
     if (check === undefined) return ok(value as Output);
     const issue = check(value);
     return issue === undefined ? ok(value as Output) : fail(new EventValidationError(raw, [issue], context));
