@@ -1,39 +1,21 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chatContract, seedContract } from '@ssekit-examples/contracts';
 import { describe, expect, it } from 'vitest';
-import { dashboardContract } from '../../examples/dashboard/src/contract.ts';
-import { feedContract as clientFeedContract } from '../../packages/client/tests/fixtures/feed/contract.ts';
-import { feedContract as redisFeedContract } from '../../packages/redis/tests/fixtures/feed-contract.ts';
-import { conformanceContract } from '../../packages/server/tests/conformance/fixture.ts';
 import { emitClientSource } from '../src/emitters/client/emit-client.ts';
 import { AT_HELPER, compileValidator, ValidatorModule } from '../src/emitters/client/standalone-validator.ts';
 import type { EmitOptions } from '../src/emitters/types.ts';
 import { readApiDocument } from '../src/from/index.ts';
 import { type AnyContract, buildIr } from '../src/ir/build.ts';
 import type { JsonSchema } from '../src/ir/types.ts';
-import { docsContract } from './fixtures/docs-contract.ts';
-import exoticContract from './fixtures/exotic-contract.ts';
 import { namesContract } from './fixtures/names-contract.ts';
-import { sharedDefsContract } from './fixtures/shared-defs-contract.ts';
+import { REPOSITORY_CONTRACTS } from './helpers/repo-contracts.ts';
 import { formatWithTypeScript } from './helpers/typescript-format.ts';
 
 // The client emitter writes its text laid out as the TypeScript formatter lays it out (it used to run the formatter
 // over every client; now it does not load TypeScript at all). These tests hold every client and validator the
 // repository's contracts and documents give to that: formatting the text must change nothing.
 
-const CONTRACTS: [string, AnyContract][] = [
-  ['seed', seedContract],
-  ['chat', chatContract],
-  ['dashboard', dashboardContract],
-  ['docs', docsContract],
-  ['exotic', exoticContract],
-  ['names', namesContract],
-  ['shared defs', sharedDefsContract],
-  ['client feed (test fixture)', clientFeedContract],
-  ['redis feed (test fixture)', redisFeedContract],
-  ['server conformance (test fixture)', conformanceContract],
-];
+const CONTRACTS: readonly [string, AnyContract][] = [...REPOSITORY_CONTRACTS, ['names', namesContract]];
 
 const options = (validation: 'zod' | 'standalone'): EmitOptions => ({
   validation,

@@ -1,35 +1,14 @@
-import { chatContract, seedContract } from '@ssekit-examples/contracts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { $ZodType } from 'zod/v4/core';
-import { dashboardContract } from '../../examples/dashboard/src/contract.ts';
-import { feedContract as clientFeedContract } from '../../packages/client/tests/fixtures/feed/contract.ts';
-import { feedContract as redisFeedContract } from '../../packages/redis/tests/fixtures/feed-contract.ts';
-import { conformanceContract } from '../../packages/server/tests/conformance/fixture.ts';
 import { buildAsyncApi } from '../src/emitters/asyncapi/asyncapi.ts';
 import { emitClientSource } from '../src/emitters/client/emit-client.ts';
 import { openapiEmitter } from '../src/emitters/openapi/openapi.ts';
 import { parseApiDocument } from '../src/from/index.ts';
-import { type AnyContract, buildIr } from '../src/ir/build.ts';
+import { buildIr } from '../src/ir/build.ts';
 import type { IrDocument, IrRoute } from '../src/ir/types.ts';
-import { docsContract } from './fixtures/docs-contract.ts';
-import exoticContract from './fixtures/exotic-contract.ts';
-import { sharedDefsContract } from './fixtures/shared-defs-contract.ts';
+import { REPOSITORY_CONTRACTS } from './helpers/repo-contracts.ts';
 import { loadValidator, mutated, schemaArbitrary } from './helpers/schema-arbitrary.ts';
-
-// Every contract of the repository: the seed and chat contracts, the dashboard example, the codegen fixtures that
-// cover every IR feature, and the contracts the client, redis and server tests use.
-const CONTRACTS: [string, AnyContract][] = [
-  ['seed', seedContract],
-  ['chat', chatContract],
-  ['dashboard', dashboardContract],
-  ['docs', docsContract],
-  ['exotic', exoticContract],
-  ['shared defs', sharedDefsContract],
-  ['client feed (test fixture)', clientFeedContract],
-  ['redis feed (test fixture)', redisFeedContract],
-  ['server conformance (test fixture)', conformanceContract],
-];
 
 const OPTIONS = { validation: 'standalone', runtimeImport: '@ssekit/client', openapiVersion: '3.2' } as const;
 
@@ -64,7 +43,7 @@ function shape(route: IrRoute) {
   };
 }
 
-describe.each(CONTRACTS)('round trip of the %s contract', (_, contract) => {
+describe.each(REPOSITORY_CONTRACTS)('round trip of the %s contract', (_, contract) => {
   const ir = buildIr(contract);
   describe.each(documents(ir))('through our %s', (format, text) => {
     const read = parseApiDocument(text, format);
