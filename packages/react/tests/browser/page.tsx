@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider, useQuery } from '@tanstack/react-query';
 import { StrictMode, version } from 'react';
+import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import { createClient } from '../../../client/tests/fixtures/feed/generated/client.ts';
 import { useEventStream } from '../../src/index.ts';
@@ -86,9 +87,12 @@ function QueryFeed({ feed }: { feed: string }) {
 let root: Root | undefined;
 let strictMode = false;
 const container = () => document.getElementById('root') as HTMLElement;
+// Every harness call commits before it returns (flushSync), so a test that renders new props and then
+// publishes an event knows which handler the event meets: root.render alone only schedules the commit.
 const render = (node: React.ReactNode) => {
   root ??= createRoot(container());
-  root.render(strictMode ? <StrictMode>{node}</StrictMode> : node);
+  const tree = root;
+  flushSync(() => tree.render(strictMode ? <StrictMode>{node}</StrictMode> : node));
 };
 
 window.harness = {
