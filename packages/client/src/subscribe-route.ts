@@ -18,6 +18,8 @@ import {
  * Subscribes to a contract route with one callback per event name. Used by generated clients
  * (`client.<route>.subscribe(...)`). Decoding errors and unknown events go to `onError` and the
  * stream continues; a throwing handler is reported as a `CallbackError` and the stream continues.
+ * The event handlers are read once, when `subscribe` is called: assigning a handler on the object afterwards changes
+ * nothing (subscribe again, or dispatch from inside your own handler).
  *
  * @example
  * ```ts
@@ -40,13 +42,18 @@ export function subscribeRoute<Event extends TypedEvent>(
   const on: unknown = Object.hasOwn(handlers, 'on') ? handlers.on : undefined;
   const map = typeof on === 'object' && on !== null ? on : undefined;
   const onError = handlers.onError ? (error: SsekitError) => handlers.onError?.(error) : logError;
+  // Each declared event's handler, read once here rather than by name on every event. The typed event carries the
+  // decoders' own key, so comparing it with the last name is a pointer check and the table is read only on a change.
+  const table = new Map(Object.keys(spec.decoders).map((name) => [name, eventHandler(handlers, map, name)]));
+  let lastName: string | undefined;
+  let handler: unknown;
   const connection = openRoute(
     config,
     spec,
     request,
     {
       onTyped(event) {
-        const handler = eventHandler(handlers, map, event.event);
+        if (event.event !== lastName) handler = table.get((lastName = event.event));
         if (typeof handler !== 'function') return;
         // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
         try {
@@ -56,9 +63,10 @@ export function subscribeRoute<Event extends TypedEvent>(
         }
       },
       onError,
-      ...(handlers.onOpen ? { onOpen: (response: Response) => handlers.onOpen?.(response) } : {}),
-      ...(handlers.onRetry ? { onRetry: (info) => handlers.onRetry?.(info) } : {}),
-      ...(handlers.onClose ? { onClose: (info) => handlers.onClose?.(info) } : {}),
+      // read when called: an absent callback costs one call per connect, retry or close
+      onOpen: (response) => handlers.onOpen?.(response),
+      onRetry: (info) => handlers.onRetry?.(info),
+      onClose: (info) => handlers.onClose?.(info),
     },
     options,
   );
@@ -71,14 +79,12 @@ export function subscribeRoute<Event extends TypedEvent>(
   };
 }
 
-const OPTION_KEYS: ReadonlySet<string> = new Set(HANDLER_OPTION_KEYS);
-
 /**
  * The handler of one event: from the `on` map if it has one for the name, else a top-level one unless the name is an
  * option key (`onError`, `on`, …). Own properties only, so `constructor` or `toString` never reach `Object.prototype`.
  */
 function eventHandler(handlers: object, map: object | undefined, name: string): unknown {
   if (map !== undefined && Object.hasOwn(map, name)) return Reflect.get(map, name);
-  if (OPTION_KEYS.has(name) || !Object.hasOwn(handlers, name)) return undefined;
+  if ((HANDLER_OPTION_KEYS as readonly string[]).includes(name) || !Object.hasOwn(handlers, name)) return undefined;
   return Reflect.get(handlers, name);
 }

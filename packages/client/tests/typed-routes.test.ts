@@ -159,6 +159,38 @@ describe('subscribeRoute', () => {
     await sub.done;
   });
 
+  it('reads the event handlers once, at subscribe: `on` before top level, own properties only, later assignments ignored', async () => {
+    const s = await serve();
+    const received: string[] = [];
+    const spec: RouteClientSpec = {
+      key: 'named',
+      path: '/named',
+      method: 'GET',
+      decoders: {
+        message: createEventDecoder({ encoding: 'text' }),
+        toString: createEventDecoder({ encoding: 'text' }),
+        onError: createEventDecoder({ encoding: 'text' }),
+      },
+    };
+    const handlers: Record<string, unknown> = {
+      message: (data: string) => received.push(`top ${data}`),
+      on: { onError: (data: string) => received.push(`on.onError ${data}`) },
+      onError: (e: SsekitError) => received.push(`error ${e.code}`),
+    };
+    const sub = subscribeRoute({ baseUrl: s.url }, spec, {}, handlers);
+    // replaced after subscribe: not seen
+    handlers.message = (data: string) => received.push(`replaced ${data}`);
+    const stream = await s.nextConnection();
+    await stream.write(
+      'event: message\ndata: a\n\nevent: toString\ndata: b\n\nevent: onError\ndata: c\n\nevent: message\ndata: d\n\n',
+    );
+    await waitFor(() => received.length === 3);
+    // toString has no own handler (Object.prototype's is never called); onError as an event goes to the `on` map only
+    expect(received).toEqual(['top a', 'on.onError c', 'top d']);
+    sub.close();
+    await sub.done;
+  });
+
   it('POST routes send the JSON body with application/json', async () => {
     const s = await serve();
     const spec: RouteClientSpec = { key: 'search', path: '/search', method: 'POST', decoders: {} };
