@@ -95,11 +95,12 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
     }
     isolatedReps.push(isolated);
   }
-  const targets = [
-    gen.dir
-      ? { impl: 'generated-standalone', maxRatio: 1.25, source: 'brief (C)' }
-      : { impl: 'runtime-zod', maxRatio: 1.25, source: 'brief (C), stand-in until the generated client lands' },
-  ];
+  const targets = gen.dir
+    ? [
+        { impl: 'generated-standalone', maxRatio: 1.25, source: 'brief (C)' },
+        { impl: 'generated-zod', maxRatio: 1.25, source: 'issue 17 (zod mode)' },
+      ]
+    : [{ impl: 'runtime-zod', maxRatio: 1.25, source: 'brief (C), stand-in until the generated client lands' }];
   return {
     part: 'C',
     title: 'Client parse + deserialize + validate',

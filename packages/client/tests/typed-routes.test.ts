@@ -172,12 +172,12 @@ describe('subscribeRoute', () => {
         onError: createEventDecoder({ encoding: 'text' }),
       },
     };
-    const handlers: Record<string, unknown> = {
+    const handlers: { message: (data: string) => void } & Record<string, unknown> = {
       message: (data: string) => received.push(`top ${data}`),
       on: { onError: (data: string) => received.push(`on.onError ${data}`) },
       onError: (e: SsekitError) => received.push(`error ${e.code}`),
     };
-    const sub = subscribeRoute({ baseUrl: s.url }, spec, {}, handlers);
+    const sub = subscribeRoute({ baseUrl: s.url }, spec, {}, handlers as Parameters<typeof subscribeRoute>[3]);
     // replaced after subscribe: not seen
     handlers.message = (data: string) => received.push(`replaced ${data}`);
     const stream = await s.nextConnection();
