@@ -53,7 +53,10 @@ export function subscribeRoute<Event extends TypedEvent>(
     request,
     {
       onTyped(event) {
-        if (event.event !== lastName) handler = table.get((lastName = event.event));
+        if (event.event !== lastName) {
+          lastName = event.event;
+          handler = table.get(lastName);
+        }
         if (typeof handler !== 'function') return;
         // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
         try {
