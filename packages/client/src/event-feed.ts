@@ -48,12 +48,7 @@ export function createEventFeed(
       handlers.onLastEventId?.(currentId);
     },
     onEvent(message) {
-      // The parser hands over a fresh object per event: it becomes the event (default name, persisted id) instead of
-      // being copied, which V8 does not elide (48 B less per event, measured with --trace-gc-nvp).
-      const event = message as { event: string | undefined; id: string | undefined };
-      event.event ||= 'message';
-      event.id = currentId;
-      handlers.onEvent(message as RawSseEvent);
+      handlers.onEvent({ event: message.event || 'message', data: message.data, id: currentId });
     },
     onComment: handlers.onComment ? (comment) => handlers.onComment?.(comment) : undefined,
     onRetry: handlers.onRetry ? (ms) => handlers.onRetry?.(ms) : undefined,
