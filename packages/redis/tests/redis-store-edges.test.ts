@@ -18,6 +18,34 @@ afterEach(async () => {
   for (const store of stores.splice(0)) await store.close();
 });
 
+/**
+ * Runs `body` as a Redis user created with `rules` (password `pw`) on this file's own server, with an admin connection
+ * to change the user's rights midway; the admin connection ends afterwards.
+ */
+async function asAclUser(user: string, rules: string[], body: (admin: Redis, url: string) => Promise<void>) {
+  const own = redis as OwnRedis;
+  const admin = new Redis(own.url);
+  try {
+    await admin.call('ACL', 'SETUSER', user, 'reset', 'on', '>pw', ...rules);
+    await body(admin, `redis://${user}:pw@127.0.0.1:${own.port}`);
+  } finally {
+    admin.disconnect();
+  }
+}
+
+/** What `promise` rejected with: its ssekit code (`undefined` for any other error), message and cause's message. */
+async function rejection(promise: Promise<unknown>): Promise<{ code: unknown; message: string; cause: string }> {
+  const error = await promise.then(
+    () => new Error('expected a rejection, the promise resolved'),
+    (e: unknown) => e,
+  );
+  return {
+    code: isSsekitError(error) ? error.code : undefined,
+    message: (error as Error).message,
+    cause: String(((error as Error).cause as Error | undefined)?.message),
+  };
+}
+
 async function open(options: Parameters<typeof createRedisReplayStore>[0] = {}): Promise<RedisReplayStore> {
   const store = await createRedisReplayStore({
     url: (redis as OwnRedis).url,
@@ -317,64 +345,42 @@ describe.sequential('Redis replay store: options, connection and close', () => {
 
   it.skipIf(noRedisServer)(
     "waitForReplicas: a publish whose WAIT or script Redis refuses rejects with Redis's reason and is not acknowledged",
-    async () => {
-      const own = redis as OwnRedis;
-      const admin = new Redis(own.url);
-      try {
-        // An ACL user that may run everything but WAIT: the append script stores the event, its WAIT is refused.
-        await admin.call('ACL', 'SETUSER', 'waiter', 'reset', 'on', '>pw', '~*', '&*', '+@all', '-wait');
-        const store = await open({ url: `redis://waiter:pw@127.0.0.1:${own.port}`, waitForReplicas: 1 });
-        const unconfirmed = await store.append('t/refused', 'message', 'a').catch((e: unknown) => e);
-        expect(isSsekitError(unconfirmed) && unconfirmed.code).toBe('STORE_UNAVAILABLE');
-        expect((unconfirmed as Error).message).toMatch(/^append to "t\/refused": NOPERM .*'wait'/);
+    () =>
+      // An ACL user that may run everything but WAIT: the append script stores the event, its WAIT is refused.
+      asAclUser('waiter', ['~*', '&*', '+@all', '-wait'], async (admin, url) => {
+        const store = await open({ url, waitForReplicas: 1 });
+        const unconfirmed = await rejection(store.append('t/refused', 'message', 'a'));
+        expect(unconfirmed.code).toBe('STORE_UNAVAILABLE');
+        expect(unconfirmed.message).toMatch(/^append to "t\/refused": NOPERM .*'wait'/);
         // Then scripts refused too: nothing is stored.
         await admin.call('ACL', 'SETUSER', 'waiter', '+wait', '-@scripting');
-        const refused = await store.append('t/refused', 'message', 'b').catch((e: unknown) => e);
-        expect(isSsekitError(refused) && refused.code).toBe('STORE_UNAVAILABLE');
-        expect((refused as Error).message).toMatch(/^append to "t\/refused": NOPERM .*'evalsha'/);
-        expect(String(((refused as Error).cause as Error | undefined)?.message)).toMatch(/^NOPERM/);
+        const refused = await rejection(store.append('t/refused', 'message', 'b'));
+        expect(refused.code).toBe('STORE_UNAVAILABLE');
+        expect(refused.message).toMatch(/^append to "t\/refused": NOPERM .*'evalsha'/);
+        expect(refused.cause).toMatch(/^NOPERM/);
         // Replays and heads run scripts too: refused the same way, named after what failed.
-        const replay = await store.read('t/refused', store.epoch, { ms: 0, seq: 0 }).catch((e: unknown) => e);
-        expect(isSsekitError(replay) && replay.code).toBe('STORE_UNAVAILABLE');
-        expect((replay as Error).message).toMatch(/^replay of "t\/refused": NOPERM /);
-        const head = await store.head('t/refused').catch((e: unknown) => e);
-        expect((head as Error).message).toMatch(/^head of "t\/refused": NOPERM /);
+        const replay = await rejection(store.read('t/refused', store.epoch, { ms: 0, seq: 0 }));
+        expect(replay.code).toBe('STORE_UNAVAILABLE');
+        expect(replay.message).toMatch(/^replay of "t\/refused": NOPERM /);
+        const head = await rejection(store.head('t/refused'));
+        expect(head.message).toMatch(/^head of "t\/refused": NOPERM /);
         const reader = await open();
         const read = await reader.read('t/refused', reader.epoch, { ms: 0, seq: 0 });
         expect(read.kind === 'events' && read.events.map((e) => e.data)).toEqual(['a']);
-      } finally {
-        admin.disconnect();
-      }
-    },
+      }),
   );
 
   it.skipIf(noRedisServer)(
     'a subscribe Redis refuses rejects with STORE_UNAVAILABLE naming the topic (the reason as its cause); the topic can be subscribed again',
-    async () => {
-      const own = redis as OwnRedis;
-      const admin = new Redis(own.url);
-      try {
-        // An ACL user that may subscribe to one topic's channel only.
-        await admin.call(
-          'ACL',
-          'SETUSER',
-          'listener',
-          'reset',
-          'on',
-          '>pw',
-          '~*',
-          'resetchannels',
-          '&edges:c:t/allowed',
-          '+@all',
-        );
-        const store = await open({ url: `redis://listener:pw@127.0.0.1:${own.port}` });
+    () =>
+      // An ACL user that may subscribe to one topic's channel only.
+      asAclUser('listener', ['~*', 'resetchannels', '&edges:c:t/allowed', '+@all'], async (admin, url) => {
+        const store = await open({ url });
         for (let attempt = 0; attempt < 2; attempt++) {
-          const error = await store
-            .subscribe('t/denied', { event: () => {}, reset: () => {} })
-            .catch((e: unknown) => e);
-          expect(isSsekitError(error) && error.code).toBe('STORE_UNAVAILABLE');
-          expect((error as Error).message).toBe('subscribe to "t/denied"');
-          expect(String(((error as Error).cause as Error | undefined)?.message)).toMatch(/^NOPERM/);
+          const error = await rejection(store.subscribe('t/denied', { event: () => {}, reset: () => {} }));
+          expect(error.code).toBe('STORE_UNAVAILABLE');
+          expect(error.message).toBe('subscribe to "t/denied"');
+          expect(error.cause).toMatch(/^NOPERM/);
         }
         const seen: string[] = [];
         await store.subscribe('t/allowed', { event: (e: StoredEvent) => seen.push(e.data), reset: () => {} });
@@ -387,10 +393,7 @@ describe.sequential('Redis replay store: options, connection and close', () => {
         await store.append('t/denied', 'message', 'late');
         await until(() => seen.length > 1, 5000, 'the event on the topic allowed later');
         expect(seen).toEqual(['in', 'late']);
-      } finally {
-        admin.disconnect();
-      }
-    },
+      }),
   );
 
   it.skipIf(noRedisServer)(

@@ -140,33 +140,25 @@ describe('hub: the store feed of a topic', () => {
     expect(numbers(c)).toEqual([1]);
   });
 
-  it('a feed that cannot start ends the stream; the next subscriber tries again', async () => {
+  it('a feed that cannot start ends the stream and reports the topic, what failed and the store error as its cause; the next subscriber tries again', async () => {
     const { store, fail } = instrumentedStore();
-    const { hub, server } = await start(store);
+    const { hub, server, handlerErrors } = await start(store);
     fail.subscribe = new Error('connection refused');
     const refused = await open(server, 'r');
     await refused.ended;
     expect(refused.events).toEqual([]);
     expect(hub.subscriberCount()).toBe(0);
+    await until(() => handlerErrors.length === 1, 5000, 'the failure reported');
+    expect(storeFailures(handlerErrors)).toEqual([
+      { code: 'STORE_UNAVAILABLE', message: 'cannot subscribe to topic "room/r": connection refused' },
+    ]);
+    expect((handlerErrors[0] as { cause: { cause: unknown } }).cause.cause).toBe(fail.subscribe);
     fail.subscribe = undefined;
     const next = await open(server, 'r');
     await until(() => hub.subscriberCount() === 1, 5000, 'the next subscriber');
     await hub.publish({ roomId: 'r' }, 'message', { n: 7 });
     await next.waitFor((e) => e.length === 1);
     expect(numbers(next)).toEqual([7]);
-  });
-
-  it('the failure it reports names the topic and what could not be done, and keeps the store error as its cause', async () => {
-    const { store, fail } = instrumentedStore();
-    const { server, handlerErrors } = await start(store);
-    fail.subscribe = new Error('connection refused');
-    const refused = await open(server, 'r');
-    await refused.ended;
-    await until(() => handlerErrors.length === 1, 5000, 'the failure reported');
-    expect(storeFailures(handlerErrors)).toEqual([
-      { code: 'STORE_UNAVAILABLE', message: 'cannot subscribe to topic "room/r": connection refused' },
-    ]);
-    expect((handlerErrors[0] as { cause: { cause: unknown } }).cause.cause).toBe(fail.subscribe);
   });
 
   it('a resuming subscriber leaves its topic when its stream closes; the feed stops with it', async () => {
