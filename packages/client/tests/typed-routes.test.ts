@@ -159,7 +159,7 @@ describe('subscribeRoute', () => {
     await sub.done;
   });
 
-  it('reads the event handlers once, at subscribe: `on` before top level, own properties only, later assignments ignored', async () => {
+  it('reads the event handlers once, at subscribe (`on` before top level, own properties only, later assignments ignored), lifecycle callbacks when called', async () => {
     const s = await serve();
     const received: string[] = [];
     const spec: RouteClientSpec = {
@@ -178,8 +178,9 @@ describe('subscribeRoute', () => {
       onError: (e: SsekitError) => received.push(`error ${e.code}`),
     };
     const sub = subscribeRoute({ baseUrl: s.url }, spec, {}, handlers as Parameters<typeof subscribeRoute>[3]);
-    // replaced after subscribe: not seen
+    // replaced after subscribe: not seen; a lifecycle callback added after subscribe is read when called
     handlers.message = (data: string) => received.push(`replaced ${data}`);
+    handlers.onClose = (info: { reason: string }) => received.push(`close ${info.reason}`);
     const stream = await s.nextConnection();
     await stream.write(
       'event: message\ndata: a\n\nevent: toString\ndata: b\n\nevent: onError\ndata: c\n\nevent: message\ndata: d\n\n',
@@ -189,6 +190,7 @@ describe('subscribeRoute', () => {
     expect(received).toEqual(['top a', 'on.onError c', 'top d']);
     sub.close();
     await sub.done;
+    expect(received).toEqual(['top a', 'on.onError c', 'top d', 'close aborted']);
   });
 
   it('POST routes send the JSON body with application/json', async () => {
