@@ -13,6 +13,7 @@ import {
   subscribeRoute,
   type Subscription,
   type TypedEvent,
+  withZodFastPath,
 } from '@ssekit/client';
 import { seedContract } from '../src/index.js';
 export type {
@@ -78,8 +79,14 @@ const jsonSpec: RouteClientSpec<JsonEvent> = {
   path: '/json',
   method: 'GET',
   decoders: {
-    customer: createEventDecoder({ route: 'json', schema: seedContract.json.events.customer }),
-    product: createEventDecoder({ route: 'json', schema: seedContract.json.events.product }),
+    customer: createEventDecoder({
+      route: 'json',
+      schema: withZodFastPath(seedContract.json.events.customer, 'e5be1276c9109cec', parseJsonCustomerData),
+    }),
+    product: createEventDecoder({
+      route: 'json',
+      schema: withZodFastPath(seedContract.json.events.product, '5f133e08e5f6c6ea', parseJsonProductData),
+    }),
   },
 };
 
@@ -121,8 +128,14 @@ const greetingsSpec: RouteClientSpec<GreetingsEvent> = {
   path: '/greetings/:name',
   method: 'GET',
   decoders: {
-    greeting: createEventDecoder({ route: 'greetings', schema: seedContract.greetings.events.greeting }),
-    error: createEventDecoder({ route: 'greetings', schema: seedContract.greetings.events.error }),
+    greeting: createEventDecoder({
+      route: 'greetings',
+      schema: withZodFastPath(seedContract.greetings.events.greeting, '0f36ceb452ae317a', parseGreetingsGreetingData),
+    }),
+    error: createEventDecoder({
+      route: 'greetings',
+      schema: withZodFastPath(seedContract.greetings.events.error, '12f012e9210d9a67', parseGreetingsErrorData),
+    }),
   },
 };
 
@@ -191,4 +204,54 @@ export function createClient(config: ClientConfig): Client {
       '~ssekit': { config, spec: greetingsSpec },
     },
   };
+}
+
+function parseJsonCustomerData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['id'];
+  if (typeof v3 !== 'number' || !Number.isSafeInteger(v3)) return undefined;
+  const v4 = o1['firstName'];
+  if (typeof v4 !== 'string') return undefined;
+  const v5 = o1['lastName'];
+  if (typeof v5 !== 'string') return undefined;
+  const r2 = { id: v3, firstName: v4, lastName: v5 };
+  return r2;
+}
+
+function parseJsonProductData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['id'];
+  if (typeof v3 !== 'number' || !Number.isSafeInteger(v3)) return undefined;
+  const v4 = o1['prices'];
+  if (!Array.isArray(v4)) return undefined;
+  for (let i5 = 0; i5 < v4.length; i5++) {
+    const v6: unknown = v4[i5];
+    if (typeof v6 !== 'number' || !Number.isFinite(v6)) return undefined;
+  }
+  const r2 = { id: v3, prices: v4 };
+  return r2;
+}
+
+function parseGreetingsGreetingData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['text'];
+  if (typeof v3 !== 'string') return undefined;
+  const v4 = o1['n'];
+  if (typeof v4 !== 'number' || !Number.isSafeInteger(v4)) return undefined;
+  const r2 = { text: v3, n: v4 };
+  return r2;
+}
+
+function parseGreetingsErrorData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['code'];
+  if (typeof v3 !== 'string') return undefined;
+  const v4 = o1['message'];
+  if (typeof v4 !== 'string') return undefined;
+  const r2 = { code: v3, message: v4 };
+  return r2;
 }

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { describePlainZod, zodFastPathSignature } from '@ssekit/client';
 import {
   type ContractInternals,
   type ContractRoute,
@@ -116,6 +117,9 @@ function buildEvent(route: ContractRoute, name: string, where: { module?: string
   const defs = (output.$defs ?? {}) as Record<string, JsonSchema>;
   const encoding = route['~ssekit'].encodings[name] ?? 'json';
   const zodOnly = isZodSchema(schema) ? zodOnlyFeatures(schema) : [];
+  // JSON events of routes without their own serializer: the values a fast path sees are what JSON.parse gives.
+  const fastNode = encoding === 'json' && route.deserialize === undefined ? describePlainZod(schema) : undefined;
+  const fastPath = fastNode && { node: fastNode, signature: zodFastPathSignature(schema)! };
   const allExamples = route.examples as Record<string, readonly unknown[] | undefined> | undefined;
   // Own keys only: an event may be called `constructor`.
   const examples = allExamples && Object.hasOwn(allExamples, name) ? allExamples[name] : undefined;
@@ -130,6 +134,7 @@ function buildEvent(route: ContractRoute, name: string, where: { module?: string
     role: route.errorEvent === name ? 'error' : route.resetEvent === name ? 'reset' : 'event',
     needsZod: zodOnly.length > 0,
     zodOnly,
+    ...(fastPath && { zodFastPath: fastPath }),
     typeName,
     tsDefinitions: Object.entries(defs).map(([def, json]) => ({
       name: defName(def),

@@ -1,3 +1,5 @@
+import type { PlainZodNode } from '@ssekit/client';
+
 /**
  * The codegen IR: everything an emitter may know about a contract set, as plain JSON-able data.
  * Emitters (client, asyncapi, openapi, html) read only this, never zod, so a new emitter is one folder.
@@ -28,6 +30,11 @@ export interface IrEvent {
   needsZod: boolean;
   /** What makes `needsZod` true, e.g. `['refinement', 'transform']`; empty otherwise. */
   zodOnly: string[];
+  /**
+   * A JSON event's zod schema described as plain data when a generated function can check it exactly (the zod-mode
+   * client's fast path, `describePlainZod` of `@ssekit/client`), with its `zodFastPathSignature`; absent otherwise.
+   */
+  zodFastPath?: { node: PlainZodNode; signature: string };
   /** Name the generated client gives the data type, e.g. `JsonCustomerData`; `tsType` may refer to it (recursion). */
   typeName: string;
   /** Named types `tsType` refers to (a schema's `$defs`), declared next to it. */

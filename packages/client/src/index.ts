@@ -68,3 +68,12 @@ export { buildRouteUrl } from './route-url.js';
 export { type StreamRouteOptions, streamRoute } from './stream-route.js';
 export { subscribeRoute } from './subscribe-route.js';
 export { tabSharingApis } from './tab-share.js';
+export {
+  describePlainZod,
+  type LengthCheck,
+  type NumberCheck,
+  type PlainZodNode,
+  type PlainZodProperty,
+  withZodFastPath,
+  zodFastPathSignature,
+} from './zod-fast-path.js';

@@ -55,6 +55,7 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     options,
     names: routeNames(ir.routes, [
       ...RUNTIME_VALUES,
+      'withZodFastPath',
       ...RUNTIME_TYPES,
       ...LOCAL,
       'Deserializer',
@@ -74,9 +75,7 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     writeRouteSpec(body, context, route);
   }
   writeClient(body, context);
-  if (options.validation === 'standalone') {
-    for (const fn of context.validators.functions) body.blankLine().writeLine(fn);
-  }
+  for (const fn of context.validators.functions) body.blankLine().writeLine(fn);
 
   const file = codeWriter();
   file.writeLine(BANNER);
@@ -84,11 +83,9 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     `// ${options.source ? `from ${options.source}, ` : ''}validation: ${options.validation}. Regenerate with \`ssekit generate\`.`,
   );
   writeImports(file, context);
-  if (options.validation === 'standalone') {
-    if (context.validators.constants.length) file.blankLine();
-    for (const constant of context.validators.constants) file.writeLine(constant);
-    if (context.validators.usesAt) file.blankLine().writeLine(AT_HELPER);
-  }
+  if (context.validators.constants.length) file.blankLine();
+  for (const constant of context.validators.constants) file.writeLine(constant);
+  if (context.validators.usesAt) file.blankLine().writeLine(AT_HELPER);
   file.blankLine().write(body.toString());
   const text = file.toString();
   return text.endsWith('\n') ? text : `${text}\n`;
@@ -108,7 +105,7 @@ function writeImports(writer: CodeBlockWriter, context: ClientContext): void {
   }
   if (contractTypes.size) writeImport(writer, 'import type ', [...contractTypes].sort(), '@ssekit/contract');
   const runtime = [
-    ...RUNTIME_VALUES.map((name) => ({ name, text: name })),
+    ...[...RUNTIME_VALUES, ...(context.usesFastPath ? ['withZodFastPath'] : [])].map((name) => ({ name, text: name })),
     ...[...RUNTIME_TYPES, ...(zod ? [] : ['ValidationIssue'])].map((name) => ({ name, text: `type ${name}` })),
   ].sort((a, b) => a.name.localeCompare(b.name));
   writeImport(

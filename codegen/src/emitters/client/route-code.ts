@@ -7,6 +7,7 @@ import type { EmitOptions } from '../types.js';
 import { LINE_WIDTH, writeDoc, writeList } from './code-writer.js';
 import type { RouteNames } from './route-names.js';
 import { compileValidator, type ValidatorModule } from './standalone-validator.js';
+import { compileZodFastPath } from './zod-fast-path.js';
 
 const PARTS = ['params', 'query', 'headers', 'body'] as const;
 /** The runtime's handler options: an event with one of these names is handled through the `on` map only. */
@@ -39,6 +40,8 @@ export interface ClientContext {
   readonly validators: ValidatorModule;
   /** Import name of each contract export the file uses. */
   readonly contracts: Set<string>;
+  /** True once a zod-mode decoder uses a compiled fast path (`withZodFastPath`). */
+  usesFastPath?: boolean;
 }
 
 function partOf(route: IrRoute, part: Part): IrRequestPart | undefined {
@@ -218,7 +221,13 @@ function decoderOptions(context: ClientContext, route: IrRoute, event: IrEvent):
     options.push(`encoding: 'text'`);
   }
   if (context.options.validation === 'zod') {
-    options.push(`schema: ${propertyAccess(`${contractRef(context, route)}.events`, event.name)}`);
+    const schema = propertyAccess(`${contractRef(context, route)}.events`, event.name);
+    if (event.zodFastPath) {
+      const parser = names.events[event.name]!.parser;
+      compileZodFastPath(event.zodFastPath.node, parser, context.validators);
+      context.usesFastPath = true;
+      options.push(`schema: withZodFastPath(${schema}, ${quote(event.zodFastPath.signature)}, ${parser})`);
+    } else options.push(`schema: ${schema}`);
   } else if (!isPlainText(route, event)) {
     const validator = names.events[event.name]!.validator;
     compileValidator(event.schema, validator, context.validators);

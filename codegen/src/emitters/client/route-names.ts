@@ -25,6 +25,8 @@ export interface RouteNames {
 export interface EventNames {
   readonly data: string;
   readonly validator: string;
+  /** The zod-mode fast path's function. */
+  readonly parser: string;
   readonly info: string;
   readonly def: (name: string) => string;
 }
@@ -39,6 +41,7 @@ function eventNames(route: IrRoute, event: IrEvent): EventNames {
   return {
     data,
     validator: `check${data}`,
+    parser: `parse${data}`,
     info: `${camel(base)}Info`,
     def: (name) => defTypeName(data, name),
   };
@@ -97,7 +100,8 @@ export function routeNames(routes: readonly IrRoute[], reserved: readonly string
     }
     for (const event of route.events) {
       const e = names.events[event.name]!;
-      for (const name of [e.data, e.validator, e.info]) claim(name, `${owner}, event "${event.name}"`, route.key);
+      for (const name of [e.data, e.validator, e.parser, e.info])
+        claim(name, `${owner}, event "${event.name}"`, route.key);
     }
     result.set(route.key, names);
   }

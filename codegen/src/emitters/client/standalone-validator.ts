@@ -67,7 +67,7 @@ function emitFunction(scope: Scope, name: string, node: Node): void {
  * opens one (an `if`, `for`, `switch` or `case` block), a line starting with `}` closes one. Every line here is one
  * statement, label or brace of code this module writes, so the braces that count are the ones at the line's ends.
  */
-function indentBlocks(lines: readonly string[], depth: number): string {
+export function indentBlocks(lines: readonly string[], depth: number): string {
   let level = depth;
   let text = '';
   for (const line of lines) {

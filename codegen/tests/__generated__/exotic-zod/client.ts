@@ -21,6 +21,7 @@ import {
   subscribeRoute,
   type Subscription,
   type TypedEvent,
+  withZodFastPath,
 } from '@ssekit/client';
 import { exoticContract } from '../../fixtures/exotic-contract.ts';
 export type {
@@ -120,8 +121,14 @@ const ordersSpec: RouteClientSpec<OrdersEvent> = {
   method: 'POST',
   decoders: {
     accepted: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.accepted }),
-    shape: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.shape }),
-    error: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.error }),
+    shape: createEventDecoder({
+      route: 'orders',
+      schema: withZodFastPath(exoticContract.orders.events.shape, '7c6b805ccaf5a23a', parseOrdersShapeData),
+    }),
+    error: createEventDecoder({
+      route: 'orders',
+      schema: withZodFastPath(exoticContract.orders.events.error, '12f012e9210d9a67', parseOrdersErrorData),
+    }),
   },
 };
 
@@ -283,4 +290,46 @@ export function createClient(config: ClientConfig): Client {
       '~ssekit': { config, spec: taggedSpec },
     },
   };
+}
+
+function parseOrdersShapeData$option1(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['kind'];
+  if (v3 !== 'circle') return undefined;
+  const v4 = o1['r'];
+  if (typeof v4 !== 'number' || !Number.isFinite(v4) || v4 <= 0) return undefined;
+  const r2 = { kind: v3, r: v4 };
+  return r2;
+}
+
+function parseOrdersShapeData$option2(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['kind'];
+  if (v3 !== 'rect') return undefined;
+  const v4 = o1['w'];
+  if (typeof v4 !== 'number' || !Number.isFinite(v4)) return undefined;
+  const v5 = o1['h'];
+  if (typeof v5 !== 'number' || !Number.isFinite(v5)) return undefined;
+  const r2 = { kind: v3, w: v4, h: v5 };
+  return r2;
+}
+
+function parseOrdersShapeData(value: unknown): unknown {
+  let r1 = parseOrdersShapeData$option1(value);
+  if (r1 === undefined) r1 = parseOrdersShapeData$option2(value);
+  if (r1 === undefined) return undefined;
+  return r1;
+}
+
+function parseOrdersErrorData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['code'];
+  if (typeof v3 !== 'string') return undefined;
+  const v4 = o1['message'];
+  if (typeof v4 !== 'string') return undefined;
+  const r2 = { code: v3, message: v4 };
+  return r2;
 }

@@ -13,6 +13,7 @@ import {
   subscribeRoute,
   type Subscription,
   type TypedEvent,
+  withZodFastPath,
 } from '@ssekit/client';
 import { namesContract } from '../../fixtures/names-contract.ts';
 export type {
@@ -95,10 +96,16 @@ const responsesSpec: RouteClientSpec<ResponsesEvent> = {
     'a:b': createEventDecoder({ route: 'responses', encoding: 'text', schema: namesContract.responses.events['a:b'] }),
     'thread.run.step.completed': createEventDecoder({
       route: 'responses',
-      schema: namesContract.responses.events['thread.run.step.completed'],
+      schema: withZodFastPath(namesContract.responses.events['thread.run.step.completed'], 'aac02def1d75fbbd', parseResponsesThreadRunStepCompletedData),
     }),
-    onError: createEventDecoder({ route: 'responses', schema: namesContract.responses.events.onError }),
-    constructor: createEventDecoder({ route: 'responses', schema: namesContract.responses.events.constructor }),
+    onError: createEventDecoder({
+      route: 'responses',
+      schema: withZodFastPath(namesContract.responses.events.onError, '12f012e9210d9a67', parseResponsesOnErrorData),
+    }),
+    constructor: createEventDecoder({
+      route: 'responses',
+      schema: withZodFastPath(namesContract.responses.events.constructor, 'd726404ded3cfe13', parseResponsesConstructorData),
+    }),
   },
 };
 
@@ -140,11 +147,11 @@ const runsSpec: RouteClientSpec<RunsEvent> = {
   decoders: {
     'thread.run.created': createEventDecoder({
       route: 'runs',
-      schema: namesContract.runs.events['thread.run.created'],
+      schema: withZodFastPath(namesContract.runs.events['thread.run.created'], '77db96f3b6935889', parseRunsThreadRunCreatedData),
     }),
     'thread.run.step.completed': createEventDecoder({
       route: 'runs',
-      schema: namesContract.runs.events['thread.run.step.completed'],
+      schema: withZodFastPath(namesContract.runs.events['thread.run.step.completed'], 'aac02def1d75fbbd', parseRunsThreadRunStepCompletedData),
     }),
   },
 };
@@ -197,4 +204,55 @@ export function createClient(config: ClientConfig): Client {
       '~ssekit': { config, spec: runsSpec },
     },
   };
+}
+
+function parseResponsesThreadRunStepCompletedData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['step'];
+  if (typeof v3 !== 'number' || !Number.isSafeInteger(v3)) return undefined;
+  const v4 = o1['status'];
+  if (v4 !== 'completed') return undefined;
+  const r2 = { step: v3, status: v4 };
+  return r2;
+}
+
+function parseResponsesOnErrorData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['code'];
+  if (typeof v3 !== 'string') return undefined;
+  const v4 = o1['message'];
+  if (typeof v4 !== 'string') return undefined;
+  const r2 = { code: v3, message: v4 };
+  return r2;
+}
+
+function parseResponsesConstructorData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['made'];
+  if (typeof v3 !== 'boolean') return undefined;
+  const r2 = { made: v3 };
+  return r2;
+}
+
+function parseRunsThreadRunCreatedData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['runId'];
+  if (typeof v3 !== 'string') return undefined;
+  const r2 = { runId: v3 };
+  return r2;
+}
+
+function parseRunsThreadRunStepCompletedData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['step'];
+  if (typeof v3 !== 'number' || !Number.isSafeInteger(v3)) return undefined;
+  const v4 = o1['status'];
+  if (v4 !== 'completed') return undefined;
+  const r2 = { step: v3, status: v4 };
+  return r2;
 }

@@ -1,0 +1,227 @@
+import type { PlainZodNode, PlainZodProperty } from '@ssekit/client';
+import { propertyKey } from '../../ir/json-schema-to-ts.js';
+import { quote, tsLiteral } from '../../ir/ts-literal.js';
+import { indentBlocks } from './standalone-validator.js';
+import { member, type ValidatorModule } from './validator-parts.js';
+
+/** What the functions of one compiled fast path share: the file's module, the helper prefix and a name counter. */
+interface FastScope {
+  readonly module: ValidatorModule;
+  readonly prefix: string;
+  readonly counter: { value: number; helpers: number };
+}
+
+const REFUSE = 'return undefined;';
+
+/**
+ * Emits the fast path of a zod-mode event: `function name(value: unknown): unknown` returns the output zod would give
+ * for `value` (objects stripped to their declared keys, in the schema's order), or `undefined` when zod would refuse
+ * it, so the client runs zod only then, for its issues. Unions become sibling functions, added to `module.functions`
+ * too. `tests/zod-fast-path.test.ts` checks the functions against zod itself on generated values.
+ *
+ * @example
+ * ```ts
+ * const module = new ValidatorModule();
+ * compileZodFastPath(describePlainZod(z.object({ id: z.number() }))!, 'parseTick', module);
+ * module.functions[0]; // 'function parseTick(value: unknown): unknown { ... }'
+ * ```
+ */
+export function compileZodFastPath(node: PlainZodNode, name: string, module: ValidatorModule): void {
+  emitFunction({ module, prefix: name, counter: { value: 0, helpers: 0 } }, name, node);
+}
+
+function emitFunction(scope: FastScope, name: string, node: PlainZodNode): void {
+  const lines: string[] = [];
+  const saved = scope.counter.value;
+  scope.counter.value = 0;
+  const output = emit(scope, node, 'value', lines);
+  scope.counter.value = saved;
+  lines.push(`return ${output};`);
+  scope.module.functions.push(`function ${name}(value: unknown): unknown {\n${indentBlocks(lines, 1)}}`);
+}
+
+function fresh(scope: FastScope, prefix: string): string {
+  scope.counter.value += 1;
+  return `${prefix}${scope.counter.value}`;
+}
+
+/** True when the output is the input itself: no object to strip anywhere inside. */
+function keepsInput(node: PlainZodNode): boolean {
+  switch (node.kind) {
+    case 'object':
+      return false;
+    case 'union':
+      return node.of.every(keepsInput);
+    case 'optional':
+    case 'nullable':
+    case 'array':
+      return keepsInput(node.of);
+    default:
+      return true;
+  }
+}
+
+/** True when the schema's own check lets `undefined` through. */
+function acceptsUndefined(node: PlainZodNode): boolean {
+  switch (node.kind) {
+    case 'any':
+    case 'optional':
+      return true;
+    case 'nullable':
+      return acceptsUndefined(node.of);
+    case 'union':
+      return node.of.some(acceptsUndefined);
+    default:
+      return false;
+  }
+}
+
+/** Pushes the lines that refuse `x` where zod would; returns the expression of the output. */
+function emit(scope: FastScope, node: PlainZodNode, x: string, lines: string[]): string {
+  switch (node.kind) {
+    case 'any':
+      return x;
+    case 'string':
+    case 'boolean':
+      lines.push(`if (typeof ${x} !== '${node.kind}') ${REFUSE}`);
+      return x;
+    case 'null':
+      lines.push(`if (${x} !== null) ${REFUSE}`);
+      return x;
+    case 'number': {
+      const int = node.checks.some((check) => check[0] === 'int');
+      const conditions = [`typeof ${x} !== 'number'`, `!Number.${int ? 'isSafeInteger' : 'isFinite'}(${x})`];
+      for (const check of node.checks) {
+        if (check[0] === 'int') continue;
+        const [side, bound, inclusive] = check;
+        const refused = side === '>' ? (inclusive ? '<' : '<=') : inclusive ? '>' : '>=';
+        conditions.push(`${x} ${refused} ${tsLiteral(bound)}`);
+      }
+      lines.push(`if (${conditions.join(' || ')}) ${REFUSE}`);
+      return x;
+    }
+    case 'values':
+      if (node.values.length <= 6) {
+        lines.push(`if (${node.values.map((v) => `${x} !== ${tsLiteral(v)}`).join(' && ')}) ${REFUSE}`);
+      } else lines.push(`if (!${scope.module.set(node.values)}.has(${x})) ${REFUSE}`);
+      return x;
+    case 'optional':
+    case 'nullable':
+      return emitMaybe(scope, node.of, node.kind === 'optional' ? 'undefined' : 'null', x, lines);
+    case 'array':
+      return emitArray(scope, node, x, lines);
+    case 'object':
+      return emitObject(scope, node, x, lines);
+    case 'union':
+      return emitUnion(scope, node.of, x, lines);
+  }
+}
+
+/** `null` or `undefined` passes as it is; anything else goes through the inner schema. */
+function emitMaybe(scope: FastScope, inner: PlainZodNode, empty: string, x: string, lines: string[]): string {
+  const body: string[] = [];
+  const output = emit(scope, inner, x, body);
+  if (body.length === 0) return x;
+  if (output === x) {
+    lines.push(`if (${x} !== ${empty}) {`, ...body, '}');
+    return x;
+  }
+  const r = fresh(scope, 'r');
+  lines.push(`let ${r}: unknown = ${x};`, `if (${x} !== ${empty}) {`, ...body, `${r} = ${output};`, '}');
+  return r;
+}
+
+function emitArray(scope: FastScope, node: PlainZodNode & { kind: 'array' }, x: string, lines: string[]): string {
+  const conditions = [`!Array.isArray(${x})`];
+  for (const [bound, n] of node.checks) {
+    conditions.push(`${x}.length ${bound === 'min' ? '<' : bound === 'max' ? '>' : '!=='} ${n}`);
+  }
+  lines.push(`if (${conditions.join(' || ')}) ${REFUSE}`);
+  const i = fresh(scope, 'i');
+  const v = fresh(scope, 'v');
+  const body: string[] = [];
+  const output = emit(scope, node.of, v, body);
+  if (body.length === 0) return x;
+  const loop = `for (let ${i} = 0; ${i} < ${x}.length; ${i}++) {`;
+  // Every item is output as it is: the parsed array itself (zod would copy it to an equal one).
+  if (keepsInput(node.of)) {
+    lines.push(loop, `const ${v}: unknown = ${x}[${i}];`, ...body, '}');
+    return x;
+  }
+  const r = fresh(scope, 'r');
+  lines.push(
+    `const ${r}: unknown[] = [];`,
+    loop,
+    `const ${v}: unknown = ${x}[${i}];`,
+    ...body,
+    `${r}.push(${output});`,
+    '}',
+  );
+  return r;
+}
+
+function emitObject(scope: FastScope, node: PlainZodNode & { kind: 'object' }, x: string, lines: string[]): string {
+  lines.push(`if (typeof ${x} !== 'object' || ${x} === null || Array.isArray(${x})) ${REFUSE}`);
+  const o = fresh(scope, 'o');
+  lines.push(`const ${o} = ${x} as Record<string, unknown>;`);
+  if (node.strict) {
+    const k = fresh(scope, 'k');
+    const keys = node.properties.map((p) => p.key);
+    const unknownKey =
+      keys.length === 0
+        ? 'true'
+        : keys.length <= 6
+          ? keys.map((key) => `${k} !== ${quote(key)}`).join(' && ')
+          : `!${scope.module.set(keys)}.has(${k})`;
+    lines.push(`for (const ${k} in ${o}) {`, `if (${unknownKey}) ${REFUSE}`, '}');
+  }
+  // Output keys in the schema's order, as zod writes them: a literal of the keys up to the first optional one, then
+  // one assignment per key, an optional key's only when it is present.
+  const r = fresh(scope, 'r');
+  const literal: string[] = [];
+  let built = false;
+  const build = (typed: boolean) => {
+    lines.push(
+      `const ${r}${typed ? ': Record<string, unknown>' : ''} = {${literal.length ? ` ${literal.join(', ')} ` : ''}};`,
+    );
+    built = true;
+  };
+  const hasOptional = node.properties.some((p) => p.optional);
+  for (const property of node.properties) {
+    const v = fresh(scope, 'v');
+    lines.push(`const ${v} = ${member(o, property.key)};`);
+    if (property.optional) {
+      if (!built) build(true);
+      const body: string[] = [];
+      const schema = property.schema.kind === 'optional' ? property.schema.of : property.schema;
+      const output = emit(scope, schema, v, body);
+      lines.push(`if (${v} !== undefined) {`, ...body, `${member(r, property.key)} = ${output};`, '}');
+      continue;
+    }
+    // A required key must be present (`undefined` is what JSON.parse never gives); most schemas refuse it anyway.
+    if (acceptsUndefined(property.schema)) lines.push(`if (${v} === undefined) ${REFUSE}`);
+    const output = emit(scope, property.schema, v, lines);
+    if (built) lines.push(`${member(r, property.key)} = ${output};`);
+    else literal.push(entry(property, output));
+  }
+  if (!built) build(hasOptional);
+  return r;
+}
+
+function entry(property: PlainZodProperty, output: string): string {
+  const key = propertyKey(property.key);
+  return key === output ? key : `${key}: ${output}`;
+}
+
+/** The first option that accepts gives the output (zod's union, and its discriminated union with distinct tags). */
+function emitUnion(scope: FastScope, options: readonly PlainZodNode[], x: string, lines: string[]): string {
+  const r = fresh(scope, 'r');
+  options.forEach((option, index) => {
+    scope.counter.helpers += 1;
+    const helper = `${scope.prefix}$option${scope.counter.helpers}`;
+    emitFunction(scope, helper, option);
+    lines.push(index === 0 ? `let ${r} = ${helper}(${x});` : `if (${r} === undefined) ${r} = ${helper}(${x});`);
+  });
+  lines.push(`if (${r} === undefined) ${REFUSE}`);
+  return r;
+}
