@@ -4,6 +4,7 @@ import type { InferEventData, InferParamsInput, InferQueryInput } from '@ssekit/
 import {
   type ClientConfig,
   createEventDecoder,
+  createZodFastPathDecoder,
   type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
@@ -13,7 +14,6 @@ import {
   subscribeRoute,
   type Subscription,
   type TypedEvent,
-  withZodFastPath,
 } from '@ssekit/client';
 import { seedContract } from '../src/index.js';
 export type {
@@ -79,13 +79,17 @@ const jsonSpec: RouteClientSpec<JsonEvent> = {
   path: '/json',
   method: 'GET',
   decoders: {
-    customer: createEventDecoder({
+    customer: createZodFastPathDecoder({
       route: 'json',
-      schema: withZodFastPath(seedContract.json.events.customer, 'e5be1276c9109cec', parseJsonCustomerData),
+      schema: seedContract.json.events.customer,
+      signature: 'ac8ba19409976e5a',
+      parse: parseJsonCustomerData,
     }),
-    product: createEventDecoder({
+    product: createZodFastPathDecoder({
       route: 'json',
-      schema: withZodFastPath(seedContract.json.events.product, '5f133e08e5f6c6ea', parseJsonProductData),
+      schema: seedContract.json.events.product,
+      signature: 'bc47cc7340002a09',
+      parse: parseJsonProductData,
     }),
   },
 };
@@ -128,13 +132,17 @@ const greetingsSpec: RouteClientSpec<GreetingsEvent> = {
   path: '/greetings/:name',
   method: 'GET',
   decoders: {
-    greeting: createEventDecoder({
+    greeting: createZodFastPathDecoder({
       route: 'greetings',
-      schema: withZodFastPath(seedContract.greetings.events.greeting, '0f36ceb452ae317a', parseGreetingsGreetingData),
+      schema: seedContract.greetings.events.greeting,
+      signature: '510fa091553c1fcb',
+      parse: parseGreetingsGreetingData,
     }),
-    error: createEventDecoder({
+    error: createZodFastPathDecoder({
       route: 'greetings',
-      schema: withZodFastPath(seedContract.greetings.events.error, '12f012e9210d9a67', parseGreetingsErrorData),
+      schema: seedContract.greetings.events.error,
+      signature: '7e861eb96f828103',
+      parse: parseGreetingsErrorData,
     }),
   },
 };

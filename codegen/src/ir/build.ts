@@ -119,7 +119,7 @@ function buildEvent(route: ContractRoute, name: string, where: { module?: string
   const zodOnly = isZodSchema(schema) ? zodOnlyFeatures(schema) : [];
   // JSON events of routes without their own serializer: the values a fast path sees are what JSON.parse gives.
   const fastNode = encoding === 'json' && route.deserialize === undefined ? describePlainZod(schema) : undefined;
-  const fastPath = fastNode && { node: fastNode, signature: zodFastPathSignature(schema)! };
+  const fastPath = fastNode && { node: fastNode, signature: zodFastPathSignature(schema) };
   const allExamples = route.examples as Record<string, readonly unknown[] | undefined> | undefined;
   // Own keys only: an event may be called `constructor`.
   const examples = allExamples && Object.hasOwn(allExamples, name) ? allExamples[name] : undefined;

@@ -41,6 +41,13 @@ export {
   RetriesExhaustedError,
   SharedStreamError,
 } from './lifecycle-errors.js';
+export {
+  describePlainZod,
+  type LengthCheck,
+  type NumberCheck,
+  type PlainZodNode,
+  type PlainZodProperty,
+} from './plain-zod.js';
 export type { RawSseEvent } from './raw-event.js';
 export type { FetchCredentials, FetchHeaders, FetchInit, HeadersSource } from './request-headers.js';
 export { requestKey } from './request-key.js';
@@ -68,12 +75,4 @@ export { buildRouteUrl } from './route-url.js';
 export { type StreamRouteOptions, streamRoute } from './stream-route.js';
 export { subscribeRoute } from './subscribe-route.js';
 export { tabSharingApis } from './tab-share.js';
-export {
-  describePlainZod,
-  type LengthCheck,
-  type NumberCheck,
-  type PlainZodNode,
-  type PlainZodProperty,
-  withZodFastPath,
-  zodFastPathSignature,
-} from './zod-fast-path.js';
+export { createZodFastPathDecoder, type ZodFastPathDecoderOptions, zodFastPathSignature } from './zod-fast-path.js';

@@ -33,7 +33,9 @@ describe('client emitter', () => {
     expect(zod).toContain("import { seedContract } from './c.js';");
     expect(zod).not.toMatch(/from 'zod/);
     // A plain schema gets a compiled fast path next to it; zod still checks what the fast path refuses.
-    expect(zod).toContain("schema: withZodFastPath(seedContract.json.events.customer, '{");
+    expect(zod).toMatch(
+      /customer: createZodFastPathDecoder\(\{\n\s+route: 'json',\n\s+schema: seedContract\.json\.events\.customer,\n\s+signature: '[0-9a-f]{16}',\n\s+parse: parseJsonCustomerData,/,
+    );
     expect(zod).toContain('function parseJsonCustomerData(value: unknown): unknown {');
     const standalone = emitClientSource(seedIr(), options('standalone'));
     expect(standalone).not.toMatch(/from '\.\/c\.js'|from 'zod|@ssekit\/contract/);
@@ -112,19 +114,19 @@ describe('client emitter', () => {
       const text = emitClientSource(buildIr(contract), options(mode));
       expect(text).toContain("'user-created'?(data: FeedUserCreatedData");
       // `__proto__` as a computed key: a quoted one would set the object literal's prototype.
-      expect(text).toContain("['__proto__']: createEventDecoder(");
+      expect(text).toMatch(/\['__proto__'\]: create(Event|ZodFastPath)Decoder\(/);
       expect(text).toContain("extends LifecycleHandlers, Omit<FeedEventHandlers, 'onError' | '__proto__'>");
       expect(text).toContain('on?: FeedEventHandlers;');
     }
     expect(emitClientSource(buildIr(contract), options('zod'))).toContain("contract.feed.events['user-created']");
   });
 
-  it('calls the runtime without casts: one createEventDecoder per event, typed specs, plain calls in createClient', () => {
+  it('calls the runtime without casts: one decoder factory call per event, typed specs, plain calls in createClient', () => {
     for (const mode of ['zod', 'standalone'] as const) {
       const text = emitClientSource(seedIr(), options(mode));
       // The emitted validators narrow `unknown` after their guards; everything before them is cast-free.
       expect(text.split(/\nfunction (check|parse)/)[0]).not.toMatch(/ as [A-Z]|as unknown/);
-      expect(text.match(/createEventDecoder\(/g)).toHaveLength(5);
+      expect(text.match(/(createEventDecoder|createZodFastPathDecoder)\(/g)).toHaveLength(5);
       expect(text).toContain('const jsonSpec: RouteClientSpec<JsonEvent> = {');
       expect(text).toContain('stream: (options) => streamRoute(config, jsonSpec, {}, options),');
     }

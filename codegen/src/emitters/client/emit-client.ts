@@ -55,7 +55,7 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     options,
     names: routeNames(ir.routes, [
       ...RUNTIME_VALUES,
-      'withZodFastPath',
+      'createZodFastPathDecoder',
       ...RUNTIME_TYPES,
       ...LOCAL,
       'Deserializer',
@@ -105,7 +105,10 @@ function writeImports(writer: CodeBlockWriter, context: ClientContext): void {
   }
   if (contractTypes.size) writeImport(writer, 'import type ', [...contractTypes].sort(), '@ssekit/contract');
   const runtime = [
-    ...[...RUNTIME_VALUES, ...(context.usesFastPath ? ['withZodFastPath'] : [])].map((name) => ({ name, text: name })),
+    ...[...RUNTIME_VALUES, ...(context.usesFastPath ? ['createZodFastPathDecoder'] : [])].map((name) => ({
+      name,
+      text: name,
+    })),
     ...[...RUNTIME_TYPES, ...(zod ? [] : ['ValidationIssue'])].map((name) => ({ name, text: `type ${name}` })),
   ].sort((a, b) => a.name.localeCompare(b.name));
   writeImport(

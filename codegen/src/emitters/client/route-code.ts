@@ -40,7 +40,7 @@ export interface ClientContext {
   readonly validators: ValidatorModule;
   /** Import name of each contract export the file uses. */
   readonly contracts: Set<string>;
-  /** True once a zod-mode decoder uses a compiled fast path (`withZodFastPath`). */
+  /** True once a zod-mode decoder uses a compiled fast path (`createZodFastPathDecoder`). */
   usesFastPath?: boolean;
 }
 
@@ -197,9 +197,10 @@ export function writeRouteSpec(writer: CodeBlockWriter, context: ClientContext, 
     writer.writeLine(`method: ${quote(route.method)},`);
     writer.write('decoders: ').inlineBlock(() => {
       for (const event of route.events) {
+        const fast = context.options.validation === 'zod' && event.zodFastPath !== undefined;
         writeList(
           writer,
-          `${propertyKey(event.name)}: createEventDecoder(`,
+          `${propertyKey(event.name)}: ${fast ? 'createZodFastPathDecoder' : 'createEventDecoder'}(`,
           decoderOptions(context, route, event),
           '),',
         );
@@ -211,7 +212,7 @@ export function writeRouteSpec(writer: CodeBlockWriter, context: ClientContext, 
   writer.write(';').newLine();
 }
 
-/** The options of one event's `createEventDecoder` call. */
+/** The options of one event's `createEventDecoder` (or, for a zod fast path, `createZodFastPathDecoder`) call. */
 function decoderOptions(context: ClientContext, route: IrRoute, event: IrEvent): string[] {
   const names = context.names.get(route.key)!;
   const options = [`route: ${quote(route.key)}`];
@@ -222,12 +223,13 @@ function decoderOptions(context: ClientContext, route: IrRoute, event: IrEvent):
   }
   if (context.options.validation === 'zod') {
     const schema = propertyAccess(`${contractRef(context, route)}.events`, event.name);
+    options.push(`schema: ${schema}`);
     if (event.zodFastPath) {
       const parser = names.events[event.name]!.parser;
       compileZodFastPath(event.zodFastPath.node, parser, context.validators);
       context.usesFastPath = true;
-      options.push(`schema: withZodFastPath(${schema}, ${quote(event.zodFastPath.signature)}, ${parser})`);
-    } else options.push(`schema: ${schema}`);
+      options.push(`signature: ${quote(event.zodFastPath.signature)}`, `parse: ${parser}`);
+    }
   } else if (!isPlainText(route, event)) {
     const validator = names.events[event.name]!.validator;
     compileValidator(event.schema, validator, context.validators);

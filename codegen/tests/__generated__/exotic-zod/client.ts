@@ -12,6 +12,7 @@ import type {
 import {
   type ClientConfig,
   createEventDecoder,
+  createZodFastPathDecoder,
   type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
@@ -21,7 +22,6 @@ import {
   subscribeRoute,
   type Subscription,
   type TypedEvent,
-  withZodFastPath,
 } from '@ssekit/client';
 import { exoticContract } from '../../fixtures/exotic-contract.ts';
 export type {
@@ -121,13 +121,17 @@ const ordersSpec: RouteClientSpec<OrdersEvent> = {
   method: 'POST',
   decoders: {
     accepted: createEventDecoder({ route: 'orders', schema: exoticContract.orders.events.accepted }),
-    shape: createEventDecoder({
+    shape: createZodFastPathDecoder({
       route: 'orders',
-      schema: withZodFastPath(exoticContract.orders.events.shape, '7c6b805ccaf5a23a', parseOrdersShapeData),
+      schema: exoticContract.orders.events.shape,
+      signature: '77ca35aeeba87d78',
+      parse: parseOrdersShapeData,
     }),
-    error: createEventDecoder({
+    error: createZodFastPathDecoder({
       route: 'orders',
-      schema: withZodFastPath(exoticContract.orders.events.error, '12f012e9210d9a67', parseOrdersErrorData),
+      schema: exoticContract.orders.events.error,
+      signature: '7e861eb96f828103',
+      parse: parseOrdersErrorData,
     }),
   },
 };

@@ -4,6 +4,7 @@ import type { InferEventData, InferParamsInput, InferQueryInput } from '@ssekit/
 import {
   type ClientConfig,
   createEventDecoder,
+  createZodFastPathDecoder,
   type LifecycleHandlers,
   type RouteBinding,
   type RouteCallOptions,
@@ -13,7 +14,6 @@ import {
   subscribeRoute,
   type Subscription,
   type TypedEvent,
-  withZodFastPath,
 } from '@ssekit/client';
 import { namesContract } from '../../fixtures/names-contract.ts';
 export type {
@@ -94,17 +94,23 @@ const responsesSpec: RouteClientSpec<ResponsesEvent> = {
     }),
     'user-created': createEventDecoder({ route: 'responses', schema: namesContract.responses.events['user-created'] }),
     'a:b': createEventDecoder({ route: 'responses', encoding: 'text', schema: namesContract.responses.events['a:b'] }),
-    'thread.run.step.completed': createEventDecoder({
+    'thread.run.step.completed': createZodFastPathDecoder({
       route: 'responses',
-      schema: withZodFastPath(namesContract.responses.events['thread.run.step.completed'], 'aac02def1d75fbbd', parseResponsesThreadRunStepCompletedData),
+      schema: namesContract.responses.events['thread.run.step.completed'],
+      signature: '0e6cd06bdf8f468d',
+      parse: parseResponsesThreadRunStepCompletedData,
     }),
-    onError: createEventDecoder({
+    onError: createZodFastPathDecoder({
       route: 'responses',
-      schema: withZodFastPath(namesContract.responses.events.onError, '12f012e9210d9a67', parseResponsesOnErrorData),
+      schema: namesContract.responses.events.onError,
+      signature: '7e861eb96f828103',
+      parse: parseResponsesOnErrorData,
     }),
-    constructor: createEventDecoder({
+    constructor: createZodFastPathDecoder({
       route: 'responses',
-      schema: withZodFastPath(namesContract.responses.events.constructor, 'd726404ded3cfe13', parseResponsesConstructorData),
+      schema: namesContract.responses.events.constructor,
+      signature: '17bb419c8317d772',
+      parse: parseResponsesConstructorData,
     }),
   },
 };
@@ -145,13 +151,17 @@ const runsSpec: RouteClientSpec<RunsEvent> = {
   path: '/threads/:threadId/runs',
   method: 'GET',
   decoders: {
-    'thread.run.created': createEventDecoder({
+    'thread.run.created': createZodFastPathDecoder({
       route: 'runs',
-      schema: withZodFastPath(namesContract.runs.events['thread.run.created'], '77db96f3b6935889', parseRunsThreadRunCreatedData),
+      schema: namesContract.runs.events['thread.run.created'],
+      signature: 'a2c05d0e81fdeffc',
+      parse: parseRunsThreadRunCreatedData,
     }),
-    'thread.run.step.completed': createEventDecoder({
+    'thread.run.step.completed': createZodFastPathDecoder({
       route: 'runs',
-      schema: withZodFastPath(namesContract.runs.events['thread.run.step.completed'], 'aac02def1d75fbbd', parseRunsThreadRunStepCompletedData),
+      schema: namesContract.runs.events['thread.run.step.completed'],
+      signature: '0e6cd06bdf8f468d',
+      parse: parseRunsThreadRunStepCompletedData,
     }),
   },
 };

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { describePlainZod } from './plain-zod.js';
+
+describe('describePlainZod', () => {
+  it('describes what a generated function checks exactly, in the schema’s order', () => {
+    const schema = z.strictObject({
+      id: z.number().int().gt(0).lte(10),
+      name: z.string().nullable(),
+      tags: z.array(z.enum(['a', 'b'])).min(1),
+      note: z.unknown().optional(),
+      kind: z.literal(['x', 1, true, null]),
+    });
+    expect(describePlainZod(schema)).toEqual({
+      kind: 'object',
+      strict: true,
+      properties: [
+        { key: 'id', optional: false, schema: { kind: 'number', checks: [['int'], ['>', 0, false], ['<', 10, true]] } },
+        { key: 'name', optional: false, schema: { kind: 'nullable', of: { kind: 'string' } } },
+        {
+          key: 'tags',
+          optional: false,
+          schema: { kind: 'array', of: { kind: 'values', values: ['a', 'b'] }, checks: [['min', 1]] },
+        },
+        { key: 'note', optional: true, schema: { kind: 'optional', of: { kind: 'any' } } },
+        { key: 'kind', optional: false, schema: { kind: 'values', values: ['x', 1, true, null] } },
+      ],
+    });
+    expect(describePlainZod(z.int())).toEqual({ kind: 'number', checks: [['int']] });
+  });
+
+  it('leaves to zod every schema whose check or output it cannot reproduce', () => {
+    enum Numeric {
+      A = 0,
+      B = 1,
+    }
+    const recursive = z.object({
+      name: z.string(),
+      get children() {
+        return z.array(recursive);
+      },
+    });
+    const unsupported: [string, z.ZodType][] = [
+      ['transform', z.string().transform((s) => s.length)],
+      ['refine', z.number().refine((n) => n > 0)],
+      ['object refine', z.object({ a: z.string() }).refine(() => true)],
+      ['default', z.object({ a: z.string().default('x') })],
+      ['catch', z.string().catch('x')],
+      ['pipe', z.string().pipe(z.string())],
+      ['string length (zod counts code points)', z.string().min(1)],
+      ['string format', z.email()],
+      ['regex', z.string().regex(/a/)],
+      ['trim (an overwrite)', z.string().trim()],
+      ['coerce', z.coerce.number()],
+      ['int32', z.int32()],
+      ['multipleOf', z.number().multipleOf(2)],
+      ['loose object', z.looseObject({ a: z.string() })],
+      ['catchall', z.object({ a: z.string() }).catchall(z.number())],
+      ['xor', z.xor([z.string(), z.number()])],
+      ['numeric enum', z.enum(Numeric)],
+      ['readonly', z.object({ a: z.string() }).readonly()],
+      ['date', z.date()],
+      ['bigint literal', z.literal(1n)],
+      ['record', z.record(z.string(), z.number())],
+      ['tuple', z.tuple([z.string()])],
+      ['lazy', z.lazy(() => z.string())],
+      ['a recursive object', recursive],
+      ['a key Object.prototype has', z.object({ toString: z.string() })],
+      ['a __proto__ key', z.object({ ['__proto__']: z.string() })],
+      ['symbol keys', z.object({ [Symbol('s')]: z.string() } as unknown as Record<string, z.ZodString>)],
+      ['an unsupported member deep inside', z.object({ a: z.array(z.union([z.string(), z.date()])) })],
+      ['zod 3-like object', { parse: () => 1 } as unknown as z.ZodType],
+    ];
+    for (const [what, schema] of unsupported) expect(describePlainZod(schema), what).toBeUndefined();
+  });
+
+  it('describes a schema used at two places of one tree', () => {
+    const point = z.object({ x: z.number() });
+    expect(describePlainZod(z.object({ from: point, to: point }))).toBeDefined();
+  });
+});
