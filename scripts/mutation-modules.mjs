@@ -93,4 +93,18 @@ export const mutationModules = {
     // client-layout.test.ts judges the validators' layout (block indentation) with the TypeScript formatter.
     tests: ['codegen/src/emitters/client/standalone-validator.test.ts', 'codegen/tests/client-layout.test.ts'],
   },
+  'zod-fast-path': {
+    mutate: [
+      'codegen/src/emitters/client/zod-fast-path.ts',
+      'packages/client/src/plain-zod.ts',
+      'packages/client/src/zod-fast-path.ts',
+    ],
+    // zod-fast-path.test.ts holds the emitted functions to zod's safeParse; client-layout.test.ts judges their layout.
+    tests: [
+      'codegen/tests/zod-fast-path.test.ts',
+      'packages/client/src/plain-zod.test.ts',
+      'packages/client/src/zod-fast-path.test.ts',
+      'codegen/tests/client-layout.test.ts',
+    ],
+  },
 };

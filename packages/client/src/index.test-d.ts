@@ -1,4 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { z } from 'zod';
 import { createClient, type GreetingsEvent, type GreetingsRequest } from '../../../contracts/generated/client.ts';
 import {
   AbortedError,
@@ -6,6 +7,7 @@ import {
   ContentTypeError,
   connectEventStream,
   createEventStore,
+  createZodFastPathDecoder,
   type DecodeResult,
   type EventDecoder,
   EventValidationError,
@@ -26,6 +28,7 @@ import {
   streamRoute,
   type TypedEvent,
   UnknownEventError,
+  zodFastPathSignature,
 } from './index.js';
 
 const raw: RawSseEvent = { event: 'message', data: '', id: undefined };
@@ -125,5 +128,19 @@ describe('RouteHandlers with any SSE event name', () => {
     // @ts-expect-error: the top-level onError takes an SsekitError, not the onError event's data
     const wrong: RouteHandlers<Events> = { onError: (data: { code: string; extra: number }) => data.extra };
     expectTypeOf(wrong).not.toBeAny();
+  });
+});
+
+describe('createZodFastPathDecoder', () => {
+  it("types the decoder by the schema's output, whatever the fast path returns", () => {
+    const schema = z.object({ id: z.number(), at: z.string().transform((s) => new Date(s)) });
+    const decoder = createZodFastPathDecoder({
+      schema,
+      signature: zodFastPathSignature(schema),
+      parse: () => undefined,
+    });
+    expectTypeOf(decoder).toEqualTypeOf<EventDecoder<{ id: number; at: Date }>>();
+    // @ts-expect-error: the signature is the fingerprint string
+    createZodFastPathDecoder({ schema, signature: 1, parse: () => undefined });
   });
 });
