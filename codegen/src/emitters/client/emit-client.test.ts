@@ -132,6 +132,23 @@ describe('client emitter', () => {
     }
   });
 
+  it('zod mode: one fast path per plain schema, shared by events with the same one; none for the others', () => {
+    const problem = () => z.object({ code: z.string(), message: z.string() });
+    const contract = defineContract({
+      a: { path: '/a', events: { tick: z.object({ n: z.int() }), error: problem() } },
+      b: { path: '/b', events: { error: problem(), note: z.object({ text: z.string().min(1) }) } },
+    });
+    const text = emitClientSource(buildIr(contract), options('zod'));
+    expect(text.match(/^function parse\w+\(value: unknown\): unknown \{$/gm)).toEqual([
+      'function parseATickData(value: unknown): unknown {',
+      'function parseAErrorData(value: unknown): unknown {',
+    ]);
+    expect(text.match(/parse: parseAErrorData,/g)).toHaveLength(2);
+    // A string check is left to zod: no fast path, the plain decoder.
+    expect(text).toContain("note: createEventDecoder({ route: 'b', schema: contract.b.events.note }),");
+    expect(emitClientSource(buildIr(contract), options('standalone'))).not.toContain('createZodFastPathDecoder');
+  });
+
   it('rejects an unknown validation mode', () => {
     expect(() => emitClientSource(seedIr(), { ...options('zod'), validation: 'ajv' as 'zod' })).toThrow(
       'unknown validation mode "ajv"',

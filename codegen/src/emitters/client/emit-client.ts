@@ -66,6 +66,7 @@ export function emitClientSource(ir: IrDocument, options: EmitOptions): string {
     ]),
     validators: new ValidatorModule(),
     contracts: new Set(),
+    fastPaths: new Map(),
   };
   // The body first: what it uses decides the imports.
   const body = codeWriter();
@@ -105,7 +106,7 @@ function writeImports(writer: CodeBlockWriter, context: ClientContext): void {
   }
   if (contractTypes.size) writeImport(writer, 'import type ', [...contractTypes].sort(), '@ssekit/contract');
   const runtime = [
-    ...[...RUNTIME_VALUES, ...(context.usesFastPath ? ['createZodFastPathDecoder'] : [])].map((name) => ({
+    ...[...RUNTIME_VALUES, ...(context.fastPaths.size ? ['createZodFastPathDecoder'] : [])].map((name) => ({
       name,
       text: name,
     })),

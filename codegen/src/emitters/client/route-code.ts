@@ -40,8 +40,8 @@ export interface ClientContext {
   readonly validators: ValidatorModule;
   /** Import name of each contract export the file uses. */
   readonly contracts: Set<string>;
-  /** True once a zod-mode decoder uses a compiled fast path (`createZodFastPathDecoder`). */
-  usesFastPath?: boolean;
+  /** The zod-mode fast paths written so far: function name by plain schema (`createZodFastPathDecoder`). */
+  readonly fastPaths: Map<string, string>;
 }
 
 function partOf(route: IrRoute, part: Part): IrRequestPart | undefined {
@@ -225,9 +225,14 @@ function decoderOptions(context: ClientContext, route: IrRoute, event: IrEvent):
     const schema = propertyAccess(`${contractRef(context, route)}.events`, event.name);
     options.push(`schema: ${schema}`);
     if (event.zodFastPath) {
-      const parser = names.events[event.name]!.parser;
-      compileZodFastPath(event.zodFastPath.node, parser, context.validators);
-      context.usesFastPath = true;
+      // Events with the same plain schema (an `error` event on every route…) share one function.
+      const key = JSON.stringify(event.zodFastPath.node);
+      let parser = context.fastPaths.get(key);
+      if (parser === undefined) {
+        parser = names.events[event.name]!.parser;
+        compileZodFastPath(event.zodFastPath.node, parser, context.validators);
+        context.fastPaths.set(key, parser);
+      }
       options.push(`signature: ${quote(event.zodFastPath.signature)}`, `parse: ${parser}`);
     }
   } else if (!isPlainText(route, event)) {

@@ -161,7 +161,7 @@ const runsSpec: RouteClientSpec<RunsEvent> = {
       route: 'runs',
       schema: namesContract.runs.events['thread.run.step.completed'],
       signature: '0e6cd06bdf8f468d',
-      parse: parseRunsThreadRunStepCompletedData,
+      parse: parseResponsesThreadRunStepCompletedData,
     }),
   },
 };
@@ -253,16 +253,5 @@ function parseRunsThreadRunCreatedData(value: unknown): unknown {
   const v3 = o1['runId'];
   if (typeof v3 !== 'string') return undefined;
   const r2 = { runId: v3 };
-  return r2;
-}
-
-function parseRunsThreadRunStepCompletedData(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  const o1 = value as Record<string, unknown>;
-  const v3 = o1['step'];
-  if (typeof v3 !== 'number' || !Number.isSafeInteger(v3)) return undefined;
-  const v4 = o1['status'];
-  if (v4 !== 'completed') return undefined;
-  const r2 = { step: v3, status: v4 };
   return r2;
 }
