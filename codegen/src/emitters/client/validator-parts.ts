@@ -60,7 +60,7 @@ export function isEmptyObject(value: unknown): boolean {
 }
 
 /** A fresh local variable name in the current function (`o1`, `v2`, …). */
-export function fresh(scope: Scope, prefix: string): string {
+export function fresh(scope: Pick<Scope, 'counter'>, prefix: string): string {
   scope.counter.value += 1;
   return `${prefix}${scope.counter.value}`;
 }

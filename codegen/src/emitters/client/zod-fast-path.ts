@@ -2,7 +2,7 @@ import type { PlainZodNode, PlainZodProperty } from '@ssekit/client';
 import { propertyKey } from '../../ir/json-schema-to-ts.js';
 import { quote, tsLiteral } from '../../ir/ts-literal.js';
 import { indentBlocks } from './standalone-validator.js';
-import { member, type ValidatorModule } from './validator-parts.js';
+import { fresh, member, type ValidatorModule } from './validator-parts.js';
 
 /** What the functions of one compiled fast path share: the file's module, the helper prefix and a name counter. */
 interface FastScope {
@@ -38,11 +38,6 @@ function emitFunction(scope: FastScope, name: string, node: PlainZodNode): void 
   scope.counter.value = saved;
   lines.push(`return ${output};`);
   scope.module.functions.push(`function ${name}(value: unknown): unknown {\n${indentBlocks(lines, 1)}}`);
-}
-
-function fresh(scope: FastScope, prefix: string): string {
-  scope.counter.value += 1;
-  return `${prefix}${scope.counter.value}`;
 }
 
 /** True when the output is the input itself: no object to strip anywhere inside. */
