@@ -69,7 +69,7 @@ export interface ZodFastPathDecoderOptions<Output> {
  * const Tick = z.object({ seq: z.number() });
  * const tick = createZodFastPathDecoder({
  *   schema: Tick,
- *   signature: zodFastPathSignature(Tick)!,
+ *   signature: zodFastPathSignature(Tick),
  *   parse: (v) => (typeof (v as { seq?: unknown })?.seq === 'number' ? { seq: (v as { seq: number }).seq } : undefined),
  *   route: 'ticks',
  * });
