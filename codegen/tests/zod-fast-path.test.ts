@@ -198,6 +198,29 @@ describe('the zod-mode fast path gives what zod gives', () => {
         [{ kind: 'a', n: 1 }, { kind: 'a' }, { kind: 'b', n: 1 }, { kind: 'c' }, {}],
       ],
       [z.string().nullable().optional(), [null, 'x', 1]],
+      [
+        z.strictObject({
+          a: z.number(),
+          b: z.number(),
+          c: z.number(),
+          d: z.number(),
+          e: z.number(),
+          f: z.number(),
+          g: z.number(),
+        }),
+        [
+          { a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1 },
+          { a: 1, b: 1, c: 1, d: 1, e: 1, f: 1, g: 1, h: 1 },
+        ],
+      ],
+      // Inside arrays, objects are stripped wherever they sit: in a union, a nullable, a nested array.
+      [z.array(z.union([z.string(), z.object({ a: z.number() })])), [['x', { a: 1, b: 2 }]]],
+      [z.array(z.object({ a: z.number() }).nullable()), [[null, { a: 1, b: 2 }]]],
+      [z.array(z.object({ a: z.number() }).optional()), [[{ a: 1, b: 2 }]]],
+      [z.array(z.array(z.object({ a: z.number() }))), [[[{ a: 1, b: 2 }]], [[], [{ a: '1' }]]]],
+      // A required key whose schema lets `undefined` through must still be present.
+      [z.object({ a: z.unknown().nullable() }), [{}, { a: null }, { a: 1 }]],
+      [z.object({ a: z.union([z.string(), z.unknown()]) }), [{}, { a: 1 }]],
     ];
     for (const [schema, values] of cases) {
       const node = describePlainZod(schema);

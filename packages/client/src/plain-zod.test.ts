@@ -70,6 +70,32 @@ describe('describePlainZod', () => {
       ['symbol keys', z.object({ [Symbol('s')]: z.string() } as unknown as Record<string, z.ZodString>)],
       ['an unsupported member deep inside', z.object({ a: z.array(z.union([z.string(), z.date()])) })],
       ['zod 3-like object', { parse: () => 1 } as unknown as z.ZodType],
+      ['a refined union', z.union([z.string(), z.number()]).refine(() => true)],
+      ['a refined literal', z.literal('a').refine(() => true)],
+      ['a refined enum', z.enum(['a']).refine(() => true)],
+      [
+        'a refined nullable',
+        z
+          .string()
+          .nullable()
+          .refine(() => true),
+      ],
+      ['a refined unknown', z.unknown().refine(() => true)],
+      ['a refined array', z.array(z.string()).refine(() => true)],
+      ['a literal with a bigint among its values', z.literal([1, 2n])],
+      ['an empty enum', z.enum([] as unknown as [string])],
+      [
+        'a discriminated union whose tag may be absent',
+        z.discriminatedUnion('k', [z.object({ k: z.literal('a').optional() }), z.object({ k: z.literal('b') })]),
+      ],
+      [
+        'a discriminated union whose tag is not a value',
+        z.discriminatedUnion('k', [z.object({ k: z.literal('a') }), z.object({ k: z.string() })] as never),
+      ],
+      [
+        'a discriminated union with a tag twice',
+        z.discriminatedUnion('k', [z.object({ k: z.literal('a'), n: z.number() }), z.object({ k: z.literal('a') })]),
+      ],
     ];
     for (const [what, schema] of unsupported) expect(describePlainZod(schema), what).toBeUndefined();
   });

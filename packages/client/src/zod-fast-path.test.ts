@@ -35,6 +35,17 @@ describe('createZodFastPathDecoder', () => {
     }
   });
 
+  it("hands on the fast path's own output, without running zod", () => {
+    const output = { seq: 1, text: 'a' };
+    const decode = createZodFastPathDecoder({
+      schema: Tick,
+      signature: zodFastPathSignature(Tick),
+      parse: () => output,
+    });
+    const result = decode('{"seq":1,"text":"a"}', raw);
+    expect(result.ok && result.value).toBe(output);
+  });
+
   it('decodes with zod alone when the schema changed since the client was generated', () => {
     fast.mockClear();
     const changed = z.object({ seq: z.number().int().gt(1), text: z.string() });

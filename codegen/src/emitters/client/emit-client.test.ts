@@ -137,13 +137,20 @@ describe('client emitter', () => {
     const contract = defineContract({
       a: { path: '/a', events: { tick: z.object({ n: z.int() }), error: problem() } },
       b: { path: '/b', events: { error: problem(), note: z.object({ text: z.string().min(1) }) } },
+      c: { path: '/c', events: { maybe: z.object({ a: z.number().optional(), b: z.string() }) } },
     });
     const text = emitClientSource(buildIr(contract), options('zod'));
     expect(text.match(/^function parse\w+\(value: unknown\): unknown \{$/gm)).toEqual([
       'function parseATickData(value: unknown): unknown {',
       'function parseAErrorData(value: unknown): unknown {',
+      'function parseCMaybeData(value: unknown): unknown {',
     ]);
     expect(text.match(/parse: parseAErrorData,/g)).toHaveLength(2);
+    // An optional key: the output is built key by key, typed so that strict settings accept the assignments.
+    expect(text).toContain('const r2: Record<string, unknown> = {};');
+    expect(text).toMatch(
+      /if \(v3 !== undefined\) \{\n\s+if \(typeof v3 !== 'number' \|\| !Number\.isFinite\(v3\)\) return undefined;\n\s+r2\['a'\] = v3;\n\s+\}\n\s+const v4 = o1\['b'\];/,
+    );
     // A string check is left to zod: no fast path, the plain decoder.
     expect(text).toContain("note: createEventDecoder({ route: 'b', schema: contract.b.events.note }),");
     expect(emitClientSource(buildIr(contract), options('standalone'))).not.toContain('createZodFastPathDecoder');
