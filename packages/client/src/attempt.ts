@@ -125,6 +125,12 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
 
   const reader = response.body.getReader();
   const feed = createEventFeed(request.lastEventId, request, request.maxEventSize);
+  // An abort cancels the reader, which settles a pending read as done even when the body ignores the signal: one
+  // listener per attempt rather than a race (a listener and two promises) per read.
+  const cancel = () => {
+    reader.cancel().catch(noop);
+  };
+  signal.addEventListener('abort', cancel);
   try {
     for (;;) {
       const gate = request.beforeRead?.();
@@ -133,8 +139,8 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
         await raceAbort(gate, signal);
         request.onActivity();
       }
-      const chunk = await raceAbort(reader.read(), signal);
-      if (chunk.done) return { kind: 'ended' };
+      const chunk = await reader.read();
+      if (chunk.done) return { kind: signal.aborted ? 'interrupted' : 'ended' };
       request.onActivity();
       feed.push(chunk.value);
       if (signal.aborted) return { kind: 'interrupted' };
@@ -146,6 +152,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
     if (signal.aborted) return { kind: 'interrupted' };
     return { kind: 'failed', error: new NetworkError({ url, method, phase: 'read', cause }), retryable: true };
   } finally {
-    reader.cancel().catch(noop);
+    signal.removeEventListener('abort', cancel);
+    cancel();
   }
 }

@@ -104,15 +104,6 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
     phase = new AbortController();
     interruption = undefined;
     const signal = phase.signal;
-    // `signal.aborted`, kept in a local so the per-event callbacks below skip the getter's receiver check
-    let aborted = signal.aborted;
-    signal.addEventListener(
-      'abort',
-      () => {
-        aborted = true;
-      },
-      { once: true },
-    );
     let progressed = false;
     const watchdog = createWatchdog(options.idleTimeoutMs, () => interrupt('idle'));
     try {
@@ -130,21 +121,23 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         onPause: () => watchdog.clear(),
         beforeRead: options.beforeRead ? () => options.beforeRead?.() : undefined,
         onOpen: (response) => invokeCallback('onOpen', options.onOpen, options.onError, response),
+        // `interruption` is set exactly when `phase` aborts (see interrupt), and is cheaper to read per event than
+        // `signal.aborted`
         onEvent: (event) => {
-          if (aborted) return;
+          if (interruption) return;
           progressed = true;
           invokeCallback('onEvent', onEvent, options.onError, event);
         },
         onComment: (comment) => {
-          if (aborted) return;
+          if (interruption) return;
           progressed = true;
           invokeCallback('onComment', options.onComment, options.onError, comment);
         },
         onRetry: (ms) => {
-          if (!aborted) baseDelayMs = ms;
+          if (!interruption) baseDelayMs = ms;
         },
         onLastEventId: (id) => {
-          if (!aborted) lastEventId = id;
+          if (!interruption) lastEventId = id;
         },
       });
       return { outcome, progressed, why: interruption };

@@ -128,6 +128,46 @@ describe('close() and AbortSignal stop everything at once', () => {
     expect(cancelled).toBe(true);
   });
 
+  it('close() and restart() while a read of a body that ignores the signal is pending end that read at once', async () => {
+    const encoder = new TextEncoder();
+    const bodies: Array<{ controller: ReadableStreamDefaultController<Uint8Array>; cancelled: boolean }> = [];
+    const seen: string[] = [];
+    const connection = connectEventStream({
+      url: 'http://x.test/',
+      // a body that never looks at init.signal: only cancelling the reader can end its pending read
+      fetch: async () => {
+        const entry = {
+          controller: undefined as unknown as ReadableStreamDefaultController<Uint8Array>,
+          cancelled: false,
+        };
+        bodies.push(entry);
+        const body = new ReadableStream<Uint8Array>({
+          start(c) {
+            entry.controller = c;
+          },
+          cancel() {
+            entry.cancelled = true;
+          },
+        });
+        return new Response(body, { headers: { 'content-type': 'text/event-stream' } });
+      },
+      reconnect: { initialDelayMs: 1 },
+      onEvent: (e) => seen.push(e.data),
+    });
+    await waitFor(() => bodies.length === 1);
+    bodies[0]?.controller.enqueue(encoder.encode('data: a\n\n'));
+    await waitFor(() => seen.length === 1);
+    connection.restart(); // the read now pending on body 0 ends, and a second request goes out
+    await waitFor(() => bodies.length === 2);
+    expect(bodies[0]?.cancelled).toBe(true);
+    bodies[1]?.controller.enqueue(encoder.encode('data: b\n\n'));
+    await waitFor(() => seen.length === 2);
+    connection.close();
+    await connection.done;
+    expect(bodies[1]?.cancelled).toBe(true);
+    expect(seen).toEqual(['a', 'b']);
+  });
+
   it('close() inside onEvent stops delivery of the rest of the chunk', async () => {
     const { fetchImpl, streams } = controllableFetch();
     const seen: string[] = [];
