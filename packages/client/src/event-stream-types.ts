@@ -56,40 +56,40 @@ export interface EventStreamOptions {
   /** Default `GET`. */
   method?: 'GET' | 'POST' | 'REPORT' | (string & {});
   /** Request body, or a function re-run on every attempt. Sent as `text/plain` unless `headers` set a content type. */
-  body?: string | (() => string);
+  body?: string | (() => string) | undefined;
   /** Extra headers, or a function re-evaluated on every attempt (fresh auth tokens). */
   headers?: HeadersSource;
   /** Sent as `Last-Event-ID` on the first request, as if the server had sent it earlier. */
-  lastEventId?: string;
+  lastEventId?: string | undefined;
   /** A `fetch` to use instead of the global one. */
-  fetch?: typeof fetch;
+  fetch?: typeof fetch | undefined;
   /** Aborting it stops everything, like `close()`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Reconnection policy, or `false` to never reconnect. */
-  reconnect?: ReconnectOptions | false;
+  reconnect?: ReconnectOptions | false | undefined;
   /** Watchdog: reconnect when nothing (not even a comment) arrived for this long (ms). Default: off. */
-  idleTimeoutMs?: number;
+  idleTimeoutMs?: number | undefined;
   /**
    * Largest event (or unterminated line) accepted, in characters. A bigger one drops the connection with an
    * `EventTooLargeError` and reconnects with backoff, so a misbehaving server cannot exhaust memory. Default 16 MiB.
    */
   maxEventSize?: number;
   /** Passed to `fetch` (`'include'` for cookies on a cross-origin stream). */
-  credentials?: FetchCredentials;
+  credentials?: FetchCredentials | undefined;
   /**
    * Called when the server answers 401 (e.g. an expired token on a reconnect): refresh your credentials here, so that
    * the `headers` function returns the new ones. The client then reconnects at once, with the same `Last-Event-ID`,
    * so nothing is lost. A second 401 in a row (no event in between) is terminal, as is a 401 without this option.
    */
-  onUnauthorized?(error: HttpStatusError): void | Promise<void>;
+  onUnauthorized?: ((error: HttpStatusError) => void | Promise<void>) | undefined;
   /**
    * Backpressure: called before each read of the response body; while the promise it returns is pending, nothing more
    * is read (the runtime stops reading the socket, so TCP flow control reaches the server) and the idle watchdog is
    * off. Return `undefined` to read on. `streamRoute` uses it for `onOverflow: 'pause'`.
    */
-  beforeRead?(): Promise<void> | undefined;
+  beforeRead?: (() => Promise<void> | undefined) | undefined;
   /** Called when a response is accepted as an event stream (status 2xx, `text/event-stream`). */
-  onOpen?(response: Response): void;
+  onOpen?: ((response: Response) => void) | undefined;
   /** Called for every dispatched event, in order. */
   onEvent(event: RawSseEvent): void;
   /** Called for every comment line, without the colon. */
@@ -97,9 +97,9 @@ export interface EventStreamOptions {
   /** Called with every error, retryable or terminal. */
   onError?(error: SsekitError): void;
   /** Called before each reconnect wait. */
-  onRetry?(info: RetryInfo): void;
+  onRetry?: ((info: RetryInfo) => void) | undefined;
   /** Called once, when the stream has stopped for good; `done` resolves right after. */
-  onClose?(info: CloseInfo): void;
+  onClose?: ((info: CloseInfo) => void) | undefined;
 }
 
 /**

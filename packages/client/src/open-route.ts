@@ -38,23 +38,24 @@ export function routeStreamOptions<Event extends TypedEvent>(
   const url = buildRouteUrl(config.baseUrl, spec.path, request.params, request.query);
   const hasBody = spec.method === 'POST' && request.body !== undefined;
   const body = hasBody ? JSON.stringify(request.body) : undefined;
+  // Absent settings are passed as `undefined`, which connectEventStream reads as absent.
   return {
     url,
     method: spec.method,
-    ...(body === undefined ? {} : { body }),
+    body,
     headers: async () => {
       const headers = await resolveHeaders(config.headers);
       for (const [name, value] of Object.entries(request.headers ?? {})) headers.set(name, value);
       if (hasBody && !headers.has('content-type')) headers.set('content-type', 'application/json');
       return headers;
     },
-    ...(options.lastEventId === undefined ? {} : { lastEventId: options.lastEventId }),
-    ...(config.fetch === undefined ? {} : { fetch: config.fetch }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(config.reconnect === undefined ? {} : { reconnect: config.reconnect }),
-    ...(config.idleTimeoutMs === undefined ? {} : { idleTimeoutMs: config.idleTimeoutMs }),
-    ...(config.credentials === undefined ? {} : { credentials: config.credentials }),
-    ...(config.onUnauthorized === undefined ? {} : { onUnauthorized: config.onUnauthorized }),
+    lastEventId: options.lastEventId,
+    fetch: config.fetch,
+    signal: options.signal,
+    reconnect: config.reconnect,
+    idleTimeoutMs: config.idleTimeoutMs,
+    credentials: config.credentials,
+    onUnauthorized: config.onUnauthorized,
   };
 }
 
@@ -143,9 +144,9 @@ export function openRoute<Event extends TypedEvent>(
       else sinks.onError(result.error);
     },
     onError: (error) => sinks.onError(error),
-    ...(sinks.onOpen ? { onOpen: sinks.onOpen } : {}),
-    ...(sinks.onRetry ? { onRetry: sinks.onRetry } : {}),
-    ...(sinks.onClose ? { onClose: sinks.onClose } : {}),
-    ...(sinks.beforeRead ? { beforeRead: sinks.beforeRead } : {}),
+    onOpen: sinks.onOpen,
+    onRetry: sinks.onRetry,
+    onClose: sinks.onClose,
+    beforeRead: sinks.beforeRead,
   });
 }
