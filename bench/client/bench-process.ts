@@ -1,5 +1,5 @@
 /**
- * (C) child: every decoder variant over the same in-memory stream (64 KiB chunks of small JSON events, through a fake
+ * (C) child: every decoder variant over the same in-memory stream (64 KiB chunks, or `--chunk` bytes, of small JSON events, through a fake
  * `fetch` returning a ReadableStream), interleaved, all in this one process. Reports CPU ns per event per variant.
  */
 import { pathToFileURL } from 'node:url';
@@ -9,14 +9,15 @@ import { TICK_EVENT, tick } from '../lib/tick.ts';
 import { seqChecksum, seqChecksumStep } from '../lib/verify.ts';
 import { bare, type Decoder, generated, runtimeJson, runtimeZod } from './decoders.ts';
 
-const CHUNK = 64 * 1024;
+/** Bytes per read: 64 KiB by default (a fast local stream), or e.g. 128 (about one event per read, as over a network). */
+const CHUNK = Number(argValue('chunk') ?? String(64 * 1024));
 
 const mib = Number(argValue('mib') ?? '50');
 const generatedDir = argValue('generated');
 /** Measure only this variant (one variant per process: no inline-cache pollution from the others). */
 const only = argValue('only');
 
-/** Builds the stream once: `event: tick`, an id, and a small JSON tick per event. */
+/** Builds the stream once: `event: tick`, an id, and a small JSON tick per event, cut into CHUNK-byte reads. */
 function buildStream(bytes: number): { chunks: Uint8Array[]; events: number } {
   const parts: string[] = [];
   let size = 0;

@@ -49,10 +49,12 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
   const isolatedReps: Repetition[] = [];
   let events = 0;
   let variants: string[] = [];
-  const start = (label: string, rep: number, extra: string[]) =>
+  const smallReadMib = options.quick ? 1 : 8;
+  const smallReadReps: Repetition[] = [];
+  const start = (label: string, rep: number, extra: string[], streamMib = mib) =>
     BenchChild.start({
       script: 'client/bench-process.ts',
-      args: ['--mib', String(mib), ...(gen.dir ? ['--generated', gen.dir] : []), ...extra],
+      args: ['--mib', String(streamMib), ...(gen.dir ? ['--generated', gen.dir] : []), ...extra],
       label,
       startTimeoutMs: 40_000,
       ...(options.cpuProfDir && rep === 0 && extra.length === 0 ? { cpuProfDir: options.cpuProfDir } : {}),
@@ -94,6 +96,19 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
       }
     }
     isolatedReps.push(isolated);
+    // every variant in one process again, but ~1 event per read (128-byte chunks), as a network delivers a live stream
+    const small = await start(`client decode small reads rep ${rep + 1}`, rep, ['--chunk', '128'], smallReadMib);
+    try {
+      const result = await small.request<Record<string, { nsPerEvent: number; mibPerS: number }>>(
+        'rep',
+        { rep },
+        55_000,
+      );
+      smallReadReps.push(Object.fromEntries(Object.entries(result).map(([k, v]) => [k, v.nsPerEvent])));
+      options.log(`  client decode rep ${rep + 1} (128-byte reads): ${describe(result)}`);
+    } finally {
+      await small.stop();
+    }
   }
   const targets = gen.dir
     ? [
@@ -110,7 +125,7 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
       'same process, one warm-up pass each, then one measured pass each in rotated order; CPU (user+system) per event; ' +
       'every pass checks count, last seq and checksum. Measured twice per repetition: all variants interleaved in one ' +
       'process, and each variant alone in a fresh process (shared code such as eventsource-parser and the runtime sees ' +
-      'one callback shape only, as in an app with one client).',
+      'one callback shape only, as in an app with one client); then once more in one process with 128-byte reads.',
     scenarios: [
       scenario('decode per event, all variants in one process', 'client CPU per event', 'ns', 'bare', reps, targets),
       scenario(
@@ -120,6 +135,18 @@ export async function runClient(options: ClientOptions): Promise<PartResult> {
         'bare',
         isolatedReps,
         targets,
+      ),
+      scenario(
+        'decode per event, 128-byte reads (about one event per read), all variants in one process',
+        'client CPU per event',
+        'ns',
+        'bare',
+        smallReadReps,
+        [],
+        [
+          `${smallReadMib} MiB in 128-byte chunks: what each read costs (the body's read, the feed, the abort wiring) ` +
+            'weighs on every event, as on a live stream over a network. Reported, no target.',
+        ],
       ),
     ],
     notes,
