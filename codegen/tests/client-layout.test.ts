@@ -2,7 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { emitClientSource } from '../src/emitters/client/emit-client.ts';
-import { AT_HELPER, compileValidator, ValidatorModule } from '../src/emitters/client/standalone-validator.ts';
+import {
+  AT_HELPER,
+  CODE_POINTS_HELPER,
+  compileValidator,
+  ValidatorModule,
+} from '../src/emitters/client/standalone-validator.ts';
 import type { EmitOptions } from '../src/emitters/types.ts';
 import { readApiDocument } from '../src/from/index.ts';
 import { type AnyContract, buildIr } from '../src/ir/build.ts';
@@ -106,7 +111,7 @@ describe('the standalone validators are laid out as the TypeScript formatter lay
   it.each(SCHEMAS)('%s', (_name, schema) => {
     const module = new ValidatorModule();
     compileValidator(schema, 'checkIt', module);
-    const text = `${[...module.constants, AT_HELPER, ...module.functions].join('\n\n')}\n`;
+    const text = `${[...module.constants, AT_HELPER, CODE_POINTS_HELPER, ...module.functions].join('\n\n')}\n`;
     expect(module.functions.join('\n')).toMatch(/^ {4}\S/m);
     expect(formatWithTypeScript(text)).toBe(text);
   });

@@ -1,6 +1,6 @@
 import { transformSync } from 'esbuild';
 import fc from 'fast-check';
-import { AT_HELPER, compileValidator, ValidatorModule } from '../../src/emitters/client/standalone-validator.ts';
+import { compileValidator, ValidatorModule } from '../../src/emitters/client/standalone-validator.ts';
 import type { JsonSchema } from '../../src/ir/types.ts';
 
 type Node = JsonSchema | boolean;
@@ -158,7 +158,7 @@ export function loadValidator(schema: JsonSchema): LoadedValidator {
   const source = [
     'type ValidationIssue = { path?: readonly PropertyKey[]; message: string };',
     ...module.constants,
-    module.usesAt ? AT_HELPER : '',
+    ...module.helpers(),
     ...module.functions,
   ].join('\n');
   const js = transformSync(`${source}\nreturn checkIt;`, { loader: 'ts' }).code;

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { $ZodType } from 'zod/v4/core';
 import type { JsonSchema } from '../../ir/types.js';
-import { AT_HELPER, compileValidator, ValidatorModule } from './standalone-validator.js';
+import { CODE_POINTS_HELPER, compileValidator, ValidatorModule } from './standalone-validator.js';
 
 type Issue = { path: PropertyKey[]; message: string };
 type Check = (value: unknown) => Issue | undefined;
@@ -17,7 +17,7 @@ function compile(schema: $ZodType): { check: Check; source: string } {
   const source = [
     'type ValidationIssue = { path?: readonly PropertyKey[]; message: string };',
     ...module.constants,
-    module.usesAt ? AT_HELPER : '',
+    ...module.helpers(),
     ...module.functions,
   ].join('\n');
   const js = transformSync(`${source}\nreturn checkIt;`, { loader: 'ts' }).code;
@@ -31,7 +31,7 @@ function compileJson(json: JsonSchema | boolean): Check {
   const source = [
     'type ValidationIssue = { path?: readonly PropertyKey[]; message: string };',
     ...module.constants,
-    module.usesAt ? AT_HELPER : '',
+    ...module.helpers(),
     ...module.functions,
   ].join('\n');
   return new Function(transformSync(`${source}\nreturn checkIt;`, { loader: 'ts' }).code)() as Check;
@@ -75,6 +75,8 @@ const Author = z.object({ id: z.string(), name: z.string().min(1) }).meta({ id: 
 // Every schema kind the client may meet, with valid samples; zod's own verdict is the oracle.
 const CASES: [string, $ZodType, unknown[]][] = [
   ['string lengths', z.string().min(2).max(5), ['ab', 'abcde', '👍👍']],
+  // code points, not UTF-16 units: 3 emoji are 6 units; a lone surrogate counts as one
+  ['string lengths in code points', z.string().min(3).max(4), ['👍👍👍', '👍a👍b', 'abc', '\ud83dab', '👍\udc4d👍']],
   ['email', z.email(), ['a@example.com', 'first.last@sub.example.org']],
   ['uuid', z.uuid(), ['123e4567-e89b-12d3-a456-426614174000']],
   ['iso datetime', z.iso.datetime(), ['2026-11-28T07:00:00Z', '2024-02-29T23:59:59.5Z']],
@@ -191,6 +193,45 @@ describe('compileValidator (differential against zod)', () => {
       { numRuns: 300, seed: 42 },
     );
     expect(verdicts.rejected).toBeGreaterThan(0);
+  });
+});
+
+describe('compileValidator: string lengths count code points, as zod 4.6 and JSON Schema do', () => {
+  // Strings built from ASCII, surrogate pairs and lone surrogates, around each bound: the range where units and code
+  // points disagree.
+  const pieces = fc.constantFrom('a', '👍', '\u{1F600}', '\ud83d', '\udc4d', 'é');
+  const text = fc.array(pieces, { maxLength: 12 }).map((parts) => parts.join(''));
+  it.each([
+    [0, 1],
+    [1, 1],
+    [2, 3],
+    [3, 5],
+    [4, 4],
+    [0, 8],
+  ])('min(%i).max(%i) agrees with zod', (min, max) => {
+    const schemas = [z.string().min(min).max(max), z.string().min(min), z.string().max(max), z.string().length(max)];
+    for (const schema of schemas) {
+      const { check } = compile(schema);
+      const verdicts = { accepted: 0, rejected: 0 };
+      fc.assert(
+        fc.property(text, (value) => {
+          const zodAccepts = !('issues' in (schema['~standard'].validate(value) as object));
+          expect(check(value) === undefined).toBe(zodAccepts);
+          verdicts[zodAccepts ? 'accepted' : 'rejected'] += 1;
+        }),
+        { numRuns: 300, seed: 7 },
+      );
+      if (!(min === 0 && schema === schemas[1])) expect(verdicts.rejected).toBeGreaterThan(0);
+      expect(verdicts.accepted).toBeGreaterThan(0);
+    }
+  });
+
+  it('counts a surrogate pair once and a lone surrogate as one', () => {
+    const { check } = compile(z.string().max(2));
+    expect(check('👍👍')).toBeUndefined(); // 4 units, 2 code points
+    expect(check('\ud83d\ud83d')).toBeUndefined(); // two lone high surrogates
+    expect(check('👍👍a')).toEqual({ path: [], message: 'must have at most 2 characters' });
+    expect(compile(z.string().min(2)).check('👍')).toEqual({ path: [], message: 'must have at least 2 characters' });
   });
 });
 
@@ -337,9 +378,10 @@ describe('compileValidator output', () => {
     const { source } = compile(z.object({ id: z.int(), name: z.string().max(3), prices: z.array(z.number()) }));
     expect(source).not.toMatch(/JSON\.parse|schema|\bswitch\b/);
     expect(source).toContain("if (!(typeof v2 === 'number' && Number.isSafeInteger(v2)))");
-    expect(source).toContain('.length > 3');
-    // One loop, over the array's items; nothing else iterates.
-    expect(source.match(/\bfor \(/g)).toHaveLength(1);
+    expect(source).toContain('.length > 3 && codePoints(');
+    // Two loops: over the array's items, and the code-point count, run only for a string longer than 3 units.
+    expect(source.match(/\bfor \(/g)).toHaveLength(2);
+    expect(source).toContain(CODE_POINTS_HELPER);
   });
 
   it('dispatches tagged unions with a switch on the tag', () => {

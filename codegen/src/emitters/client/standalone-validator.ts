@@ -15,7 +15,7 @@ import {
   type ValidatorModule,
 } from './validator-parts.js';
 
-export { AT_HELPER, ValidatorModule } from './validator-parts.js';
+export { AT_HELPER, CODE_POINTS_HELPER, ValidatorModule } from './validator-parts.js';
 
 const literal = tsLiteral;
 
@@ -24,9 +24,9 @@ const literal = tsLiteral;
  * undefined` that returns the first problem or `undefined`. No schema is interpreted at run time: every keyword
  * becomes an `if`. Unions and `$ref`s become calls to sibling functions, added to `module.functions` too.
  *
- * Semantics follow zod where JSON Schema and zod differ: string lengths count UTF-16 units, extra object keys are
- * accepted (zod strips them), `oneOf` is checked as `anyOf` (zod unions pick the first match). `format` is not
- * checked on its own (zod puts an equivalent `pattern` next to it).
+ * String lengths count code points, as JSON Schema and zod 4.6 do. Semantics follow zod where JSON Schema and zod
+ * differ: extra object keys are accepted (zod strips them), `oneOf` is checked as `anyOf` (zod unions pick the first
+ * match). `format` is not checked on its own (zod puts an equivalent `pattern` next to it).
  *
  * @example
  * ```ts
@@ -245,13 +245,19 @@ function keywordChecks(
 }
 
 function stringChecks(scope: Scope, node: JsonSchema, x: string, path: readonly string[], lines: string[]): void {
+  // Lengths are code points. A code point is one or two UTF-16 units, so `x.length` settles most strings alone: at
+  // least twice the floor always clears it, and a string within the ceiling in units is within it in code points.
   if (typeof node.minLength === 'number' && node.minLength > 0) {
+    scope.module.usesCodePoints = true;
     lines.push(
-      `if (${x}.length < ${node.minLength}) ${issue(path, `must have at least ${node.minLength} characters`)}`,
+      `if (${x}.length < ${node.minLength * 2} && codePoints(${x}) < ${node.minLength}) ${issue(path, `must have at least ${node.minLength} characters`)}`,
     );
   }
   if (typeof node.maxLength === 'number') {
-    lines.push(`if (${x}.length > ${node.maxLength}) ${issue(path, `must have at most ${node.maxLength} characters`)}`);
+    scope.module.usesCodePoints = true;
+    lines.push(
+      `if (${x}.length > ${node.maxLength} && codePoints(${x}) > ${node.maxLength}) ${issue(path, `must have at most ${node.maxLength} characters`)}`,
+    );
   }
   if (typeof node.pattern === 'string') {
     lines.push(

@@ -14,6 +14,8 @@ export class ValidatorModule {
   private readonly sets = new Map<string, string>();
   /** True once some validator needs the `at()` helper that prefixes a nested issue's path. */
   usesAt = false;
+  /** True once some validator checks a string length, which the `codePoints()` helper counts. */
+  usesCodePoints = false;
 
   pattern(source: string): string {
     let name = this.patterns.get(source);
@@ -23,6 +25,11 @@ export class ValidatorModule {
       this.constants.push(`const ${name} = new RegExp(${quote(source)});`);
     }
     return name;
+  }
+
+  /** The helper functions the emitted validators call (`at`, `codePoints`), to put once before them in the file. */
+  helpers(): string[] {
+    return [...(this.usesAt ? [AT_HELPER] : []), ...(this.usesCodePoints ? [CODE_POINTS_HELPER] : [])];
   }
 
   set(values: readonly unknown[]): string {
@@ -128,4 +135,19 @@ export function describeTypes(types: readonly TypeName[]): string {
 /** The helper prefixing a nested issue's path, emitted once per file when some validator needs it. */
 export const AT_HELPER = `function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIssue {
   return { path: [...path, ...(issue.path ?? [])], message: issue.message };
+}`;
+
+/**
+ * The helper counting a string's length as JSON Schema and zod 4.6 do: in code points, a surrogate pair counting once
+ * (a lone surrogate counts as one). Emitted once per file when some validator checks a string length.
+ */
+export const CODE_POINTS_HELPER = `function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
 }`;

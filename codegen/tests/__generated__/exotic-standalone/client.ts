@@ -31,6 +31,17 @@ function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIss
   return { path: [...path, ...(issue.path ?? [])], message: issue.message };
 }
 
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 // GET /trees/:treeId — A tree, then deletions
 
 /** Data of the `node` event of `tree`. */
@@ -327,7 +338,9 @@ function checkTreeNodeData(value: unknown): ValidationIssue | undefined {
   const v2 = o1['name'];
   if (v2 === undefined) return { path: ['name'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['name'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['name'], message: 'must have at least 1 characters' };
+  if (v2.length < 2 && codePoints(v2) < 1) {
+    return { path: ['name'], message: 'must have at least 1 characters' };
+  }
   const v3 = o1['children'];
   if (v3 === undefined) return { path: ['children'], message: 'is required' };
   if (!(Array.isArray(v3))) return { path: ['children'], message: 'expected an array' };

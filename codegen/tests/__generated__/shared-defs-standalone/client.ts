@@ -27,6 +27,17 @@ function at(path: readonly PropertyKey[], issue: ValidationIssue): ValidationIss
   return { path: [...path, ...(issue.path ?? [])], message: issue.message };
 }
 
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 // GET /comments
 
 /** Data of the `comment` event of `comments`. */
@@ -148,7 +159,9 @@ function checkCommentsCommentData$Author(value: unknown): ValidationIssue | unde
   const v3 = o1['name'];
   if (v3 === undefined) return { path: ['name'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['name'], message: 'expected a string' };
-  if (v3.length < 1) return { path: ['name'], message: 'must have at least 1 characters' };
+  if (v3.length < 2 && codePoints(v3) < 1) {
+    return { path: ['name'], message: 'must have at least 1 characters' };
+  }
   return undefined;
 }
 
@@ -174,6 +187,8 @@ function checkCommentsAuthorsData$Author(value: unknown): ValidationIssue | unde
   const v3 = o1['name'];
   if (v3 === undefined) return { path: ['name'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['name'], message: 'expected a string' };
-  if (v3.length < 1) return { path: ['name'], message: 'must have at least 1 characters' };
+  if (v3.length < 2 && codePoints(v3) < 1) {
+    return { path: ['name'], message: 'must have at least 1 characters' };
+  }
   return undefined;
 }

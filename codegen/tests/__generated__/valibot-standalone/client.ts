@@ -23,6 +23,17 @@ export type {
   TypedEvent,
 } from '@ssekit/client';
 
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 // GET /search/:shelf
 
 /** Data of the `item` event of `search`. */
@@ -180,7 +191,9 @@ function checkSearchItemData(value: unknown): ValidationIssue | undefined {
   const v2 = o1['id'];
   if (v2 === undefined) return { path: ['id'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['id'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['id'], message: 'must have at least 1 characters' };
+  if (v2.length < 2 && codePoints(v2) < 1) {
+    return { path: ['id'], message: 'must have at least 1 characters' };
+  }
   const v3 = o1['n'];
   if (v3 === undefined) return { path: ['n'], message: 'is required' };
   if (!(typeof v3 === 'number' && Number.isInteger(v3))) {
@@ -197,7 +210,9 @@ function checkOrdersItemData(value: unknown): ValidationIssue | undefined {
   const v2 = o1['id'];
   if (v2 === undefined) return { path: ['id'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['id'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['id'], message: 'must have at least 1 characters' };
+  if (v2.length < 2 && codePoints(v2) < 1) {
+    return { path: ['id'], message: 'must have at least 1 characters' };
+  }
   const v3 = o1['n'];
   if (v3 === undefined) return { path: ['n'], message: 'is required' };
   if (!(typeof v3 === 'number' && Number.isInteger(v3))) {

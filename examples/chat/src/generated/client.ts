@@ -25,6 +25,17 @@ export type {
 
 const pattern0 = new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$');
 
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 // GET /rooms/:roomId/events — Live events of one chat room; messages are resumable with Last-Event-ID
 
 /** Data of the `message` event of `roomEvents`. */
@@ -142,13 +153,21 @@ function checkRoomEventsMessageData(value: unknown): ValidationIssue | undefined
   const v2 = o1['user'];
   if (v2 === undefined) return { path: ['user'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['user'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['user'], message: 'must have at least 1 characters' };
-  if (v2.length > 64) return { path: ['user'], message: 'must have at most 64 characters' };
+  if (v2.length < 2 && codePoints(v2) < 1) {
+    return { path: ['user'], message: 'must have at least 1 characters' };
+  }
+  if (v2.length > 64 && codePoints(v2) > 64) {
+    return { path: ['user'], message: 'must have at most 64 characters' };
+  }
   const v3 = o1['text'];
   if (v3 === undefined) return { path: ['text'], message: 'is required' };
   if (!(typeof v3 === 'string')) return { path: ['text'], message: 'expected a string' };
-  if (v3.length < 1) return { path: ['text'], message: 'must have at least 1 characters' };
-  if (v3.length > 2000) return { path: ['text'], message: 'must have at most 2000 characters' };
+  if (v3.length < 2 && codePoints(v3) < 1) {
+    return { path: ['text'], message: 'must have at least 1 characters' };
+  }
+  if (v3.length > 2000 && codePoints(v3) > 2000) {
+    return { path: ['text'], message: 'must have at most 2000 characters' };
+  }
   const v4 = o1['sentAt'];
   if (v4 === undefined) return { path: ['sentAt'], message: 'is required' };
   if (!(typeof v4 === 'string')) return { path: ['sentAt'], message: 'expected a string' };
@@ -169,8 +188,12 @@ function checkRoomEventsRosterData(value: unknown): ValidationIssue | undefined 
   for (let i3 = 0; i3 < v2.length; i3++) {
     const v4: unknown = v2[i3];
     if (!(typeof v4 === 'string')) return { path: ['users', i3], message: 'expected a string' };
-    if (v4.length < 1) return { path: ['users', i3], message: 'must have at least 1 characters' };
-    if (v4.length > 64) return { path: ['users', i3], message: 'must have at most 64 characters' };
+    if (v4.length < 2 && codePoints(v4) < 1) {
+      return { path: ['users', i3], message: 'must have at least 1 characters' };
+    }
+    if (v4.length > 64 && codePoints(v4) > 64) {
+      return { path: ['users', i3], message: 'must have at most 64 characters' };
+    }
   }
   return undefined;
 }
@@ -186,8 +209,12 @@ function checkRoomEventsPresenceData(value: unknown): ValidationIssue | undefine
   for (let i3 = 0; i3 < v2.length; i3++) {
     const v4: unknown = v2[i3];
     if (!(typeof v4 === 'string')) return { path: ['joined', i3], message: 'expected a string' };
-    if (v4.length < 1) return { path: ['joined', i3], message: 'must have at least 1 characters' };
-    if (v4.length > 64) return { path: ['joined', i3], message: 'must have at most 64 characters' };
+    if (v4.length < 2 && codePoints(v4) < 1) {
+      return { path: ['joined', i3], message: 'must have at least 1 characters' };
+    }
+    if (v4.length > 64 && codePoints(v4) > 64) {
+      return { path: ['joined', i3], message: 'must have at most 64 characters' };
+    }
   }
   const v5 = o1['left'];
   if (v5 === undefined) return { path: ['left'], message: 'is required' };
@@ -195,8 +222,12 @@ function checkRoomEventsPresenceData(value: unknown): ValidationIssue | undefine
   for (let i6 = 0; i6 < v5.length; i6++) {
     const v7: unknown = v5[i6];
     if (!(typeof v7 === 'string')) return { path: ['left', i6], message: 'expected a string' };
-    if (v7.length < 1) return { path: ['left', i6], message: 'must have at least 1 characters' };
-    if (v7.length > 64) return { path: ['left', i6], message: 'must have at most 64 characters' };
+    if (v7.length < 2 && codePoints(v7) < 1) {
+      return { path: ['left', i6], message: 'must have at least 1 characters' };
+    }
+    if (v7.length > 64 && codePoints(v7) > 64) {
+      return { path: ['left', i6], message: 'must have at most 64 characters' };
+    }
   }
   return undefined;
 }

@@ -25,6 +25,17 @@ export type {
 
 const pattern0 = new RegExp('^(?:(?:\\d\\d[2468][048]|\\d\\d[13579][26]|\\d\\d0[48]|[02468][048]00|[13579][26]00)-02-29|\\d{4}-(?:(?:0[13578]|1[02])-(?:0[1-9]|[12]\\d|3[01])|(?:0[469]|11)-(?:0[1-9]|[12]\\d|30)|(?:02)-(?:0[1-9]|1\\d|2[0-8])))T(?:(?:[01]\\d|2[0-3]):[0-5]\\d:[0-5]\\d(?:\\.\\d+)?(?:Z))$');
 
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 // GET /metrics — Live service metrics and incidents, resumable with Last-Event-ID
 
 /** Data of the `sample` event of `metrics`. */
@@ -119,8 +130,12 @@ function checkMetricsSampleData(value: unknown): ValidationIssue | undefined {
   const v2 = o1['service'];
   if (v2 === undefined) return { path: ['service'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['service'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['service'], message: 'must have at least 1 characters' };
-  if (v2.length > 32) return { path: ['service'], message: 'must have at most 32 characters' };
+  if (v2.length < 2 && codePoints(v2) < 1) {
+    return { path: ['service'], message: 'must have at least 1 characters' };
+  }
+  if (v2.length > 32 && codePoints(v2) > 32) {
+    return { path: ['service'], message: 'must have at most 32 characters' };
+  }
   const v3 = o1['cpu'];
   if (v3 === undefined) return { path: ['cpu'], message: 'is required' };
   if (!(typeof v3 === 'number' && Number.isFinite(v3))) {
@@ -155,8 +170,12 @@ function checkMetricsIncidentData(value: unknown): ValidationIssue | undefined {
   const v2 = o1['service'];
   if (v2 === undefined) return { path: ['service'], message: 'is required' };
   if (!(typeof v2 === 'string')) return { path: ['service'], message: 'expected a string' };
-  if (v2.length < 1) return { path: ['service'], message: 'must have at least 1 characters' };
-  if (v2.length > 32) return { path: ['service'], message: 'must have at most 32 characters' };
+  if (v2.length < 2 && codePoints(v2) < 1) {
+    return { path: ['service'], message: 'must have at least 1 characters' };
+  }
+  if (v2.length > 32 && codePoints(v2) > 32) {
+    return { path: ['service'], message: 'must have at most 32 characters' };
+  }
   const v3 = o1['level'];
   if (v3 === undefined) return { path: ['level'], message: 'is required' };
   if (v3 !== 'warning' && v3 !== 'critical') {
@@ -165,7 +184,9 @@ function checkMetricsIncidentData(value: unknown): ValidationIssue | undefined {
   const v4 = o1['message'];
   if (v4 === undefined) return { path: ['message'], message: 'is required' };
   if (!(typeof v4 === 'string')) return { path: ['message'], message: 'expected a string' };
-  if (v4.length > 200) return { path: ['message'], message: 'must have at most 200 characters' };
+  if (v4.length > 200 && codePoints(v4) > 200) {
+    return { path: ['message'], message: 'must have at most 200 characters' };
+  }
   const v5 = o1['at'];
   if (v5 === undefined) return { path: ['at'], message: 'is required' };
   if (!(typeof v5 === 'string')) return { path: ['at'], message: 'expected a string' };
