@@ -169,10 +169,8 @@ function enumCheck(scope: Scope, values: unknown[], x: string, path: readonly st
   if (values.some((v) => v !== null && typeof v === 'object')) {
     const set = scope.module.set(values.map((v) => JSON.stringify(v)));
     lines.push(`if (!${set}.has(JSON.stringify(${x}))) ${issue(path, message)}`);
-  } else if (values.length <= 6) {
-    lines.push(`if (${values.map((v) => `${x} !== ${literal(v)}`).join(' && ') || 'true'}) ${issue(path, message)}`);
   } else {
-    lines.push(`if (!${scope.module.set(values)}.has(${x})) ${issue(path, message)}`);
+    lines.push(`if (${scope.module.notOneOf(values, x)}) ${issue(path, message)}`);
   }
 }
 

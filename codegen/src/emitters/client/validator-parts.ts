@@ -32,6 +32,17 @@ export class ValidatorModule {
     return [...(this.usesAt ? [AT_HELPER] : []), ...(this.usesCodePoints ? [CODE_POINTS_HELPER] : [])];
   }
 
+  /**
+   * The condition that `x` is none of `values` (JSON primitives): a chain of `!==` for up to six values, else a lookup
+   * in a module-level `Set`; `true` when there are none.
+   */
+  notOneOf(values: readonly unknown[], x: string): string {
+    if (values.length === 0) return 'true';
+    return values.length <= 6
+      ? values.map((v) => `${x} !== ${tsLiteral(v)}`).join(' && ')
+      : `!${this.set(values)}.has(${x})`;
+  }
+
   set(values: readonly unknown[]): string {
     const key = JSON.stringify(values);
     let name = this.sets.get(key);

@@ -96,9 +96,7 @@ function emit(scope: FastScope, node: PlainZodNode, x: string, lines: string[]):
       return x;
     }
     case 'values':
-      if (node.values.length <= 6) {
-        lines.push(`if (${node.values.map((v) => `${x} !== ${tsLiteral(v)}`).join(' && ')}) ${REFUSE}`);
-      } else lines.push(`if (!${scope.module.set(node.values)}.has(${x})) ${REFUSE}`);
+      lines.push(`if (${scope.module.notOneOf(node.values, x)}) ${REFUSE}`);
       return x;
     case 'optional':
     case 'nullable':
@@ -162,13 +160,7 @@ function emitObject(scope: FastScope, node: PlainZodNode & { kind: 'object' }, x
   if (node.strict) {
     const k = fresh(scope, 'k');
     const keys = node.properties.map((p) => p.key);
-    const unknownKey =
-      keys.length === 0
-        ? 'true'
-        : keys.length <= 6
-          ? keys.map((key) => `${k} !== ${quote(key)}`).join(' && ')
-          : `!${scope.module.set(keys)}.has(${k})`;
-    lines.push(`for (const ${k} in ${o}) {`, `if (${unknownKey}) ${REFUSE}`, '}');
+    lines.push(`for (const ${k} in ${o}) {`, `if (${scope.module.notOneOf(keys, k)}) ${REFUSE}`, '}');
   }
   // Output keys in the schema's order, as zod writes them: a literal of the keys up to the first optional one, then
   // one assignment per key, an optional key's only when it is present.
