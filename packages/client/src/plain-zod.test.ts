@@ -6,7 +6,7 @@ describe('describePlainZod', () => {
   it('describes what a generated function checks exactly, in the schema’s order', () => {
     const schema = z.strictObject({
       id: z.number().int().gt(0).lte(10),
-      name: z.string().nullable(),
+      name: z.string().min(1).max(64).nullable(),
       tags: z.array(z.enum(['a', 'b'])).min(1),
       note: z.unknown().optional(),
       kind: z.literal(['x', 1, true, null]),
@@ -16,7 +16,20 @@ describe('describePlainZod', () => {
       strict: true,
       properties: [
         { key: 'id', optional: false, schema: { kind: 'number', checks: [['int'], ['>', 0, false], ['<', 10, true]] } },
-        { key: 'name', optional: false, schema: { kind: 'nullable', of: { kind: 'string' } } },
+        {
+          key: 'name',
+          optional: false,
+          schema: {
+            kind: 'nullable',
+            of: {
+              kind: 'string',
+              checks: [
+                ['min', 1],
+                ['max', 64],
+              ],
+            },
+          },
+        },
         {
           key: 'tags',
           optional: false,
@@ -27,6 +40,13 @@ describe('describePlainZod', () => {
       ],
     });
     expect(describePlainZod(z.int())).toEqual({ kind: 'number', checks: [['int']] });
+    expect(describePlainZod(z.string().length(2).nonempty())).toEqual({
+      kind: 'string',
+      checks: [
+        ['length', 2],
+        ['min', 1],
+      ],
+    });
   });
 
   it('leaves to zod every schema whose check or output it cannot reproduce', () => {
@@ -47,7 +67,10 @@ describe('describePlainZod', () => {
       ['default', z.object({ a: z.string().default('x') })],
       ['catch', z.string().catch('x')],
       ['pipe', z.string().pipe(z.string())],
-      ['string length (zod counts code points)', z.string().min(1)],
+      // zod's check params take `when` at run time, though its public types leave it out
+      ['string length with a custom `when`', z.string().check(z.minLength(1, { when: () => true } as never))],
+      ['array length with a custom `when`', z.array(z.string()).check(z.maxLength(1, { when: () => false } as never))],
+      ['a string check that is not a length', z.string().startsWith('a')],
       ['string format', z.email()],
       ['regex', z.string().regex(/a/)],
       ['trim (an overwrite)', z.string().trim()],

@@ -2,14 +2,17 @@
  * A zod 4 schema that a generated function can check exactly, described as plain data: what `ssekit generate` compiles
  * into a zod-mode client's fast path (`createZodFastPathDecoder`).
  *
- * Only what JSON can carry and what zod checks the same way in every zod 4 release is described: strings without
- * checks, finite numbers (`int()`, `gt`/`gte`/`lt`/`lte`), booleans, `null`, `any`/`unknown`, primitive literals and
+ * Only what JSON can carry and what zod checks the same way in every zod 4 release is described: strings (length
+ * checks), finite numbers (`int()`, `gt`/`gte`/`lt`/`lte`), booleans, `null`, `any`/`unknown`, primitive literals and
  * string enums, `optional`, `nullable`, arrays (length checks), strip or strict objects, unions and discriminated
- * unions of objects. A `transform`, `refine`, `default`, `pipe`, string check, loose object, `lazy` or anything else
- * leaves the schema undescribed, and zod alone checks it.
+ * unions of objects. A `transform`, `refine`, `default`, `pipe`, string format or pattern, loose object, `lazy` or
+ * anything else leaves the schema undescribed, and zod alone checks it. (zod releases count a string's length
+ * differently, in UTF-16 units before 4.6 and in code points since: the compiled check leaves a string on which the
+ * two counts disagree to zod.)
  */
 export type PlainZodNode =
-  | { readonly kind: 'string' | 'boolean' | 'null' | 'any' }
+  | { readonly kind: 'boolean' | 'null' | 'any' }
+  | { readonly kind: 'string'; readonly checks: readonly LengthCheck[] }
   | { readonly kind: 'number'; readonly checks: readonly NumberCheck[] }
   | { readonly kind: 'values'; readonly values: readonly (string | number | boolean | null)[] }
   | { readonly kind: 'optional' | 'nullable'; readonly of: PlainZodNode }
@@ -26,7 +29,7 @@ export interface PlainZodProperty {
 
 /** `['int']`, or a bound: `['>', 0, false]` is `gt(0)`, `['<', 10, true]` is `lte(10)`. */
 export type NumberCheck = readonly ['int'] | readonly ['>' | '<', number, boolean];
-/** An array length bound: `['min', 1]`, `['max', 10]`, `['length', 3]`. */
+/** A string or array length bound: `['min', 1]`, `['max', 10]`, `['length', 3]`. */
 export type LengthCheck = readonly ['min' | 'max' | 'length', number];
 
 type Def = Record<string, unknown> & { type: string };
@@ -87,19 +90,29 @@ function numberNode(def: Def): PlainZodNode | undefined {
   return { kind: 'number', checks: out };
 }
 
-function arrayNode(def: Def, seen: Set<ZodLike>): PlainZodNode | undefined {
+/** The length bounds of a string or array def, or `undefined` when it has another check. */
+function lengthChecks(def: Def): LengthCheck[] | undefined {
   const checks = checksOf(def);
-  const of = describe(def.element, seen);
-  if (!checks || !of || 'check' in def || !onlyKeys(def, [...COMMON, 'element'])) return undefined;
+  if (!checks || 'check' in def) return undefined;
   const out: LengthCheck[] = [];
   for (const check of checks) {
     const known = LENGTH_CHECKS[check.check as string];
     const bound = known && check[known[1]];
-    // `when` is zod's own default on length checks (its public API has no way to set it): "the value has a length".
+    // zod gives every length check its own `when` ("the value has a length"); a custom one (`z.minLength(1, { when })`)
+    // may skip the check, so it leaves the schema to zod.
+    const when = check.when as { name?: unknown } | undefined;
+    if (when !== undefined && (typeof when !== 'function' || when.name !== '_whenHasLength')) return undefined;
     if (!known || !Number.isSafeInteger(bound) || !onlyKeys(check, [...CHECK_KEYS, 'when', known[1]])) return undefined;
     out.push([known[0], bound as number]);
   }
-  return { kind: 'array', of, checks: out };
+  return out;
+}
+
+function arrayNode(def: Def, seen: Set<ZodLike>): PlainZodNode | undefined {
+  const checks = lengthChecks(def);
+  const of = describe(def.element, seen);
+  if (!checks || !of || !onlyKeys(def, [...COMMON, 'element'])) return undefined;
+  return { kind: 'array', of, checks };
 }
 
 function objectNode(def: Def, seen: Set<ZodLike>): PlainZodNode | undefined {
@@ -150,7 +163,10 @@ function describe(schema: unknown, seen: Set<ZodLike>): PlainZodNode | undefined
   try {
     const def = schema._zod.def;
     switch (def.type) {
-      case 'string':
+      case 'string': {
+        const checks = lengthChecks(def);
+        return checks && onlyKeys(def, COMMON) ? { kind: 'string', checks } : undefined;
+      }
       case 'boolean':
       case 'null':
         return checksOf(def)?.length === 0 && onlyKeys(def, COMMON) ? { kind: def.type } : undefined;

@@ -46,6 +46,21 @@ describe('createZodFastPathDecoder', () => {
     expect(result.ok && result.value).toBe(output);
   });
 
+  it('leaves the value to zod when the fast path cannot decide (it throws)', () => {
+    // zod 4.6 counts '👍👍' as 2 characters, earlier releases as 4: generated code throws there, and zod decides
+    const Name = z.object({ name: z.string().max(2) });
+    const decode = createZodFastPathDecoder({
+      schema: Name,
+      signature: zodFastPathSignature(Name),
+      parse: () => {
+        throw new RangeError('zod releases count this length differently');
+      },
+    });
+    expect(decode('{"name":"👍👍","x":1}', raw)).toEqual({ ok: true, value: { name: '👍👍' } });
+    const refused = decode('{"name":"👍👍👍"}', raw);
+    expect(refused.ok).toBe(false);
+  });
+
   it('decodes with zod alone when the schema changed since the client was generated', () => {
     fast.mockClear();
     const changed = z.object({ seq: z.number().int().gt(1), text: z.string() });

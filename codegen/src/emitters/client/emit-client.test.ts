@@ -136,13 +136,21 @@ describe('client emitter', () => {
     const problem = () => z.object({ code: z.string(), message: z.string() });
     const contract = defineContract({
       a: { path: '/a', events: { tick: z.object({ n: z.int() }), error: problem() } },
-      b: { path: '/b', events: { error: problem(), note: z.object({ text: z.string().min(1) }) } },
+      b: {
+        path: '/b',
+        events: {
+          error: problem(),
+          note: z.object({ text: z.string().regex(/^\S/) }),
+          name: z.object({ n: z.string().max(8) }),
+        },
+      },
       c: { path: '/c', events: { maybe: z.object({ a: z.number().optional(), b: z.string() }) } },
     });
     const text = emitClientSource(buildIr(contract), options('zod'));
     expect(text.match(/^function parse\w+\(value: unknown\): unknown \{$/gm)).toEqual([
       'function parseATickData(value: unknown): unknown {',
       'function parseAErrorData(value: unknown): unknown {',
+      'function parseBNameData(value: unknown): unknown {',
       'function parseCMaybeData(value: unknown): unknown {',
     ]);
     expect(text.match(/parse: parseAErrorData,/g)).toHaveLength(2);
@@ -151,7 +159,10 @@ describe('client emitter', () => {
     expect(text).toMatch(
       /if \(v3 !== undefined\) \{\n\s+if \(typeof v3 !== 'number' \|\| !Number\.isFinite\(v3\)\) return undefined;\n\s+r2\['a'\] = v3;\n\s+\}\n\s+const v4 = o1\['b'\];/,
     );
-    // A string check is left to zod: no fast path, the plain decoder.
+    // A string length is checked where zod releases agree, with the code-point helper; a pattern is left to zod: no
+    // fast path, the plain decoder.
+    expect(text).toMatch(/if \((v\d+)\.length > 8\) \{\n\s+if \(codePoints\(\1\) > 8\) return undefined;/);
+    expect(text).toContain('function codePoints(text: string): number {');
     expect(text).toContain("note: createEventDecoder({ route: 'b', schema: contract.b.events.note }),");
     expect(emitClientSource(buildIr(contract), options('standalone'))).not.toContain('createZodFastPathDecoder');
   });

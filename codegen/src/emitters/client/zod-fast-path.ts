@@ -1,6 +1,6 @@
-import type { PlainZodNode, PlainZodProperty } from '@ssekit/client';
+import type { LengthCheck, PlainZodNode, PlainZodProperty } from '@ssekit/client';
 import { propertyKey } from '../../ir/json-schema-to-ts.js';
-import { quote, tsLiteral } from '../../ir/ts-literal.js';
+import { tsLiteral } from '../../ir/ts-literal.js';
 import { indentBlocks } from './standalone-validator.js';
 import { fresh, member, type ValidatorModule } from './validator-parts.js';
 
@@ -77,8 +77,11 @@ function emit(scope: FastScope, node: PlainZodNode, x: string, lines: string[]):
     case 'any':
       return x;
     case 'string':
+      lines.push(`if (typeof ${x} !== 'string') ${REFUSE}`);
+      for (const check of node.checks) emitStringLength(scope, check, x, lines);
+      return x;
     case 'boolean':
-      lines.push(`if (typeof ${x} !== '${node.kind}') ${REFUSE}`);
+      lines.push(`if (typeof ${x} !== 'boolean') ${REFUSE}`);
       return x;
     case 'null':
       lines.push(`if (${x} !== null) ${REFUSE}`);
@@ -107,6 +110,38 @@ function emit(scope: FastScope, node: PlainZodNode, x: string, lines: string[]):
       return emitObject(scope, node, x, lines);
     case 'union':
       return emitUnion(scope, node.of, x, lines);
+  }
+}
+
+/**
+ * Thrown where zod releases disagree: the decoder catches it and zod itself decides (a union must not go on to its
+ * next option, so a plain `undefined` would not do).
+ */
+const UNDECIDED = "throw new RangeError('zod releases count this length differently');";
+
+/**
+ * A string length bound. zod 4.6 counts code points, earlier releases UTF-16 units; a code point is one or two units.
+ * Where both counts give the same verdict it is taken; where they differ (astral characters near the bound) the fast
+ * path throws and zod decides. The code points are counted only where units cannot settle it, as zod does.
+ */
+function emitStringLength(scope: FastScope, [bound, n]: LengthCheck, x: string, lines: string[]): void {
+  if (bound === 'min' && n <= 0) return;
+  scope.module.usesCodePoints = true;
+  if (bound === 'max') {
+    lines.push(`if (${x}.length > ${n}) {`, `if (codePoints(${x}) > ${n}) ${REFUSE}`, UNDECIDED, '}');
+  } else if (bound === 'min') {
+    lines.push(
+      `if (${x}.length < ${n}) ${REFUSE}`,
+      `if (${x}.length < ${n * 2} && codePoints(${x}) < ${n}) ${UNDECIDED}`,
+    );
+  } else {
+    const c = fresh(scope, 'c');
+    lines.push(
+      `if (${x}.length < ${n} || ${x}.length > ${n * 2}) ${REFUSE}`,
+      `const ${c} = codePoints(${x});`,
+      `if (${x}.length !== ${n} && ${c} !== ${n}) ${REFUSE}`,
+      `if (${x}.length !== ${n} || ${c} !== ${n}) ${UNDECIDED}`,
+    );
   }
 }
 

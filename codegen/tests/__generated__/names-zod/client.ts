@@ -25,6 +25,17 @@ export type {
   TypedEvent,
 } from '@ssekit/client';
 
+function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 // GET /responses/:responseId — A streamed model response, OpenAI style
 
 /** Data of the `response.output_text.delta` event of `responses`. */
@@ -92,7 +103,12 @@ const responsesSpec: RouteClientSpec<ResponsesEvent> = {
       route: 'responses',
       schema: namesContract.responses.events['response.output_text.delta'],
     }),
-    'user-created': createEventDecoder({ route: 'responses', schema: namesContract.responses.events['user-created'] }),
+    'user-created': createZodFastPathDecoder({
+      route: 'responses',
+      schema: namesContract.responses.events['user-created'],
+      signature: '36f1b99ec2d211bc',
+      parse: parseResponsesUserCreatedData,
+    }),
     'a:b': createEventDecoder({ route: 'responses', encoding: 'text', schema: namesContract.responses.events['a:b'] }),
     'thread.run.step.completed': createZodFastPathDecoder({
       route: 'responses',
@@ -214,6 +230,19 @@ export function createClient(config: ClientConfig): Client {
       '~ssekit': { config, spec: runsSpec },
     },
   };
+}
+
+function parseResponsesUserCreatedData(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const o1 = value as Record<string, unknown>;
+  const v3 = o1['id'];
+  if (typeof v3 !== 'string') return undefined;
+  if (v3.length < 1) return undefined;
+  if (v3.length < 2 && codePoints(v3) < 1) throw new RangeError('zod releases count this length differently');
+  const v4 = o1['name'];
+  if (typeof v4 !== 'string') return undefined;
+  const r2 = { id: v3, name: v4 };
+  return r2;
 }
 
 function parseResponsesThreadRunStepCompletedData(value: unknown): unknown {
