@@ -51,7 +51,10 @@ export interface ZodFastPathDecoderOptions<Output> {
   schema: StandardSchemaLike<Output>;
   /** The schema's {@link zodFastPathSignature} when `parse` was generated. */
   signature: string;
-  /** The generated fast path: zod's output for a value zod accepts, `undefined` for any other; it throws to leave one to zod. */
+  /**
+   * The generated fast path: zod's output for a value zod accepts, `undefined` for any other and for one it leaves to
+   * zod (a string length zod releases count differently).
+   */
   parse: (value: unknown) => unknown;
   /** The route key, for error messages. */
   route?: string;
@@ -60,7 +63,7 @@ export interface ZodFastPathDecoderOptions<Output> {
 /**
  * The decoder a zod-mode generated client builds for a JSON event with a plain schema: `JSON.parse`, then `parse` (the
  * function `ssekit generate` compiled from the schema), which checks the value and builds zod's output in one pass.
- * zod itself runs only for data `parse` refuses or throws on (or that is not JSON), through {@link createEventDecoder}, so every
+ * zod itself runs only for data `parse` refuses or leaves to it (or that is not JSON), through {@link createEventDecoder}, so every
  * error is the one zod mode always gave. When the live schema's {@link zodFastPathSignature} differs from `signature`
  * (the contract changed and the client was not regenerated), the decoder is zod's alone.
  *
@@ -84,8 +87,7 @@ export function createZodFastPathDecoder<Output>(options: ZodFastPathDecoderOpti
     try {
       output = parse(JSON.parse(data));
     } catch {
-      // Not JSON (zod's decoder parses again and reports the ParseError), or a value the fast path cannot decide (a
-      // string length that zod releases count differently): zod decides.
+      // Not JSON: zod's decoder parses again and reports the ParseError.
     }
     return output === undefined ? zod(data, raw) : ok(output as Output);
   };

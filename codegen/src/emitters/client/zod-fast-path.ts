@@ -4,14 +4,27 @@ import { tsLiteral } from '../../ir/ts-literal.js';
 import { indentBlocks } from './standalone-validator.js';
 import { fresh, member, type ValidatorModule } from './validator-parts.js';
 
-/** What the functions of one compiled fast path share: the file's module, the helper prefix and a name counter. */
+/**
+ * What the functions of one compiled fast path share: the file's module, the helper prefix and a name counter; whether
+ * the function being emitted is a union's option, and whether it may leave its value to zod (see {@link DEFER}).
+ */
 interface FastScope {
   readonly module: ValidatorModule;
   readonly prefix: string;
   readonly counter: { value: number; helpers: number };
+  inOption: boolean;
+  defers: boolean;
 }
 
 const REFUSE = 'return undefined;';
+
+/**
+ * What a union's option returns to leave the whole value to zod (a string length zod releases count differently): not
+ * `undefined`, which would move on to the next option. The fast path's own function returns `undefined` then, and the
+ * decoder runs zod, which decides.
+ */
+const DEFER = 'zodDecides';
+const DEFER_CONSTANT = `const ${DEFER}: unique symbol = Symbol('zod decides');`;
 
 /**
  * Emits the fast path of a zod-mode event: `function name(value: unknown): unknown` returns the output zod would give
@@ -27,15 +40,17 @@ const REFUSE = 'return undefined;';
  * ```
  */
 export function compileZodFastPath(node: PlainZodNode, name: string, module: ValidatorModule): void {
-  emitFunction({ module, prefix: name, counter: { value: 0, helpers: 0 } }, name, node);
+  emitFunction({ module, prefix: name, counter: { value: 0, helpers: 0 }, inOption: false, defers: false }, name, node);
 }
 
-function emitFunction(scope: FastScope, name: string, node: PlainZodNode): void {
+function emitFunction(scope: FastScope, name: string, node: PlainZodNode, inOption = false): void {
   const lines: string[] = [];
-  const saved = scope.counter.value;
+  const saved = { value: scope.counter.value, inOption: scope.inOption };
   scope.counter.value = 0;
+  scope.inOption = inOption;
   const output = emit(scope, node, 'value', lines);
-  scope.counter.value = saved;
+  scope.counter.value = saved.value;
+  scope.inOption = saved.inOption;
   lines.push(`return ${output};`);
   scope.module.functions.push(`function ${name}(value: unknown): unknown {\n${indentBlocks(lines, 1)}}`);
 }
@@ -113,20 +128,23 @@ function emit(scope: FastScope, node: PlainZodNode, x: string, lines: string[]):
   }
 }
 
-/**
- * Thrown where zod releases disagree: the decoder catches it and zod itself decides (a union must not go on to its
- * next option, so a plain `undefined` would not do).
- */
-const UNDECIDED = "throw new RangeError('zod releases count this length differently');";
+/** The statement leaving the value to zod: `undefined` from the fast path's own function, {@link DEFER} from an option. */
+function deferral(scope: FastScope): string {
+  scope.defers = true;
+  if (!scope.inOption) return REFUSE;
+  if (!scope.module.constants.includes(DEFER_CONSTANT)) scope.module.constants.push(DEFER_CONSTANT);
+  return `return ${DEFER};`;
+}
 
 /**
  * A string length bound. zod 4.6 counts code points, earlier releases UTF-16 units; a code point is one or two units.
- * Where both counts give the same verdict it is taken; where they differ (astral characters near the bound) the fast
- * path throws and zod decides. The code points are counted only where units cannot settle it, as zod does.
+ * Where both counts give the same verdict it is taken; where they differ (astral characters near the bound) the value
+ * is left to zod ({@link deferral}). The code points are counted only where units cannot settle it, as zod does.
  */
 function emitStringLength(scope: FastScope, [bound, n]: LengthCheck, x: string, lines: string[]): void {
   if (bound === 'min' && n <= 0) return;
   scope.module.usesCodePoints = true;
+  const UNDECIDED = deferral(scope);
   if (bound === 'max') {
     lines.push(`if (${x}.length > ${n}) {`, `if (codePoints(${x}) > ${n}) ${REFUSE}`, UNDECIDED, '}');
   } else if (bound === 'min') {
@@ -238,12 +256,17 @@ function entry(property: PlainZodProperty, output: string): string {
 /** The first option that accepts gives the output (zod's union, and its discriminated union with distinct tags). */
 function emitUnion(scope: FastScope, options: readonly PlainZodNode[], x: string, lines: string[]): string {
   const r = fresh(scope, 'r');
+  const outer = scope.defers;
+  scope.defers = false;
   options.forEach((option, index) => {
     scope.counter.helpers += 1;
     const helper = `${scope.prefix}$option${scope.counter.helpers}`;
-    emitFunction(scope, helper, option);
+    emitFunction(scope, helper, option, true);
     lines.push(index === 0 ? `let ${r} = ${helper}(${x});` : `if (${r} === undefined) ${r} = ${helper}(${x});`);
   });
+  // An option that left the value to zod stops the union: the next option may accept what zod would not.
+  if (scope.defers) lines.push(`if (${r} === ${DEFER}) ${deferral(scope)}`);
+  scope.defers ||= outer;
   lines.push(`if (${r} === undefined) ${REFUSE}`);
   return r;
 }

@@ -238,7 +238,7 @@ function parseResponsesUserCreatedData(value: unknown): unknown {
   const v3 = o1['id'];
   if (typeof v3 !== 'string') return undefined;
   if (v3.length < 1) return undefined;
-  if (v3.length < 2 && codePoints(v3) < 1) throw new RangeError('zod releases count this length differently');
+  if (v3.length < 2 && codePoints(v3) < 1) return undefined;
   const v4 = o1['name'];
   if (typeof v4 !== 'string') return undefined;
   const r2 = { id: v3, name: v4 };
