@@ -187,6 +187,9 @@ describe('the zod-mode fast path gives what zod gives', () => {
       [z.string().max(2), '👍👍👍', 'refuse'],
       [z.string().max(2), 'abc', 'refuse'],
       [z.string().max(2), '\ud83d\ud83d\ud83d', 'refuse'], // lone surrogates count one each
+      [z.string().min(1), '', 'refuse'],
+      [z.string().min(1), '\ud83d', 'accept'], // settled by units alone: one unit is one code point
+      [z.string().min(1), '👍', 'accept'],
       [z.string().min(3), 'ab', 'refuse'],
       [z.string().min(3), '👍a', 'zod'], // 3 units, 2 code points
       [z.string().min(3), '👍👍a', 'accept'],

@@ -143,6 +143,11 @@ function deferral(scope: FastScope): string {
  */
 function emitStringLength(scope: FastScope, [bound, n]: LengthCheck, x: string, lines: string[]): void {
   if (bound === 'min' && n <= 0) return;
+  // a single UTF-16 unit is a single code point: `min(1)` (`nonempty()`) is settled by the units alone
+  if (bound === 'min' && n === 1) {
+    lines.push(`if (${x}.length < 1) ${REFUSE}`);
+    return;
+  }
   scope.module.usesCodePoints = true;
   const UNDECIDED = deferral(scope);
   if (bound === 'max') {

@@ -25,17 +25,6 @@ export type {
   TypedEvent,
 } from '@ssekit/client';
 
-function codePoints(text: string): number {
-  let count = text.length;
-  for (let i = 0; i < text.length - 1; i++) {
-    if ((text.charCodeAt(i) & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      count -= 1;
-      i += 1;
-    }
-  }
-  return count;
-}
-
 // GET /responses/:responseId — A streamed model response, OpenAI style
 
 /** Data of the `response.output_text.delta` event of `responses`. */
@@ -238,7 +227,6 @@ function parseResponsesUserCreatedData(value: unknown): unknown {
   const v3 = o1['id'];
   if (typeof v3 !== 'string') return undefined;
   if (v3.length < 1) return undefined;
-  if (v3.length < 2 && codePoints(v3) < 1) return undefined;
   const v4 = o1['name'];
   if (typeof v4 !== 'string') return undefined;
   const r2 = { id: v3, name: v4 };
