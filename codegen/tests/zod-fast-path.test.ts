@@ -171,8 +171,8 @@ describe('the zod-mode fast path gives what zod gives', () => {
     );
     expect(seen.accepted - before.accepted).toBeGreaterThan(500);
     expect(seen.refused - before.refused).toBeGreaterThan(500);
-    // string lengths near their bounds with surrogate pairs: some left to zod, but few
-    expect(seen.undecided - before.undecided).toBeGreaterThan(0);
+    // string lengths near their bounds with surrogate pairs: few values left to zod (a run may have none; the verdict
+    // table below leaves some to zod every time)
     expect(seen.undecided - before.undecided).toBeLessThan((seen.accepted - before.accepted) / 5);
   });
 
