@@ -1,4 +1,14 @@
 /**
+ * Does nothing: the rejection handler of a promise whose outcome nobody needs.
+ *
+ * @example
+ * ```ts
+ * response.body?.cancel().catch(noop);
+ * ```
+ */
+export const noop = (): void => {};
+
+/**
  * Settles like `promise`, but rejects with `signal.reason` as soon as `signal` aborts — for a
  * custom `fetch` or body stream that ignores the signal. A value that arrives after the abort
  * is handed to `onLate` (e.g. to cancel a response body nobody will read).
@@ -10,15 +20,14 @@
  */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal, onLate?: (value: T) => void): Promise<T> {
   const late = (value: T) => onLate?.(value);
-  const ignore = () => {};
   if (signal.aborted) {
-    promise.then(late, ignore);
+    promise.then(late, noop);
     return Promise.reject(signal.reason);
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
       reject(signal.reason);
-      promise.then(late, ignore);
+      promise.then(late, noop);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(

@@ -1,8 +1,8 @@
 import type { SsekitError } from '@ssekit/contract/errors';
-import { raceAbort } from './abort.js';
+import { noop, raceAbort } from './abort.js';
 import { isEventStreamContentType } from './content-type.js';
 import { EventTooLargeError } from './event-errors.js';
-import { createEventFeed, type EventFeedHandlers } from './event-feed.js';
+import { EventFeed, type EventFeedHandlers } from './event-feed.js';
 import { ContentTypeError, HttpStatusError, NetworkError } from './http-errors.js';
 import { CallbackError } from './lifecycle-errors.js';
 import {
@@ -43,8 +43,6 @@ export type AttemptOutcome =
   | { kind: 'no-content' }
   | { kind: 'interrupted' }
   | { kind: 'failed'; error: SsekitError; retryable: boolean; retryAfterMs?: number | undefined };
-
-const noop = () => {};
 
 function discard(response: Response): void {
   response.body?.cancel().catch(noop);
@@ -88,7 +86,9 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
   request.onActivity();
   let response: Response;
   try {
-    response = await raceAbort(request.fetch(url, init), signal, discard);
+    // called as a plain function: a browser's own fetch throws "Illegal invocation" when called on another object
+    const fetchImpl = request.fetch;
+    response = await raceAbort(fetchImpl(url, init), signal, discard);
   } catch (cause) {
     if (signal.aborted) return { kind: 'interrupted' };
     return { kind: 'failed', error: new NetworkError({ url, method, phase: 'connect', cause }), retryable: true };
@@ -124,7 +124,7 @@ export async function runAttempt(request: AttemptRequest): Promise<AttemptOutcom
   if (!response.body) return { kind: 'ended' };
 
   const reader = response.body.getReader();
-  const feed = createEventFeed(request.lastEventId, request, request.maxEventSize);
+  const feed = new EventFeed(request.lastEventId, request, request.maxEventSize);
   // An abort cancels the reader, which settles a pending read as done even when the body ignores the signal: one
   // listener per attempt rather than a race (a listener and two promises) per read.
   const cancel = () => {

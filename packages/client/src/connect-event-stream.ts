@@ -5,7 +5,7 @@ import { backoffDelay } from './backoff.js';
 import type { CloseInfo, EventStreamConnection, EventStreamOptions } from './event-stream-types.js';
 import { HttpStatusError } from './http-errors.js';
 import { CallbackError, IdleTimeoutError, RetriesExhaustedError } from './lifecycle-errors.js';
-import { emitError, invokeCallback, reportUncaught } from './report-callback.js';
+import { callbackFailed, emitError, invokeCallback, reportUncaught } from './report-callback.js';
 import { createWatchdog } from './watchdog.js';
 
 const DEFAULT_INITIAL_DELAY_MS = 1000;
@@ -98,7 +98,6 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
   if (options.signal?.aborted) interrupt('close');
 
   const fail = (error: SsekitError) => emitError(options.onError, error);
-  const onEvent = options.onEvent;
 
   async function attempt(): Promise<{ outcome: AttemptOutcome; progressed: boolean; why: Interruption | undefined }> {
     phase = new AbortController();
@@ -120,18 +119,23 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         onActivity: () => watchdog.arm(),
         onPause: () => watchdog.clear(),
         beforeRead: options.beforeRead ? () => options.beforeRead?.() : undefined,
-        onOpen: (response) => invokeCallback('onOpen', options.onOpen, options.onError, response),
+        onOpen: (response) => invokeCallback(options, 'onOpen', response),
         // `interruption` is set exactly when `phase` aborts (see interrupt), and is cheaper to read per event than
         // `signal.aborted`
         onEvent: (event) => {
           if (interruption) return;
           progressed = true;
-          invokeCallback('onEvent', onEvent, options.onError, event);
+          // a direct method call: per event, a call by name would cost a keyed lookup
+          try {
+            options.onEvent(event);
+          } catch (cause) {
+            callbackFailed(options, 'onEvent', cause);
+          }
         },
         onComment: (comment) => {
           if (interruption) return;
           progressed = true;
-          invokeCallback('onComment', options.onComment, options.onError, comment);
+          invokeCallback(options, 'onComment', comment);
         },
         onRetry: (ms) => {
           if (!interruption) baseDelayMs = ms;
@@ -209,7 +213,7 @@ export function connectEventStream(options: EventStreamOptions): EventStreamConn
         fail(exhausted);
         return { reason: 'retries-exhausted', error: exhausted };
       }
-      invokeCallback('onRetry', options.onRetry, options.onError, { attempt: attempts, delayMs, error });
+      invokeCallback(options, 'onRetry', { attempt: attempts, delayMs, error });
       if (closed) return { reason: 'aborted' };
       await sleep(delayMs, phase.signal);
     }

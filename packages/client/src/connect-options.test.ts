@@ -41,4 +41,30 @@ describe('connectEventStream options', () => {
     expect(requests).toHaveLength(1);
     expect(requests[0]?.has('last-event-id')).toBe(false);
   });
+
+  it('calls `fetch` as a plain function, and the stream callbacks as methods of the options', async () => {
+    // a browser's own fetch throws "Illegal invocation" when called on another object
+    const fetchThis: unknown[] = [];
+    const options = {
+      url: 'http://x.test/events',
+      reconnect: false as const,
+      fetch: async function (this: unknown) {
+        fetchThis.push(this);
+        return new Response(':c\n\ndata: a\n\n', { headers: { 'content-type': 'text/event-stream' } });
+      },
+      seen: [] as string[],
+      onOpen(this: { seen: string[] }) {
+        this.seen.push('open');
+      },
+      onComment(this: { seen: string[] }, comment: string) {
+        this.seen.push(`comment ${comment}`);
+      },
+      onEvent(this: { seen: string[] }, event: { data: string }) {
+        this.seen.push(`event ${event.data}`);
+      },
+    };
+    await connectEventStream(options).done;
+    expect(fetchThis).toEqual([undefined]);
+    expect(options.seen).toEqual(['open', 'comment c', 'event a']);
+  });
 });

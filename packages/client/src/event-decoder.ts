@@ -1,3 +1,4 @@
+import { noop } from './abort.js';
 import { type DecodeResult, type EventDecoder, fail, ok } from './decode-result.js';
 import { EventValidationError, ParseError, type ValidationIssue } from './event-errors.js';
 import type { RawSseEvent } from './raw-event.js';
@@ -56,7 +57,7 @@ export function createEventDecoder<Output = unknown>(options: EventDecoderOption
     ((value: unknown, raw: RawSseEvent): DecodeResult<Output> => {
       const result = standard.validate(value);
       if (result instanceof Promise) {
-        result.catch(() => {});
+        result.catch(noop);
         const issue = { message: 'the schema validates asynchronously; event schemas must be synchronous' };
         return fail(new EventValidationError(raw, [issue], context));
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createEventFeed } from './event-feed.js';
+import { EventFeed } from './event-feed.js';
 import type { RawSseEvent } from './raw-event.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -9,7 +9,7 @@ function collect(chunks: Uint8Array[], lastEventId?: string) {
   const comments: string[] = [];
   const retries: number[] = [];
   const ids: Array<string | undefined> = [];
-  const feed = createEventFeed(lastEventId, {
+  const feed = new EventFeed(lastEventId, {
     onEvent: (e) => events.push(e),
     onComment: (c) => comments.push(c),
     onRetry: (ms) => retries.push(ms),
@@ -29,7 +29,7 @@ function splits(data: Uint8Array): Uint8Array[][] {
 
 const msg = (data: string, id?: string, event = 'message'): RawSseEvent => ({ event, data, id });
 
-describe('createEventFeed: the SSE interpretation rules', () => {
+describe('EventFeed: the SSE interpretation rules', () => {
   it.each([
     ['LF', 'data: a\n\ndata: b\n\n'],
     ['CRLF', 'data: a\r\n\r\ndata: b\r\n\r\n'],
@@ -101,7 +101,7 @@ describe('createEventFeed: the SSE interpretation rules', () => {
   });
 });
 
-describe('createEventFeed: BOM', () => {
+describe('EventFeed: BOM', () => {
   const BOM = [0xef, 0xbb, 0xbf];
   const withBom = (text: string, boms = 1) =>
     Uint8Array.from([...Array.from({ length: boms }, () => BOM).flat(), ...bytes(text)]);
@@ -126,10 +126,10 @@ describe('createEventFeed: BOM', () => {
   });
 });
 
-describe('createEventFeed: lone CR', () => {
+describe('EventFeed: lone CR', () => {
   it('dispatches at a CR that is the last byte received so far', () => {
     const events: RawSseEvent[] = [];
-    const feed = createEventFeed(undefined, { onEvent: (e) => events.push(e) });
+    const feed = new EventFeed(undefined, { onEvent: (e) => events.push(e) });
     feed.push(bytes('data: a\r'));
     expect(events).toEqual([]);
     feed.push(bytes('\r'));
@@ -142,7 +142,7 @@ describe('createEventFeed: lone CR', () => {
 
   it('treats CRLF split across chunks as one line end', () => {
     const events: RawSseEvent[] = [];
-    const feed = createEventFeed(undefined, { onEvent: (e) => events.push(e) });
+    const feed = new EventFeed(undefined, { onEvent: (e) => events.push(e) });
     feed.push(bytes('data: a\r'));
     feed.push(bytes('\ndata: b\r'));
     feed.push(bytes('\n\r'));
@@ -163,3 +163,48 @@ describe('createEventFeed: lone CR', () => {
     }
   });
 });
+
+describe('EventFeed: several feeds at once', () => {
+  it('keeps each feed to its own handlers, last event id and partial lines when their chunks interleave', () => {
+    // the parser's callbacks are shared by every feed: each push must reach the feed it was made on
+    const a = collectInto('a0');
+    const b = collectInto(undefined);
+    const c = collectInto('c0', 3);
+    a.feed.push(bytes('data: a1\n\nid: a2\ndata: par'));
+    b.feed.push(bytes('id: b1\nevent: x\ndata: b'));
+    c.feed.push(bytes(': hi\nretry: 9\ndata: too long\n'));
+    a.feed.push(bytes('tial\n\n'));
+    b.feed.push(bytes('1\n\nid\ndata: b2\n\n'));
+    expect(a.events).toEqual([msg('a1', 'a0'), msg('partial', 'a2')]);
+    expect(a.ids).toEqual(['a2']);
+    expect(b.events).toEqual([msg('b1', 'b1', 'x'), msg('b2')]);
+    expect(b.ids).toEqual(['b1', undefined]);
+    expect(c.comments).toEqual(['hi']);
+    expect(c.retries).toEqual([9]);
+    expect(c.events).toEqual([]);
+    expect([a.feed.overflowed, b.feed.overflowed, c.feed.overflowed]).toEqual([false, false, true]);
+    // an overflowed feed ignores what follows; the others go on
+    c.feed.push(bytes('\n\ndata: more\n\n'));
+    a.feed.push(bytes('data: a3\n\n'));
+    expect(c.events).toEqual([]);
+    expect(a.events.at(-1)).toEqual(msg('a3', 'a2'));
+  });
+});
+
+function collectInto(lastEventId: string | undefined, maxEventSize?: number) {
+  const events: RawSseEvent[] = [];
+  const comments: string[] = [];
+  const retries: number[] = [];
+  const ids: Array<string | undefined> = [];
+  const feed = new EventFeed(
+    lastEventId,
+    {
+      onEvent: (e) => events.push(e),
+      onComment: (text) => comments.push(text),
+      onRetry: (ms) => retries.push(ms),
+      onLastEventId: (id) => ids.push(id),
+    },
+    maxEventSize,
+  );
+  return { feed, events, comments, retries, ids };
+}

@@ -44,7 +44,8 @@ export interface RetryInfo {
 }
 
 /**
- * Options of {@link connectEventStream}.
+ * Options of {@link connectEventStream}. The callbacks `onOpen`, `onEvent`, `onComment`, `onRetry`, `onClose` and
+ * `beforeRead` are called as methods of this object (`this` is the options); `fetch` is called as a plain function.
  *
  * @example
  * ```ts

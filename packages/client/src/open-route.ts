@@ -8,7 +8,10 @@ import { resolveHeaders } from './request-headers.js';
 import type { ClientConfig, RouteCallOptions, RouteClientSpec, RouteRequest, TypedEvent } from './route-types.js';
 import { buildRouteUrl } from './route-url.js';
 
-/** The sinks the typed layers plug into one route stream. */
+/**
+ * The sinks the typed layers plug into one route stream. Their own properties are copied onto the stream's options
+ * (an `onTyped` there is ignored), so a sink object holds callbacks only, with no `onEvent`.
+ */
 export interface RouteSinks<Event extends TypedEvent = TypedEvent> {
   onTyped(event: Event): void;
   onError(error: SsekitError): void;
@@ -111,42 +114,65 @@ export function openRoute<Event extends TypedEvent>(
   sinks: RouteSinks<Event>,
   options: RouteCallOptions = {},
 ): EventStreamConnection {
+  // The sinks' own callbacks (onError, onOpen, onRetry, onClose, beforeRead) are the stream's; the same properties in
+  // the same order for every stream of a kind, so those streams' options share one shape.
+  return connectEventStream(
+    Object.assign(new RouteDecoding(spec, sinks), routeStreamOptions(config, spec, request, options), sinks),
+  );
+}
+
+/**
+ * The decoding half of a route stream's options: `onEvent` decodes with the route's decoders. It is this class's
+ * method, called as a method of the options: one function for every route stream, so code V8 optimized around one
+ * connection stays valid for the next (a closure per stream would deoptimize it on every reconnect).
+ */
+class RouteDecoding<Event extends TypedEvent> {
+  readonly #spec: RouteClientSpec<Event>;
+  readonly #sinks: RouteSinks<Event>;
   // The last event name decoded, its decoder and the decoders' own key for it. The parser hands over a new string per
   // event: comparing it with the last one is cheaper than a property lookup by it, and the typed event carries the
-  // key (an internalized string), so the handler lookups downstream are cheap too.
-  let lastName: string | undefined;
-  let lastKey = '';
-  let lastDecoder: EventDecoder | undefined;
-  return connectEventStream({
-    ...routeStreamOptions(config, spec, request, options),
-    onEvent(raw) {
-      const name = raw.event;
-      if (name !== lastName || lastDecoder === undefined) {
-        const decoders: Readonly<Record<string, EventDecoder>> = spec.decoders;
-        const decoder = Object.hasOwn(decoders, name) ? decoders[name] : undefined;
-        if (!decoder) {
-          sinks.onError(new UnknownEventError(raw, { route: spec.key, known: Object.keys(decoders) }));
-          return;
-        }
-        lastName = name;
-        lastDecoder = decoder;
-        lastKey = Object.keys(decoders).find((key) => key === name) ?? name;
-      }
-      let result: DecodeResult<unknown>;
-      try {
-        result = lastDecoder(raw.data, raw);
-      } catch (cause) {
-        // a decoder should return fail(...), but a throwing one must not kill the stream either
-        result = fail(new ParseError(raw, cause, { route: spec.key }));
-      }
-      // as decodeRouteEvent, minus its wrapping result
-      if (result.ok) sinks.onTyped({ event: lastKey, data: result.value, id: raw.id } as Event);
-      else sinks.onError(result.error);
-    },
-    onError: (error) => sinks.onError(error),
-    onOpen: sinks.onOpen,
-    onRetry: sinks.onRetry,
-    onClose: sinks.onClose,
-    beforeRead: sinks.beforeRead,
-  });
+  // key (an internalized string), so the handler lookups downstream are cheap too. A string from the start (no event is
+  // named ''), so optimized code that compares it with a name stays valid for the next stream's first event.
+  #lastName = '';
+  #lastKey = '';
+  #lastDecoder: EventDecoder | undefined;
+
+  constructor(spec: RouteClientSpec<Event>, sinks: RouteSinks<Event>) {
+    this.#spec = spec;
+    this.#sinks = sinks;
+    // Most routes send one event, or mostly their first: selected up front, the stream's first event takes the same
+    // path as every later one (code optimized for the previous stream has never seen the lookup run).
+    // (a route without events has no first name: `undefined` names no event either)
+    this.#select(Object.keys(spec.decoders)[0] as string);
+  }
+
+  /** Makes `name`'s decoder the current one; false when the route declares no such event. */
+  #select(name: string): boolean {
+    const decoders: Readonly<Record<string, EventDecoder>> = this.#spec.decoders;
+    const decoder = Object.hasOwn(decoders, name) ? decoders[name] : undefined;
+    if (!decoder) return false;
+    this.#lastName = name;
+    this.#lastDecoder = decoder;
+    this.#lastKey = Object.keys(decoders).find((key) => key === name) ?? name;
+    return true;
+  }
+
+  onEvent(raw: RawSseEvent): void {
+    if (raw.event !== this.#lastName && !this.#select(raw.event)) {
+      this.#sinks.onError(
+        new UnknownEventError(raw, { route: this.#spec.key, known: Object.keys(this.#spec.decoders) }),
+      );
+      return;
+    }
+    let result: DecodeResult<unknown>;
+    try {
+      result = (this.#lastDecoder as EventDecoder)(raw.data, raw);
+    } catch (cause) {
+      // a decoder should return fail(...), but a throwing one must not kill the stream either
+      result = fail(new ParseError(raw, cause, { route: this.#spec.key }));
+    }
+    // as decodeRouteEvent, minus its wrapping result
+    if (result.ok) this.#sinks.onTyped({ event: this.#lastKey, data: result.value, id: raw.id } as Event);
+    else this.#sinks.onError(result.error);
+  }
 }

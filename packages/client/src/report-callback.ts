@@ -1,4 +1,5 @@
 import type { SsekitError } from '@ssekit/contract/errors';
+import type { EventStreamOptions } from './event-stream-types.js';
 import { CallbackError } from './lifecycle-errors.js';
 
 /**
@@ -36,28 +37,42 @@ export function emitError(onError: ((error: SsekitError) => void) | undefined, e
   }
 }
 
+/** The callbacks {@link invokeCallback} calls, by name, each with its one argument. */
+type StreamCallbacks = Pick<EventStreamOptions, 'onOpen' | 'onEvent' | 'onComment' | 'onRetry' | 'onError'>;
+type CallbackName = Exclude<keyof StreamCallbacks, 'onError'>;
+
 /**
- * Calls a user callback; if it throws, the stream goes on and the throw is reported to
- * `onError` as a {@link CallbackError} (or as uncaught when there is no `onError`).
+ * Calls one of a stream's callbacks as a method of its options (so a class's own method serves every stream as one
+ * function); if it throws, the stream goes on and the throw is reported to `onError` as a {@link CallbackError} (or as
+ * uncaught when there is no `onError`).
  *
  * @example
  * ```ts
- * invokeCallback('onEvent', options.onEvent, options.onError, event);
+ * invokeCallback(options, 'onEvent', event);
  * ```
  */
-export function invokeCallback<A, B = undefined>(
-  name: string,
-  callback: ((a: A, b: B) => void) | undefined,
-  onError: ((error: SsekitError) => void) | undefined,
-  a: A,
-  b?: B,
+export function invokeCallback<Name extends CallbackName>(
+  options: StreamCallbacks,
+  name: Name,
+  arg: Parameters<NonNullable<StreamCallbacks[Name]>>[0],
 ): void {
-  if (!callback) return;
-  // Fixed arity, no rest array: this runs once per event, so it allocates nothing on the happy path.
   try {
-    callback(a, b as B);
+    (options[name] as ((arg: unknown) => void) | undefined)?.(arg);
   } catch (cause) {
-    if (onError) emitError(onError, new CallbackError(name, cause));
-    else reportUncaught(cause);
+    callbackFailed(options, name, cause);
   }
+}
+
+/**
+ * What {@link invokeCallback} does when the callback threw, for a hot path that calls its callback itself: `cause` goes
+ * to `onError` as a {@link CallbackError}, or is reported as uncaught when there is no `onError`.
+ *
+ * @example
+ * ```ts
+ * try { options.onEvent(event); } catch (cause) { callbackFailed(options, 'onEvent', cause); }
+ * ```
+ */
+export function callbackFailed(options: StreamCallbacks, name: CallbackName, cause: unknown): void {
+  if (options.onError) emitError(options.onError, new CallbackError(name, cause));
+  else reportUncaught(cause);
 }

@@ -1,4 +1,5 @@
 import { InvalidArgumentError, logError, type SsekitError } from '@ssekit/contract/errors';
+import { noop } from './abort.js';
 import type { CloseInfo, EventStreamConnection } from './event-stream-types.js';
 import { AbortedError, BufferOverflowError } from './lifecycle-errors.js';
 import { openRoute } from './open-route.js';
@@ -139,9 +140,6 @@ export function streamRoute<Event extends TypedEvent>(
   const start = () => {
     if (connection || ended) return;
     const onError = options.onError ?? logError;
-    const callOptions: RouteCallOptions = {};
-    if (options.signal) callOptions.signal = options.signal;
-    if (options.lastEventId !== undefined) callOptions.lastEventId = options.lastEventId;
     connection = openRoute(
       config,
       spec,
@@ -169,7 +167,7 @@ export function streamRoute<Event extends TypedEvent>(
         beforeRead() {
           if (overflowPolicy !== 'pause' || buffer.length < maxBuffered || ended) return undefined;
           if (!paused) {
-            let release = () => {};
+            let release = noop;
             const promise = new Promise<void>((resolve) => {
               release = resolve;
             });
@@ -182,7 +180,8 @@ export function streamRoute<Event extends TypedEvent>(
         },
         onClose,
       },
-      callOptions,
+      // the call's own options (signal, lastEventId) are read from the stream's
+      options,
     );
   };
 

@@ -1,6 +1,7 @@
 import { logError, type SsekitError } from '@ssekit/contract/errors';
+import type { CloseInfo, RetryInfo } from './event-stream-types.js';
 import { CallbackError } from './lifecycle-errors.js';
-import { openRoute } from './open-route.js';
+import { openRoute, type RouteSinks } from './open-route.js';
 import { emitError } from './report-callback.js';
 import {
   type ClientConfig,
@@ -42,35 +43,24 @@ export function subscribeRoute<Event extends TypedEvent>(
   const on: unknown = Object.hasOwn(handlers, 'on') ? handlers.on : undefined;
   const map = typeof on === 'object' && on !== null ? on : undefined;
   const onError = handlers.onError ? (error: SsekitError) => handlers.onError?.(error) : logError;
-  // Each declared event's handler, read once here rather than by name on every event. The typed event carries the
-  // decoders' own key, so comparing it with the last name is a pointer check and the table is read only on a change.
-  const table = new Map(Object.keys(spec.decoders).map((name) => [name, eventHandler(handlers, map, name)]));
-  let lastName: string | undefined;
-  let handler: unknown;
   const connection = openRoute(
     config,
     spec,
     request,
-    {
-      onTyped(event) {
-        if (event.event !== lastName) {
-          lastName = event.event;
-          handler = table.get(lastName);
-        }
-        if (typeof handler !== 'function') return;
-        // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
-        try {
-          handler(event.data, event);
-        } catch (cause) {
-          emitError(onError, new CallbackError(`handler for "${event.event}"`, cause));
-        }
+    // the same properties in the same order for every subscription, so all share one shape
+    Object.assign(
+      // each declared event's handler, read once here rather than by name on every event
+      new Subscriber<Event>(
+        new Map(Object.keys(spec.decoders).map((name) => [name, eventHandler(handlers, map, name)])),
+        onError,
+      ),
+      {
+        // read when called: an absent callback costs one call per connect, retry or close
+        onOpen: (response: Response) => handlers.onOpen?.(response),
+        onRetry: (info: RetryInfo) => handlers.onRetry?.(info),
+        onClose: (info: CloseInfo) => handlers.onClose?.(info),
       },
-      onError,
-      // read when called: an absent callback costs one call per connect, retry or close
-      onOpen: (response) => handlers.onOpen?.(response),
-      onRetry: (info) => handlers.onRetry?.(info),
-      onClose: (info) => handlers.onClose?.(info),
-    },
+    ),
     options,
   );
   return {
@@ -90,4 +80,38 @@ function eventHandler(handlers: object, map: object | undefined, name: string): 
   if (map !== undefined && Object.hasOwn(map, name)) return Reflect.get(map, name);
   if ((HANDLER_OPTION_KEYS as readonly string[]).includes(name) || !Object.hasOwn(handlers, name)) return undefined;
   return Reflect.get(handlers, name);
+}
+
+/**
+ * A subscription's sinks. `onTyped` is this class's method, one function for every subscription, so code V8 optimized
+ * around one connection stays valid for the next (a closure per subscription would deoptimize it on every reconnect).
+ */
+class Subscriber<Event extends TypedEvent> implements RouteSinks<Event> {
+  // The typed event carries the decoders' own key, so comparing it with the last name is a pointer check and the
+  // table is read only on a change.
+  // A string from the start (no event is named ''), as in open-route.
+  #lastName = '';
+  #handler: unknown;
+  readonly #table: Map<string, unknown>;
+  declare readonly onError: (error: SsekitError) => void;
+
+  constructor(table: Map<string, unknown>, onError: (error: SsekitError) => void) {
+    this.#table = table;
+    this.onError = onError;
+  }
+
+  onTyped(event: Event): void {
+    if (event.event !== this.#lastName) {
+      this.#lastName = event.event;
+      this.#handler = this.#table.get(this.#lastName);
+    }
+    const handler = this.#handler;
+    if (typeof handler !== 'function') return;
+    // Inline rather than through invokeCallback: this runs once per event and builds its label only on a throw.
+    try {
+      handler(event.data, event);
+    } catch (cause) {
+      emitError(this.onError, new CallbackError(`handler for "${event.event}"`, cause));
+    }
+  }
 }
