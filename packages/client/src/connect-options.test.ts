@@ -45,26 +45,46 @@ describe('connectEventStream options', () => {
   it('calls `fetch` as a plain function, and the stream callbacks as methods of the options', async () => {
     // a browser's own fetch throws "Illegal invocation" when called on another object
     const fetchThis: unknown[] = [];
+    const calls = new Map<string, boolean>();
+    const record = (name: string, self: unknown) => calls.set(name, (calls.get(name) ?? true) && self === options);
     const options = {
       url: 'http://x.test/events',
-      reconnect: false as const,
+      reconnect: { initialDelayMs: 0 },
+      // a stream, then 204 (stop for good)
       fetch: async function (this: unknown) {
         fetchThis.push(this);
+        if (fetchThis.length > 1) return new Response(null, { status: 204 });
         return new Response(':c\n\ndata: a\n\n', { headers: { 'content-type': 'text/event-stream' } });
       },
-      seen: [] as string[],
-      onOpen(this: { seen: string[] }) {
-        this.seen.push('open');
+      onOpen(this: unknown) {
+        record('onOpen', this);
       },
-      onComment(this: { seen: string[] }, comment: string) {
-        this.seen.push(`comment ${comment}`);
+      onComment(this: unknown) {
+        record('onComment', this);
       },
-      onEvent(this: { seen: string[] }, event: { data: string }) {
-        this.seen.push(`event ${event.data}`);
+      onEvent(this: unknown) {
+        record('onEvent', this);
+      },
+      onRetry(this: unknown) {
+        record('onRetry', this);
+      },
+      beforeRead(this: unknown) {
+        record('beforeRead', this);
+        return undefined;
+      },
+      onClose(this: unknown) {
+        record('onClose', this);
       },
     };
     await connectEventStream(options).done;
-    expect(fetchThis).toEqual([undefined]);
-    expect(options.seen).toEqual(['open', 'comment c', 'event a']);
+    expect(fetchThis).toEqual([undefined, undefined]);
+    expect(Object.fromEntries(calls)).toEqual({
+      onOpen: true,
+      beforeRead: true,
+      onComment: true,
+      onEvent: true,
+      onRetry: true,
+      onClose: true,
+    });
   });
 });

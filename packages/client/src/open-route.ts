@@ -141,8 +141,8 @@ class RouteDecoding<Event extends TypedEvent> {
     this.#spec = spec;
     this.#sinks = sinks;
     // Most routes send one event, or mostly their first: selected up front, the stream's first event takes the same
-    // path as every later one (code optimized for the previous stream has never seen the lookup run).
-    // (a route without events has no first name: `undefined` names no event either)
+    // path as every later one (code optimized for the previous stream has never seen the lookup run). A route without
+    // events has no first name, and `undefined` names no event either.
     this.#select(Object.keys(spec.decoders)[0] as string);
   }
 

@@ -88,8 +88,7 @@ function eventHandler(handlers: object, map: object | undefined, name: string): 
  */
 class Subscriber<Event extends TypedEvent> implements RouteSinks<Event> {
   // The typed event carries the decoders' own key, so comparing it with the last name is a pointer check and the
-  // table is read only on a change.
-  // A string from the start (no event is named ''), as in open-route.
+  // table is read only on a change. A string from the start (no event is named ''), as in open-route.
   #lastName = '';
   #handler: unknown;
   readonly #table: Map<string, unknown>;
