@@ -17,9 +17,9 @@ export interface EventFeedHandlers {
  * The feed whose bytes the parser is reading right now. The parser's callbacks are the class's own (static) functions,
  * the same for every connection, and find their connection here: a call site in eventsource-parser that V8 optimized
  * for one connection's callbacks stays valid for the next connection's, where a closure per connection would
- * deoptimize it on every reconnect. `push` sets it before every (synchronous) parse.
+ * deoptimize it on every reconnect. `push` sets it around every (synchronous) parse.
  */
-let feeding: EventFeed;
+let feeding: EventFeed | undefined;
 
 /**
  * Feeds one connection's bytes to `eventsource-parser` and closes its gaps against the
@@ -75,30 +75,32 @@ export class EventFeed {
     if (text === '') return;
     feeding = this;
     this.#parser.feed(text);
+    // not kept past the parse: a closed stream's feed (and the app's handlers it reaches) must not stay reachable here
+    feeding = undefined;
   }
 
   static #parsedId(id: string): void {
-    const feed = feeding;
+    const feed = feeding as EventFeed;
     feed.#currentId = id === '' ? undefined : id;
     feed.#handlers.onLastEventId?.(feed.#currentId);
   }
 
   static #parsedEvent(message: EventSourceMessage): void {
-    const feed = feeding;
+    const feed = feeding as EventFeed;
     feed.#handlers.onEvent({ event: message.event || 'message', data: message.data, id: feed.#currentId });
   }
 
   static #parsedComment(comment: string): void {
-    feeding.#handlers.onComment?.(comment);
+    (feeding as EventFeed).#handlers.onComment?.(comment);
   }
 
   static #parsedRetry(ms: number): void {
-    feeding.#handlers.onRetry?.(ms);
+    (feeding as EventFeed).#handlers.onRetry?.(ms);
   }
 
   // Invalid `retry` values and unknown fields are ignored, as the spec says; the only error acted on is a block or
   // line past `maxEventSize`, after which the parser refuses more input and the attempt is dropped.
   static #parseFailed(error: ParseError): void {
-    if (error.type === 'max-buffer-size-exceeded') feeding.overflowed = true;
+    if (error.type === 'max-buffer-size-exceeded') (feeding as EventFeed).overflowed = true;
   }
 }

@@ -92,6 +92,7 @@ class Subscriber<Event extends TypedEvent> implements RouteSinks<Event> {
   #lastName = '';
   #handler: unknown;
   readonly #table: Map<string, unknown>;
+  // assigned in the constructor; `declare` emits no class field for it (bytes the standalone bundle does not have)
   declare readonly onError: (error: SsekitError) => void;
 
   constructor(table: Map<string, unknown>, onError: (error: SsekitError) => void) {
