@@ -1,4 +1,7 @@
+import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { defineContract } from '@ssekit/contract';
 import compression from 'compression';
 import express from 'express';
@@ -9,6 +12,8 @@ import { createNodeHandler } from '../src/adapters/node/index.ts';
 import { createRouter, implement, type SseRouter } from '../src/index.ts';
 import { closeServer, listen } from './adapters-support.ts';
 import { parseEvents, rawRequest, waitFor } from './conformance/http-client.ts';
+
+const run = promisify(execFile);
 
 let server: Server | undefined;
 let routers: SseRouter[] = [];
@@ -207,4 +212,34 @@ describe('Express 5: sseMiddleware', () => {
     await waitFor(() => aborted === 1, 5000, 'abort');
     await waitFor(() => router.sessionCount === 0, 5000, 'session released');
   });
+});
+
+describe('Express 5: the write path on Node 20 and 22', () => {
+  // Express replaces each response's prototype; V8 before 13 then gives every response its own hidden class, and
+  // node:http's per-event property reads fall out of V8's caches (bench part F: 2.4-3.6x the node adapter's CPU).
+  it('the responses of many streams share one hidden class', async () => {
+    const fixture = fileURLToPath(new URL('./fixtures/express-hidden-class.ts', import.meta.url));
+    const { stdout } = await run(
+      process.execPath,
+      ['--allow-natives-syntax', '--conditions=@ssekit/source', '--import', 'tsx', fixture],
+      { timeout: 60_000 },
+    );
+    const report = JSON.parse(stdout.trim().split('\n').pop() ?? '') as {
+      v8: string;
+      ssekit: { streams: number; shared: boolean; fast: boolean };
+      plain: { streams: number; shared: boolean };
+    };
+    expect(report.ssekit.streams).toBe(20);
+    expect(report.plain.streams).toBe(20);
+    expect(report.ssekit.shared).toBe(true);
+    if (Number.parseInt(report.v8, 10) < 13) {
+      // the control shows the engine has the problem this test is about, and that ssekit's responses left fast mode
+      expect(report.plain.shared).toBe(false);
+      expect(report.ssekit.fast).toBe(false);
+    } else {
+      // V8 13+ shares the class by itself: ssekit leaves the responses as they are
+      expect(report.plain.shared).toBe(true);
+      expect(report.ssekit.fast).toBe(true);
+    }
+  }, 70_000);
 });
